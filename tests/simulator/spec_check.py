@@ -1,0 +1,102 @@
+"""Check simulator answers against RingCentral's OpenAPI spec with openapi-core.
+
+Statuses an operation does not declare are checked against the shapes the platform documents
+outside the spec: the gateway's error body (401, 429, 502, 503, 504) and, for the company
+endpoints whose spec omits it, the ``Forbidden`` response (403).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import httpx
+import jsonschema
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+BASE = "https://platform.ringcentral.com"
+API_ERROR = {
+    "type": "object",
+    "required": ["errorCode", "message"],
+    "properties": {"errorCode": {"type": "string"}, "message": {"type": "string"}},
+}
+GATEWAY_ERROR = {
+    "type": "object",
+    "required": ["errorCode", "message", "errors"],
+    "properties": {
+        "errorCode": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "array", "minItems": 1, "items": API_ERROR},
+    },
+}
+FORBIDDEN = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {"errors": {"type": "array", "minItems": 1, "items": API_ERROR}},
+}
+
+
+class SpecChecker:
+    def __init__(self, webinar: Traversable, oauth: Traversable) -> None:
+        self.checked: Counter[tuple[str, int]] = Counter()
+        self._apis = []
+        for file in (webinar, oauth):
+            text = file.read_text()
+            document = yaml.safe_load(text)
+            validator = OpenAPI.from_file_path(str(file))
+            for template, item in document["paths"].items():
+                regex = re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", template) + "$")
+                for method, operation in item.items():
+                    if method == "parameters":
+                        continue
+                    self._apis.append((regex, method.upper(), operation, validator))
+        # Most specific first, so .../participants/self beats .../participants/{id}-like templates.
+        self._apis.sort(key=lambda entry: entry[0].pattern.count("[^/]+"))
+
+    def operation(self, method: str, path: str) -> tuple[dict[str, Any], OpenAPI]:
+        for regex, op_method, operation, validator in self._apis:
+            if op_method == method and regex.match(path):
+                return operation, validator
+        raise AssertionError(f"{method} {path} is not an operation of the spec")
+
+    def check(self, response: httpx.Response) -> None:
+        request = response.request
+        operation, validator = self.operation(request.method, request.url.path)
+        status = response.status_code
+        self.checked[(operation["operationId"], status)] += 1
+        declared = operation["responses"].get(str(status))
+        if declared is not None and ("content" in declared or "$ref" in declared):
+            validator.validate_response(_request(request), _response(response))
+            return
+        body = response.json()
+        if status in (401, 429, 502, 503, 504):
+            jsonschema.validate(body, GATEWAY_ERROR)
+        elif status == 403:
+            jsonschema.validate(body, FORBIDDEN)
+        elif declared is None:
+            raise AssertionError(f"{operation['operationId']} may not answer {status}")
+
+
+def _request(request: httpx.Request) -> WerkzeugOpenAPIRequest:
+    builder = EnvironBuilder(
+        method=request.method,
+        base_url=BASE,
+        path=request.url.path,
+        query_string=request.url.query.decode(),
+        headers=dict(request.headers),
+        data=request.content,
+    )
+    return WerkzeugOpenAPIRequest(Request(builder.get_environ()))
+
+
+def _response(response: httpx.Response) -> WerkzeugOpenAPIResponse:
+    headers = {"Content-Type": response.headers.get("content-type", "")}
+    return WerkzeugOpenAPIResponse(
+        Response(response.content, status=response.status_code, headers=headers)
+    )

@@ -27,13 +27,13 @@ demo: $(VENV)/.installed-runtime
 	$(BIN)/webinar-insights demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check webinar_insights tests bench
-	$(BIN)/ruff format --check webinar_insights tests bench
+	$(BIN)/ruff check webinar_insights tests $(wildcard bench)
+	$(BIN)/ruff format --check webinar_insights tests $(wildcard bench)
 	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format webinar_insights tests bench
-	$(BIN)/ruff check --fix webinar_insights tests bench
+	$(BIN)/ruff format webinar_insights tests $(wildcard bench)
+	$(BIN)/ruff check --fix webinar_insights tests $(wildcard bench)
 
 test: lint
 	$(BIN)/pytest -m "not slow"

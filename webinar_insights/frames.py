@@ -1,0 +1,882 @@
+"""Raw RingCentral Webinar API records to the typed frames defined in METRICS.md.
+
+Each frame can be built from records (dicts as the API sends them) or from stored page bodies
+(``{"records": [...], "paging": {...}}`` as bytes). Both take one path: records are serialised
+into pages, and every page is read by polars against a declared nested schema, so the two give
+identical frames and a large store is read without a Python loop per record.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import islice
+from typing import Literal, TypeAlias
+
+import polars as pl
+
+from webinar_insights import schemas
+from webinar_insights.errors import BadDataError, ConfigurationError, DataWarning
+
+__all__ = [
+    "OnBadData",
+    "participants_frame",
+    "participants_frame_from_pages",
+    "recordings_frame",
+    "recordings_frame_from_pages",
+    "registrants_frame",
+    "registrants_frame_from_pages",
+    "sessions_frame",
+    "sessions_frame_from_pages",
+    "webinars_frame",
+    "webinars_frame_from_pages",
+]
+
+OnBadData: TypeAlias = Literal["raise", "null"]
+"""What to do with a value that cannot be used: raise ``BadDataError``, or load null and warn."""
+
+_Record: TypeAlias = Mapping[str, object]
+_Kind: TypeAlias = Literal["string", "integer", "seconds", "boolean", "datetime", "enum"]
+_Build: TypeAlias = Callable[[pl.DataFrame, "_Problems"], pl.DataFrame]
+
+# RFC 3339 as the API sends it: `Z` or `+hh:mm`, with or without fractional seconds, in one pattern
+# so that a frame mixing them parses every value (polars otherwise guesses from the first one).
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
+_RECORDS = "records"
+_ROW = "__record_number__"
+_DICT_PAGE_SIZE = 10_000
+_MAX_EXAMPLES = 5
+
+# How each kind of API value is read from JSON before it is checked and typed. Numbers are read
+# as Float64 so that 1.5 in an integer field is caught (an Int64 reader truncates it silently),
+# and a string in a number field makes the reader fail, which sends the page to `_clean_records`.
+_RAW_DTYPES: dict[_Kind, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Float64(),
+    "seconds": pl.Float64(),
+    "boolean": pl.Boolean(),
+    "datetime": pl.String(),
+    "enum": pl.String(),
+}
+
+_EXPECTED: dict[_Kind, str] = {
+    "string": "a string",
+    "integer": "a whole number",
+    "seconds": "a whole number of seconds",
+    "boolean": "true or false",
+    "datetime": "an ISO-8601 date-time with a UTC offset (e.g. 2024-05-01T14:00:00Z)",
+    "enum": "a string",
+}
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One API field a frame reads: its dotted path in the record and how to type it."""
+
+    path: str
+    kind: _Kind = "string"
+    enum: pl.Enum | None = None
+
+
+_Tree: TypeAlias = "dict[str, _Tree | _Field]"
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a frame reads (fields, as a tree and as a polars page schema) and what it yields."""
+
+    what: str
+    fields: tuple[_Field, ...]
+    schema: pl.Schema
+    tree: _Tree
+    page_schema: pl.Schema
+
+
+def _spec(what: str, schema: pl.Schema, fields: Iterable[_Field]) -> _Spec:
+    fields = (_Field("id"), *fields)
+    tree: _Tree = {}
+    for f in fields:
+        *parents, leaf = f.path.split(".")
+        node = tree
+        for name in parents:
+            child = node.setdefault(name, {})
+            assert isinstance(child, dict)
+            node = child
+        node[leaf] = f
+    page_schema = pl.Schema({_RECORDS: pl.List(_struct(tree))})
+    return _Spec(what, fields, schema, tree, page_schema)
+
+
+def _struct(tree: _Tree) -> pl.Struct:
+    return pl.Struct(
+        {
+            name: _struct(node) if isinstance(node, dict) else _RAW_DTYPES[node.kind]
+            for name, node in tree.items()
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems found while building one frame: raised at once, or collected and warned about once.
+
+
+@dataclass
+class _Example:
+    count: int
+    value: object
+    record: str
+
+
+@dataclass
+class _Problems:
+    what: str
+    on_bad_data: OnBadData
+    bad: dict[str, _Example] = field(default_factory=dict)
+    skipped: _Example | None = None
+    unknown: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def bad_value(
+        self, path: str, value: object, record: str, expected: str, *, count: int = 1
+    ) -> None:
+        if self.on_bad_data == "raise":
+            raise BadDataError(
+                f"{self.what} {record}: field {path!r} holds {_show(value)}, which is not"
+                f" {expected}. Correct the data, or pass on_bad_data='null' to load such values"
+                " as null with a warning."
+            )
+        seen = self.bad.get(path)
+        if seen is None:
+            self.bad[path] = _Example(count, value, record)
+        else:
+            seen.count += count
+
+    def not_an_object(self, record: str, *, count: int = 1) -> None:
+        if self.on_bad_data == "raise":
+            raise BadDataError(
+                f"{self.what} {record} is not a JSON object (null or a bare value), so it cannot"
+                " become a row. Correct the data, or pass on_bad_data='null' to skip such"
+                " records with a warning."
+            )
+        if self.skipped is None:
+            self.skipped = _Example(count, None, record)
+        else:
+            self.skipped.count += count
+
+    def unknown_values(self, path: str, counts: Mapping[str, int]) -> None:
+        known = self.unknown.setdefault(path, {})
+        for value, count in counts.items():
+            known[value] = known.get(value, 0) + count
+
+    def warn(self, *, stacklevel: int) -> None:
+        """Emit at most one warning per kind of problem; `stacklevel` points at the caller."""
+        if self.bad or self.skipped:
+            found = [
+                f"{path!r} had {ex.count} unusable value(s) (e.g. {_show(ex.value)} in {ex.record})"
+                for path, ex in self.bad.items()
+            ]
+            if self.skipped is not None:
+                found.append(
+                    f"{self.skipped.count} record(s) were not JSON objects and were skipped"
+                    f" (e.g. {self.skipped.record})"
+                )
+            warnings.warn(
+                f"{self.what} records: bad data loaded as null (on_bad_data='null'):"
+                f" {'; '.join(found)}.",
+                DataWarning,
+                stacklevel=stacklevel + 1,
+            )
+        if self.unknown:
+            unknown = "; ".join(
+                f"{path!r}: "
+                + ", ".join(
+                    f"{_show(value)} ({count} row(s))"
+                    for value, count in list(counts.items())[:_MAX_EXAMPLES]
+                )
+                for path, counts in self.unknown.items()
+            )
+            warnings.warn(
+                f"{self.what} records: values outside the API's documented set were loaded as"
+                f" null (the Webinar API is beta; the rows are kept): {unknown}.",
+                DataWarning,
+                stacklevel=stacklevel + 1,
+            )
+        for note in self.notes:
+            warnings.warn(f"{self.what} records: {note}", DataWarning, stacklevel=stacklevel + 1)
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _record_ref(number: int, record_id: object) -> str:
+    shown = f"id {_show(record_id)}" if record_id is not None else "no id"
+    return f"record #{number} ({shown})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: pages (or records serialised as pages) to one raw column per field.
+
+
+def _read(pages: Iterable[bytes | list[object]], spec: _Spec, problems: _Problems) -> pl.DataFrame:
+    frames: list[pl.DataFrame] = []
+    first = 0
+    for number, page in enumerate(pages):
+        frame = _read_page(page, number, first, spec, problems)
+        records = frame.get_column(_RECORDS)
+        if frame.height != 1 or records.null_count():
+            raise BadDataError(
+                f"{spec.what} page #{number} is not a JSON object with a 'records' list; pass"
+                " the API's list responses as received."
+            )
+        first += int(records.list.len()[0])
+        frames.append(frame)
+    pages_frame = pl.concat(frames) if frames else pl.DataFrame(schema=spec.page_schema)
+    rows = pages_frame.explode(_RECORDS).with_row_index(_ROW)
+    not_objects = rows.filter(pl.col(_RECORDS).is_null())
+    if not_objects.height:
+        number = int(not_objects.item(0, _ROW))
+        problems.not_an_object(_record_ref(number, None), count=not_objects.height)
+        rows = rows.filter(pl.col(_RECORDS).is_not_null())
+    return rows.select(pl.col(_ROW), *(_leaf(f.path) for f in spec.fields))
+
+
+def _read_page(
+    page: bytes | list[object], number: int, first: int, spec: _Spec, problems: _Problems
+) -> pl.DataFrame:
+    """Read one page with polars; on a type mismatch, clean its records in Python and retry."""
+    if isinstance(page, list):
+        try:
+            return _read_json(_dump(page), spec)
+        except (TypeError, ValueError, pl.exceptions.PolarsError):
+            records = page
+    else:
+        try:
+            return _read_json(page, spec)
+        except pl.exceptions.PolarsError:
+            records = _page_records(page, number, spec)
+    cleaned = _clean_records(records, first, spec, problems)
+    try:
+        return _read_json(_dump(cleaned), spec)
+    except pl.exceptions.PolarsError as exc:  # pragma: no cover - the cleaned page is plain JSON
+        raise BadDataError(f"{spec.what} page #{number} could not be read: {exc}") from exc
+
+
+def _read_json(page: bytes, spec: _Spec) -> pl.DataFrame:
+    return pl.read_json(page, schema=spec.page_schema)
+
+
+def _dump(records: list[object]) -> bytes:
+    return json.dumps({_RECORDS: records}, separators=(",", ":")).encode()
+
+
+def _page_records(page: bytes, number: int, spec: _Spec) -> list[object]:
+    try:
+        body = json.loads(page)
+    except ValueError as exc:
+        raise BadDataError(
+            f"{spec.what} page #{number} is not valid JSON ({exc}); the store may be corrupt."
+        ) from None
+    records = body.get(_RECORDS) if isinstance(body, dict) else None
+    if not isinstance(records, list):
+        raise BadDataError(
+            f"{spec.what} page #{number} is not a JSON object with a 'records' list; pass"
+            " the API's list responses as received."
+        )
+    return records
+
+
+def _clean_records(
+    records: list[object], first: int, spec: _Spec, problems: _Problems
+) -> list[object]:
+    """Keep the declared fields of each record, reporting and dropping values of a wrong type.
+
+    Only pages that polars refused come here. What is accepted mirrors what polars's JSON reader
+    accepts, so a value gives the same result whichever way its page was read.
+    """
+    cleaned: list[object] = []
+    for number, record in enumerate(records, start=first):
+        if isinstance(record, Mapping):
+            ref = _record_ref(number, record.get("id"))
+            cleaned.append(_project(record, spec.tree, "", ref, problems))
+        else:
+            cleaned.append(None)  # reported once the page is read, with any others
+    return cleaned
+
+
+def _project(
+    value: Mapping[str, object], tree: _Tree, prefix: str, ref: str, problems: _Problems
+) -> dict[str, object]:
+    kept: dict[str, object] = {}
+    for name, node in tree.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        path = prefix + name
+        if isinstance(node, dict):
+            if isinstance(item, Mapping):
+                kept[name] = _project(item, node, path + ".", ref, problems)
+            else:
+                problems.bad_value(path, item, ref, "a JSON object")
+        elif _readable(node.kind, item):
+            kept[name] = item
+        else:
+            problems.bad_value(path, item, ref, _EXPECTED[node.kind])
+    return kept
+
+
+def _readable(kind: _Kind, value: object) -> bool:
+    """Whether polars's JSON reader accepts `value` for a field of this kind."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("integer", "seconds"):
+        return isinstance(value, int | float)  # polars reads true/false here as 1/0
+    return isinstance(value, str | int | float)  # polars turns numbers and booleans into text
+
+
+def _leaf(path: str) -> pl.Expr:
+    expr = pl.col(_RECORDS)
+    for name in path.split("."):
+        expr = expr.struct.field(name)
+    return expr.alias(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Typing: raw columns to typed ones; a value that turns null here was bad data or an unknown enum.
+
+
+def _typed(raw: pl.DataFrame, spec: _Spec, problems: _Problems) -> pl.DataFrame:
+    typed = raw.select(pl.col(_ROW), *(_typed_expr(f).alias(f.path) for f in spec.fields))
+    for f in spec.fields:
+        before, after = raw.get_column(f.path), typed.get_column(f.path)
+        if before.null_count() == after.null_count():
+            continue
+        rejected = raw.filter(before.is_not_null() & after.is_null())
+        if f.kind == "enum":
+            counts = rejected.get_column(f.path).value_counts(sort=True)
+            problems.unknown_values(f.path, dict(counts.iter_rows()))
+            continue
+        number, record_id, value = rejected.select(_ROW, "id", f.path).row(0)
+        problems.bad_value(
+            f.path,
+            value,
+            _record_ref(number, record_id),
+            _EXPECTED[f.kind],
+            count=rejected.height,
+        )
+    return typed
+
+
+def _typed_expr(f: _Field) -> pl.Expr:
+    value = pl.col(f.path)
+    if f.kind == "integer":
+        return _whole(value, 2**53).cast(pl.Int64)
+    if f.kind == "seconds":
+        # Int64 before scaling keeps microseconds exact; the bound keeps them inside Int64.
+        return (_whole(value, 2**43).cast(pl.Int64) * 1_000_000).cast(schemas.DURATION)
+    if f.kind == "datetime":
+        return value.str.to_datetime(
+            _TIMESTAMP_FORMAT, time_unit="us", time_zone="UTC", strict=False
+        )
+    if f.kind == "enum":
+        assert f.enum is not None
+        # Unknown values are found (null here, non-null in raw) and warned about by `_typed`
+        # before this cast, which would otherwise turn them into null without a word.
+        return pl.when(value.is_in(f.enum.categories.implode())).then(value).cast(f.enum)
+    return value
+
+
+def _whole(value: pl.Expr, limit: int) -> pl.Expr:
+    return pl.when((value == value.floor()) & (value.abs() < limit)).then(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The frames: typed API fields to the columns of METRICS.md.
+
+
+def _build(
+    pages: Iterable[bytes | list[object]], spec: _Spec, build: _Build, on_bad_data: OnBadData
+) -> pl.DataFrame:
+    if on_bad_data not in ("raise", "null"):
+        raise ConfigurationError(f"on_bad_data must be 'raise' or 'null', not {on_bad_data!r}.")
+    problems = _Problems(spec.what, on_bad_data)
+    typed = _typed(_read(pages, spec, problems), spec, problems)
+    frame = build(typed, problems).select(
+        pl.col(name).cast(dtype) for name, dtype in spec.schema.items()
+    )
+    problems.warn(stacklevel=3)  # _build -> public function -> its caller
+    return frame
+
+
+def _record_pages(records: Iterable[_Record]) -> Iterator[list[object]]:
+    if isinstance(records, Mapping):
+        raise ConfigurationError("records must be an iterable of records (dicts), not one dict.")
+    remaining: Iterator[object] = iter(records)
+    while chunk := list(islice(remaining, _DICT_PAGE_SIZE)):
+        yield chunk
+
+
+def _stored_pages(pages: Iterable[bytes]) -> Iterable[bytes]:
+    given: object = pages  # a lone page is iterable too (of ints); catch it here
+    if isinstance(given, bytes | bytearray | str):
+        raise ConfigurationError("pages must be an iterable of page bodies, e.g. [page].")
+    return pages
+
+
+def _full_name(first: str, last: str) -> pl.Expr:
+    name = pl.concat_str(
+        pl.col(first).str.strip_chars().fill_null(""),
+        pl.col(last).str.strip_chars().fill_null(""),
+        separator=" ",
+    ).str.strip_chars()
+    return pl.when(name != "").then(name)
+
+
+_SESSIONS = _spec(
+    "session",
+    schemas.SESSIONS,
+    [
+        _Field("title"),
+        _Field("webinar.id"),
+        _Field("webinar.title"),
+        _Field("webinar.host.firstName"),
+        _Field("webinar.host.lastName"),
+        _Field("webinar.host.linkedUser.userId"),
+        _Field("status", "enum", schemas.SESSION_STATUS),
+        _Field("runtimeStatus", "enum", schemas.RUNTIME_STATUS),
+        _Field("timeZone"),
+        _Field("scheduledStartTime", "datetime"),
+        _Field("scheduledDuration", "seconds"),
+        _Field("startTime", "datetime"),
+        _Field("endTime", "datetime"),
+        _Field("broadcastingStartTime", "datetime"),
+        _Field("broadcastingEndTime", "datetime"),
+        _Field("participantCount", "integer"),
+        _Field("attendeeCount", "integer"),
+        _Field("uniqueParticipantCount", "integer"),
+        _Field("uniqueAttendeeCount", "integer"),
+        _Field("recording.status", "enum", schemas.RECORDING_STATUS),
+        _Field("creationTime", "datetime"),
+        _Field("lastModifiedTime", "datetime"),
+    ],
+)
+
+
+def _sessions(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+    title, webinar_title = pl.col("title"), pl.col("webinar.title")
+    return typed.select(
+        session_id=pl.col("id"),
+        webinar_id=pl.col("webinar.id"),
+        webinar_title=webinar_title,
+        session_title=pl.when(title.str.strip_chars() != "").then(title).otherwise(webinar_title),
+        host_user_id=pl.col("webinar.host.linkedUser.userId"),
+        host_name=_full_name("webinar.host.firstName", "webinar.host.lastName"),
+        status=pl.col("status"),
+        runtime_status=pl.when(pl.col("status") == "Active").then(pl.col("runtimeStatus")),
+        time_zone=pl.col("timeZone"),
+        scheduled_start=pl.col("scheduledStartTime"),
+        scheduled_duration=pl.col("scheduledDuration"),
+        scheduled_end=pl.col("scheduledStartTime") + pl.col("scheduledDuration"),
+        start_time=pl.col("startTime"),
+        end_time=pl.col("endTime"),
+        broadcast_start=pl.col("broadcastingStartTime"),
+        broadcast_end=pl.col("broadcastingEndTime"),
+        participant_count=pl.col("participantCount"),
+        attendee_count=pl.col("attendeeCount"),
+        unique_participant_count=pl.col("uniqueParticipantCount"),
+        unique_attendee_count=pl.col("uniqueAttendeeCount"),
+        registrant_count=pl.lit(None, dtype=pl.Int64),
+        post_webinar_registrant_count=pl.lit(None, dtype=pl.Int64),
+        recording_status=pl.col("recording.status"),
+        created_at=pl.col("creationTime"),
+        modified_at=pl.col("lastModifiedTime"),
+    )
+
+
+_PARTICIPANTS = _spec(
+    "participant",
+    schemas.PARTICIPANTS,
+    [
+        _Field("role", "enum", schemas.ROLE),
+        _Field("originalRole", "enum", schemas.ROLE),
+        _Field("type", "enum", schemas.PARTICIPANT_TYPE),
+        _Field("joinTime", "datetime"),
+        _Field("leaveTime", "datetime"),
+        _Field("wasEjected", "boolean"),
+        _Field("registrantId"),
+        _Field("uniqueUserHash"),
+        _Field("firstName"),
+        _Field("lastName"),
+        _Field("email"),
+    ],
+)
+
+
+def _participants(session_id: str, webinar_id: str) -> _Build:
+    def build(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+        frame = typed.select(
+            session_id=pl.lit(session_id, dtype=pl.String),
+            webinar_id=pl.lit(webinar_id, dtype=pl.String),
+            participant_id=pl.col("id"),
+            role=pl.col("role"),
+            original_role=pl.col("originalRole"),
+            participant_type=pl.col("type"),
+            join_time=pl.col("joinTime"),
+            leave_time=pl.col("leaveTime"),
+            was_ejected=pl.col("wasEjected").fill_null(False),
+            registrant_id=pl.col("registrantId"),
+            unique_user_hash=pl.col("uniqueUserHash"),
+            first_name=pl.col("firstName"),
+            last_name=pl.col("lastName"),
+            email=pl.col("email"),
+            time_in_session=pl.col("leaveTime") - pl.col("joinTime"),
+        )
+        time_in_session = pl.col("time_in_session")
+        backwards = frame.filter(time_in_session < timedelta(0))
+        if backwards.height:
+            participant, joined, left = backwards.select(
+                "participant_id", "join_time", "leave_time"
+            ).row(0)
+            problems.notes.append(
+                f"{backwards.height} participant(s) left before they joined, so their"
+                f" time_in_session is null (e.g. participant {participant!r} of session"
+                f" {session_id!r}: join {joined}, leave {left})."
+            )
+            frame = frame.with_columns(
+                time_in_session=pl.when(time_in_session >= timedelta(0)).then(time_in_session)
+            )
+        return frame
+
+    return build
+
+
+_REGISTRANTS = _spec(
+    "registrant",
+    schemas.REGISTRANTS,
+    [
+        _Field("creationTime", "datetime"),
+        _Field("registrationTime", "datetime"),
+        _Field("source"),
+        _Field("participantId"),
+        _Field("registeredPostWebinar", "boolean"),
+        _Field("firstName"),
+        _Field("lastName"),
+        _Field("email"),
+    ],
+)
+
+
+def _registrants(session_id: str) -> _Build:
+    def build(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+        return typed.select(
+            registrant_id=pl.col("id"),
+            session_id=pl.lit(session_id, dtype=pl.String),
+            registration_time=pl.coalesce("registrationTime", "creationTime"),
+            source=pl.col("source"),
+            participant_id=pl.col("participantId"),
+            attended=pl.col("participantId").is_not_null(),
+            registered_post_webinar=pl.col("registeredPostWebinar").fill_null(False),
+            first_name=pl.col("firstName"),
+            last_name=pl.col("lastName"),
+            email=pl.col("email"),
+        )
+
+    return build
+
+
+_WEBINARS = _spec(
+    "webinar",
+    schemas.WEBINARS,
+    [
+        _Field("title"),
+        _Field("description"),
+        _Field("host.firstName"),
+        _Field("host.lastName"),
+        _Field("host.linkedUser.userId"),
+        _Field("creationTime", "datetime"),
+        _Field("lastModifiedTime", "datetime"),
+        _Field("settings.registrationEnabled", "boolean"),
+        _Field("settings.recordingEnabled", "boolean"),
+        _Field("settings.autoRecord", "boolean"),
+        _Field("settings.qnaEnabled", "boolean"),
+        _Field("settings.pollsEnabled", "boolean"),
+    ],
+)
+
+
+def _webinars(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+    return typed.select(
+        webinar_id=pl.col("id"),
+        title=pl.col("title"),
+        description=pl.col("description"),
+        host_user_id=pl.col("host.linkedUser.userId"),
+        host_name=_full_name("host.firstName", "host.lastName"),
+        created_at=pl.col("creationTime"),
+        modified_at=pl.col("lastModifiedTime"),
+        registration_enabled=pl.col("settings.registrationEnabled"),
+        recording_enabled=pl.col("settings.recordingEnabled"),
+        auto_record=pl.col("settings.autoRecord"),
+        qna_enabled=pl.col("settings.qnaEnabled"),
+        polls_enabled=pl.col("settings.pollsEnabled"),
+    )
+
+
+_RECORDINGS = _spec(
+    "recording",
+    schemas.RECORDINGS,
+    [
+        _Field("session.id"),
+        _Field("session.webinar.id"),
+        _Field("status", "enum", schemas.RECORDING_STATUS),
+        _Field("duration", "seconds"),
+        _Field("shared", "boolean"),
+        _Field("creationTime", "datetime"),
+        _Field("lastModifiedTime", "datetime"),
+        _Field("failureReason.errorCode"),
+    ],
+)
+
+
+def _recordings(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+    return typed.select(
+        recording_id=pl.col("id"),
+        session_id=pl.col("session.id"),
+        webinar_id=pl.col("session.webinar.id"),
+        status=pl.col("status"),
+        duration=pl.col("duration"),
+        shared=pl.col("shared"),
+        created_at=pl.col("creationTime"),
+        modified_at=pl.col("lastModifiedTime"),
+        failure_code=pl.col("failureReason.errorCode"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points.
+
+
+def sessions_frame(records: Iterable[_Record], *, on_bad_data: OnBadData = "raise") -> pl.DataFrame:
+    """Build the sessions frame (``schemas.SESSIONS``) from history session records.
+
+    Parameters
+    ----------
+    records:
+        Session records as the API sends them (``/webinar/history/v1/sessions``,
+        ``/company/sessions`` or one session's GET), as dicts.
+    on_bad_data:
+        ``"raise"`` (default): a malformed timestamp or a value of the wrong JSON type raises.
+        ``"null"``: such values load as null, with one ``DataWarning`` naming field and value.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per record; ``registrant_count`` and ``post_webinar_registrant_count`` are null
+        until ``metrics.session_metrics`` fills them from registration data.
+
+    Raises
+    ------
+    BadDataError
+        With ``on_bad_data="raise"``, naming the record id, the field and the value.
+
+    Warns
+    -----
+    DataWarning
+        Once per kind of problem: unknown enum values (the rows are kept, the value is null) and,
+        with ``on_bad_data="null"``, unusable values.
+
+    Examples
+    --------
+    >>> sessions_frame([{"id": "s1", "status": "Finished"}]).select("session_id", "status").row(0)
+    ('s1', 'Finished')
+    """
+    return _build(_record_pages(records), _SESSIONS, _sessions, on_bad_data)
+
+
+def sessions_frame_from_pages(
+    pages: Iterable[bytes], *, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """Build the sessions frame from stored page bodies; the same frame as :func:`sessions_frame`.
+
+    Parameters
+    ----------
+    pages:
+        JSON bodies ``{"records": [...], "paging": {...}}`` of session list responses, as bytes.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+
+    Raises
+    ------
+    BadDataError
+        A page that is not JSON or has no ``records`` list (always), or bad data (as for
+        :func:`sessions_frame`).
+    """
+    return _build(_stored_pages(pages), _SESSIONS, _sessions, on_bad_data)
+
+
+def participants_frame(
+    records: Iterable[_Record],
+    *,
+    session_id: str,
+    webinar_id: str,
+    on_bad_data: OnBadData = "raise",
+) -> pl.DataFrame:
+    """Build the participants frame (``schemas.PARTICIPANTS``) of one session.
+
+    Parameters
+    ----------
+    records:
+        Participant records of ``/webinar/history/v1/webinars/{webinar_id}/sessions/
+        {session_id}/participants``, as dicts.
+    session_id, webinar_id:
+        The session the records were fetched for (the records do not carry them).
+    on_bad_data:
+        As for :func:`sessions_frame`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per participant. ``time_in_session`` is latest leave minus earliest join, an
+        upper bound when people rejoined; null (with one ``DataWarning``) for a leave before the
+        join.
+    """
+    build = _participants(session_id, webinar_id)
+    return _build(_record_pages(records), _PARTICIPANTS, build, on_bad_data)
+
+
+def participants_frame_from_pages(
+    pages: Iterable[bytes],
+    *,
+    session_id: str,
+    webinar_id: str,
+    on_bad_data: OnBadData = "raise",
+) -> pl.DataFrame:
+    """Build the participants frame from stored page bodies (see :func:`participants_frame`).
+
+    Parameters
+    ----------
+    pages:
+        JSON bodies of one session's participant list responses, as bytes.
+    session_id, webinar_id:
+        The session the pages were fetched for.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+    """
+    build = _participants(session_id, webinar_id)
+    return _build(_stored_pages(pages), _PARTICIPANTS, build, on_bad_data)
+
+
+def registrants_frame(
+    records: Iterable[_Record], *, session_id: str, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """Build the registrants frame (``schemas.REGISTRANTS``) of one session.
+
+    Parameters
+    ----------
+    records:
+        Registrant records of ``/webinar/registration/v1/sessions/{session_id}/registrants``.
+    session_id:
+        The session the records were fetched for.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per registrant: ``registration_time`` is ``registrationTime`` else
+        ``creationTime``; ``attended`` is whether ``participantId`` is set;
+        ``registered_post_webinar`` is false when absent.
+    """
+    return _build(_record_pages(records), _REGISTRANTS, _registrants(session_id), on_bad_data)
+
+
+def registrants_frame_from_pages(
+    pages: Iterable[bytes], *, session_id: str, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """Build the registrants frame from stored page bodies (see :func:`registrants_frame`).
+
+    Parameters
+    ----------
+    pages:
+        JSON bodies of one session's registrant list responses, as bytes.
+    session_id:
+        The session the pages were fetched for.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+    """
+    return _build(_stored_pages(pages), _REGISTRANTS, _registrants(session_id), on_bad_data)
+
+
+def webinars_frame(records: Iterable[_Record], *, on_bad_data: OnBadData = "raise") -> pl.DataFrame:
+    """Build the webinars frame (``schemas.WEBINARS``) from webinar records.
+
+    Parameters
+    ----------
+    records:
+        ``HistoryWebinarResource`` (or configuration ``WcsWebinarResource``) records, as dicts.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per webinar; settings flags the API omits are null.
+    """
+    return _build(_record_pages(records), _WEBINARS, _webinars, on_bad_data)
+
+
+def webinars_frame_from_pages(
+    pages: Iterable[bytes], *, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """Build the webinars frame from stored page bodies (see :func:`webinars_frame`).
+
+    Parameters
+    ----------
+    pages:
+        JSON bodies ``{"records": [...], ...}`` holding webinar records, as bytes.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+    """
+    return _build(_stored_pages(pages), _WEBINARS, _webinars, on_bad_data)
+
+
+def recordings_frame(
+    records: Iterable[_Record], *, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """Build the recordings frame (``schemas.RECORDINGS``) from recording records.
+
+    Parameters
+    ----------
+    records:
+        ``RecordingItemModel`` or ``RecordingAdminModel`` records (``/recordings``,
+        ``/company/recordings``), as dicts.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per recording; ``failure_code`` is ``failureReason.errorCode``.
+    """
+    return _build(_record_pages(records), _RECORDINGS, _recordings, on_bad_data)
+
+
+def recordings_frame_from_pages(
+    pages: Iterable[bytes], *, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """Build the recordings frame from stored page bodies (see :func:`recordings_frame`).
+
+    Parameters
+    ----------
+    pages:
+        JSON bodies of recording list responses, as bytes.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+    """
+    return _build(_stored_pages(pages), _RECORDINGS, _recordings, on_bad_data)

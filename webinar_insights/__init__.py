@@ -6,6 +6,7 @@ of the Webinar API (``webinar_insights.simulator``) is the embedded default.
 
 from __future__ import annotations
 
+from .client import Client, RetryPolicy
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -32,12 +33,14 @@ __all__ = [
     "BadDataError",
     "BadRequestError",
     "BadResponseError",
+    "Client",
     "ConfigurationError",
     "DataWarning",
     "NotFoundError",
     "PagingError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RetryPolicy",
     "ServerError",
     "StoreError",
     "TransportError",

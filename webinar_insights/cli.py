@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -129,12 +130,41 @@ def program_summary(sim: Simulator) -> str:
     return "\n".join(lines)
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """Fetch the simulated program through the real client path and summarise it."""
+    from datetime import timedelta
+
+    from .client import Client
+    from .frames import sessions_frame
+
+    started = time.monotonic()
+    with Client.simulator(seed=args.seed, scale=args.scale, progress=False) as client:
+        sim = client.simulator_instance
+        assert sim is not None
+        print(program_summary(sim))
+        now = sim.now()
+        records = client.list_sessions(now - timedelta(days=400), now + timedelta(days=40))
+        sessions = sessions_frame(records)
+        stats = sim.stats()
+    by_status = dict(sessions.group_by("status").len().iter_rows())
+    print(
+        f"\nFetched {sessions.height:,} sessions through the API client in "
+        f"{time.monotonic() - started:.1f} s: {stats['requests_total']} requests, "
+        f"{stats['rate_limited']} rate-limited"
+    )
+    print("  by status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(by_status.items())))
+    finished = sessions.filter(status="Finished")
+    print(
+        f"  finished sessions: {finished['unique_attendee_count'].sum():,} unique attendees, "
+        f"{finished['unique_participant_count'].sum():,} unique participants"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
-        sim = Simulator(SimulatorConfig(seed=args.seed, scale=args.scale))
-        print(program_summary(sim))
-        return 0
+        return _demo(args)
     if args.command == "simulator":
         sim = _simulator_from(args)
         if args.simulator_command == "summary":

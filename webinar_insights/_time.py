@@ -1,0 +1,84 @@
+"""Parsing and formatting of the times users and the API pass around."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigurationError
+
+TimeLike = datetime | date | str
+
+
+def to_utc(value: TimeLike, *, name: str, end_of_day: bool = False) -> datetime:
+    """A user's date, datetime or ISO string as an aware UTC datetime.
+
+    A date (or a date-only string) means midnight UTC at its start, or, with ``end_of_day``,
+    midnight at its end, so that ``--to 2026-03-31`` includes that day. A naive datetime is
+    taken as UTC.
+
+    >>> to_utc("2026-03-01", name="start")
+    datetime.datetime(2026, 3, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                value = date.fromisoformat(text)
+            else:
+                value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name}: {value!r} is not a date or date-time (use e.g. 2026-03-01 or "
+                "2026-03-01T09:00:00Z)"
+            ) from None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        moment = datetime.combine(value, time(0), tzinfo=UTC)
+        return moment + timedelta(days=1) if end_of_day else moment
+    raise ConfigurationError(
+        f"{name}: expected a date, datetime or ISO string, got {type(value).__name__}"
+    )
+
+
+def time_range(start: TimeLike, end: TimeLike) -> tuple[datetime, datetime]:
+    """``(start, end)`` in UTC; a reversed range is an error naming both ends."""
+    first = to_utc(start, name="start")
+    last = to_utc(end, name="end", end_of_day=True)
+    if last <= first:
+        raise ConfigurationError(
+            f"the range is empty or reversed: start {first:%Y-%m-%d %H:%M} is not before end {last:%Y-%m-%d %H:%M} (UTC)"
+        )
+    return first, last
+
+
+def api_time(moment: datetime) -> str:
+    """UTC with milliseconds and ``Z`` (no ``+`` that a careless encoder could break)."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def split_range(
+    start: datetime, end: datetime, window: timedelta
+) -> list[tuple[datetime, datetime]]:
+    """Consecutive windows of at most ``window`` covering ``[start, end)``."""
+    if window <= timedelta(0):
+        raise ConfigurationError("window must be positive")
+    windows = []
+    cursor = start
+    while cursor < end:
+        upper = min(end, cursor + window)
+        windows.append((cursor, upper))
+        cursor = upper
+    return windows
+
+
+def zone(name: str) -> ZoneInfo:
+    """An IANA time zone, or a clear error naming the bad value."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
+        ) from None

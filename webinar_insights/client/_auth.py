@@ -1,0 +1,125 @@
+"""The OAuth token lifecycle: JWT bearer grant, single-use refresh tokens, re-exchange.
+
+Only one thread does token work at a time; the others wait for its result.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from ..errors import AuthenticationError
+from ._errors import error_details
+
+logger = logging.getLogger("webinar_insights")
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+SendToken = Callable[[dict[str, str]], httpx.Response]
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """An app (client id and secret) and a user's JWT. The repr shows the client id only."""
+
+    client_id: str
+    client_secret: str
+    jwt: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(client_id={self.client_id!r}, client_secret=***, jwt=***)"
+
+
+def _margin(lifetime: float) -> float:
+    """Renew this long before expiry: a minute, or less for short-lived tokens."""
+    return min(60.0, lifetime / 2)
+
+
+class TokenManager:
+    def __init__(self, credentials: Credentials, *, clock: Callable[[], float] = time.monotonic):
+        self._credentials = credentials
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._access: str | None = None
+        self._renew_at = 0.0
+        self._refresh: str | None = None
+        self._refresh_renew_at = 0.0
+        self.exchanges = 0  # token requests made, for tests and provenance
+
+    def __repr__(self) -> str:
+        return "TokenManager(<tokens hidden>)"
+
+    def access_token(self, send: SendToken) -> str:
+        with self._lock:
+            if self._access is None or self._clock() >= self._renew_at:
+                self._renew(send)
+            assert self._access is not None
+            return self._access
+
+    def invalidate(self, token: str) -> None:
+        """The server refused ``token``: the next call gets a new one (unless already renewed)."""
+        with self._lock:
+            if self._access == token:
+                self._access = None
+
+    def _renew(self, send: SendToken) -> None:
+        if self._refresh is not None and self._clock() < self._refresh_renew_at:
+            form = {"grant_type": "refresh_token", "refresh_token": self._refresh}
+            self._refresh = None  # single use, whatever happens next
+            try:
+                self._store(self._exchange(send, form, "refresh"))
+                return
+            except AuthenticationError:
+                logger.info("Refreshing the access token failed; exchanging the JWT again")
+        self._store(
+            self._exchange(
+                send, {"grant_type": JWT_GRANT, "assertion": self._credentials.jwt}, "jwt"
+            )
+        )
+
+    def _exchange(self, send: SendToken, form: dict[str, str], kind: str) -> httpx.Response:
+        self.exchanges += 1
+        response = send(form)
+        if response.status_code == 200:
+            return response
+        code, message = error_details(response)
+        if kind == "refresh":
+            what = "the refresh token was refused"
+        elif code == "invalid_client" or (code or "").startswith("OAU-123"):
+            what = (
+                "the app credentials were refused: check RC_APP_CLIENT_ID and RC_APP_CLIENT_SECRET"
+            )
+        else:
+            what = "the JWT was refused: check RC_USER_JWT (expired, revoked, or for another app?)"
+        raise AuthenticationError(
+            f"Authentication failed (HTTP {response.status_code}, {code or 'no error code'}): {what}",
+            status_code=response.status_code,
+            error_code=code,
+            api_message=message,
+        )
+
+    def _store(self, response: httpx.Response) -> None:
+        try:
+            body = response.json()
+            access = str(body["access_token"])
+            lifetime = float(body["expires_in"])
+        except (ValueError, KeyError, TypeError):
+            raise AuthenticationError(
+                "Authentication failed: the token endpoint sent an unreadable answer",
+                status_code=response.status_code,
+            ) from None
+        now = self._clock()
+        self._access = access
+        self._renew_at = now + lifetime - _margin(lifetime)
+        refresh = body.get("refresh_token")
+        if refresh:
+            refresh_lifetime = float(body.get("refresh_token_expires_in", 0) or 0)
+            self._refresh = str(refresh)
+            self._refresh_renew_at = now + refresh_lifetime - _margin(refresh_lifetime)
+        else:
+            self._refresh = None
+        logger.debug("Obtained an access token valid for %.0f s", lifetime)

@@ -1,0 +1,645 @@
+"""``Client``: the RingCentral Webinar API as lazy record iterators, within the rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
+from dotenv import dotenv_values
+from tqdm.auto import tqdm
+
+from .._time import TimeLike, api_time, split_range, time_range
+from ..errors import (
+    BadResponseError,
+    ConfigurationError,
+    PagingError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
+from ._auth import Credentials, TokenManager
+from ._errors import error_for, retry_after
+from ._pacing import FilePacer, Pacer
+
+if TYPE_CHECKING:
+    from ..simulator import Simulator
+
+logger = logging.getLogger("webinar_insights")
+
+DEFAULT_SERVER_URL = "https://platform.ringcentral.com"
+SIMULATOR_URL = "https://simulator.webinar-insights.invalid"
+HISTORY = "/webinar/history/v1"
+CONFIG = "/webinar/configuration/v1"
+REGISTRATION = "/webinar/registration/v1"
+ENV_VARIABLES = {
+    "server_url": "RC_SERVER_URL",
+    "client_id": "RC_APP_CLIENT_ID",
+    "client_secret": "RC_APP_CLIENT_SECRET",
+    "jwt": "RC_USER_JWT",
+}
+
+Record = dict[str, Any]
+SessionStatus = Literal["Scheduled", "Active", "Finished"]
+Role = Literal["Panelist", "CoHost", "Host", "Attendee"]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try before giving up on one request.
+
+    ``attempts`` bounds tries after server errors, dropped connections, timeouts and unreadable
+    answers (exponential backoff from ``base_delay`` doubling up to ``max_delay``, with jitter);
+    ``rate_limited`` bounds how many 429 answers one request may meet, and
+    ``retry_after_default`` is the pause after a 429 that carries no ``Retry-After``.
+    """
+
+    attempts: int = 5
+    base_delay: float = 2.0
+    max_delay: float = 60.0
+    rate_limited: int = 5
+    retry_after_default: float = 30.0  # RingCentral: without Retry-After, wait at least 30 s
+
+    def backoff(self, attempt: int) -> float:
+        delay = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        jitter: float = random.uniform(0.5, 1.0)  # keeps parallel clients apart
+        return delay * jitter
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing: its records (repeats removed) and the body exactly as received."""
+
+    operation: str
+    params: tuple[tuple[str, str], ...]
+    records: list[Record]
+    content: bytes
+
+
+class Client:
+    """A RingCentral Webinar API client (sync, on ``httpx.Client``).
+
+    Parameters
+    ----------
+    server_url, client_id, client_secret, jwt:
+        Where and who. ``Client.from_env()`` reads them from ``RC_*`` variables, and
+        ``Client.simulator()`` builds a client of the built-in simulator.
+    transport:
+        An httpx transport (tests and the simulator pass one).
+    per_page:
+        Records per page (the API's maximum, 1000, by default: fewer requests).
+    fail_fast:
+        Raise ``RateLimitedError(retry_after=...)`` instead of waiting for the rate limit.
+    progress:
+        Show a progress bar (``tqdm.auto``: notebook or terminal) for listings.
+    limiter_dir:
+        A directory whose pacing state is shared with every process using the same directory
+        and credential (a store passes its own), so parallel notebooks do not trip each other.
+
+    Examples
+    --------
+    >>> with Client.simulator(seed=1, scale=20, progress=False) as client:
+    ...     sessions = client.list_sessions("2025-11-01", "2026-12-31")
+    """
+
+    def __init__(
+        self,
+        *,
+        server_url: str = DEFAULT_SERVER_URL,
+        client_id: str,
+        client_secret: str,
+        jwt: str,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 30.0,
+        per_page: int = 1000,
+        retry: RetryPolicy | None = None,
+        fail_fast: bool = False,
+        progress: bool = True,
+        limiter_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        for name, value in (
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("jwt", jwt),
+        ):
+            if not value:
+                raise ConfigurationError(f"{name} is empty; set {ENV_VARIABLES[name]}")
+        if not 1 <= per_page <= 1000:
+            raise ConfigurationError(f"per_page must be between 1 and 1000, got {per_page}")
+        self.server_url = server_url.rstrip("/")
+        self._credentials = Credentials(client_id, client_secret, jwt)
+        self._auth = TokenManager(self._credentials)
+        self._http = httpx.Client(
+            base_url=self.server_url,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"User-Agent": "webinar-insights/0.1", "Accept": "application/json"},
+        )
+        self.per_page = per_page
+        self.retry = retry or RetryPolicy()
+        self.fail_fast = fail_fast
+        self.progress = progress
+        self._pacer: Pacer = Pacer()
+        self.simulator_instance: Simulator | None = None
+        self.requests_sent = 0
+        self.rate_limited = 0
+        if limiter_dir is not None:
+            self.share_limiter(Path(limiter_dir))
+
+    # -- construction ---------------------------------------------------------------------------
+    @classmethod
+    def from_env(
+        cls, *, env_file: str | os.PathLike[str] | None = ".env", **options: Any
+    ) -> Client:
+        """A client from ``RC_SERVER_URL``, ``RC_APP_CLIENT_ID``, ``RC_APP_CLIENT_SECRET`` and
+        ``RC_USER_JWT`` (the process environment wins over a ``.env`` file in the working directory)."""
+        values: dict[str, str | None] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update(dotenv_values(env_file))
+        values.update({k: v for k, v in os.environ.items() if k.startswith("RC_")})
+        settings: dict[str, str] = {}
+        for field, variable in ENV_VARIABLES.items():
+            value = values.get(variable)
+            if value:
+                settings[field] = value
+            elif field != "server_url":
+                raise ConfigurationError(
+                    f"{variable} is not set: export {variable}=... or put it in a .env file in "
+                    f"the working directory (the README's 'Using the real RingCentral Webinar "
+                    f"API' lists all four variables)"
+                )
+        return cls(
+            server_url=settings.get("server_url", DEFAULT_SERVER_URL),
+            client_id=settings["client_id"],
+            client_secret=settings["client_secret"],
+            jwt=settings["jwt"],
+            **options,
+        )
+
+    @classmethod
+    def simulator(
+        cls,
+        *,
+        seed: int = 42,
+        scale: int = 200,
+        now: datetime | None = None,
+        rate_limit_window: float = 0.05,
+        simulator: Simulator | None = None,
+        **options: Any,
+    ) -> Client:
+        """A client of the built-in simulator, in-process, with its demo credentials.
+
+        The simulator's rate-limit window defaults to 0.05 s (10 requests per 0.05 s), so a demo
+        over thousands of sessions takes seconds; everything else behaves as the real API.
+        Pass ``simulator=`` to reuse one (its clock, faults and statistics).
+        """
+        from ..simulator import Simulator, SimulatorConfig
+
+        sim = simulator or Simulator(
+            SimulatorConfig(seed=seed, scale=scale, now=now, rate_limit_window=rate_limit_window)
+        )
+        options.setdefault(
+            "retry",
+            RetryPolicy(base_delay=0.05, max_delay=1.0, retry_after_default=rate_limit_window),
+        )
+        client = cls(
+            server_url=SIMULATOR_URL,
+            client_id=sim.config.client_id,
+            client_secret=sim.config.client_secret,
+            jwt=sim.config.jwt,
+            transport=sim.transport(),
+            **options,
+        )
+        client.simulator_instance = sim
+        return client
+
+    def share_limiter(self, directory: Path) -> None:
+        """Pace together with every process using ``directory`` and the same credential."""
+        key = "|".join(
+            (
+                self.server_url,
+                self._credentials.client_id,
+                hashlib.sha256(self._credentials.jwt.encode()).hexdigest(),
+            )
+        )
+        self._pacer = FilePacer(directory, key)
+
+    def __repr__(self) -> str:
+        return f"Client(server_url={self.server_url!r}, client_id={self._credentials.client_id!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    @property
+    def token_requests(self) -> int:
+        return self._auth.exchanges
+
+    # -- the request loop -----------------------------------------------------------------------
+    def _wait(self, seconds: float) -> None:
+        if self.fail_fast and seconds > 0:
+            raise RateLimitedError(
+                f"the rate limit needs a pause of {seconds:.2f} s and fail_fast is set",
+                retry_after=seconds,
+            )
+        time.sleep(seconds)
+
+    def _send_token(self, form: dict[str, str]) -> httpx.Response:
+        """POST to the token endpoint (Auth group), retrying transient failures."""
+        auth = (self._credentials.client_id, self._credentials.client_secret)
+        return self._request(
+            "POST",
+            "/restapi/oauth/token",
+            group="Auth",
+            what="token request",
+            data=form,
+            basic=auth,
+        )
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        group: str,
+        what: str,
+        params: Sequence[tuple[str, str]] = (),
+        data: Mapping[str, str] | None = None,
+        basic: tuple[str, str] | None = None,
+    ) -> httpx.Response:
+        failures: list[str] = []
+        limited = 0
+        reauthenticated = False
+        while True:
+            token = None
+            headers = {}
+            if basic is None:  # token work first: the paced slot must be used at once
+                token = self._auth.access_token(self._send_token)
+                headers["Authorization"] = f"Bearer {token}"
+            sent_at = self._pacer.wait_turn(group, sleep=self._wait)
+            self.requests_sent += 1
+            try:
+                response = self._http.request(
+                    method, path, params=list(params), data=data, headers=headers, auth=basic
+                )
+            except httpx.TimeoutException:
+                failures.append("timed out")
+            except httpx.TransportError as failure:
+                failures.append(f"connection failed ({type(failure).__name__})")
+            else:
+                self._observe(group, response, sent_at)
+                status = response.status_code
+                if status == 401 and token is not None and not reauthenticated:
+                    reauthenticated = True  # one new token and one retry
+                    self._auth.invalidate(token)
+                    continue
+                if status == 429:
+                    self.rate_limited += 1
+                    limited += 1
+                    wait = retry_after(response, default=self.retry.retry_after_default)
+                    self._pacer.penalize(group, wait)
+                    logger.warning("%s: rate limited (429); pausing %.1f s", what, wait)
+                    if (
+                        self.fail_fast
+                        or limited > self.retry.rate_limited
+                        or (basic is not None and limited > 1)
+                    ):
+                        raise error_for(response, what=what)
+                    continue
+                if status >= 500:
+                    failures.append(f"HTTP {status}")
+                    if len(failures) >= self.retry.attempts:
+                        last = error_for(response, what=what)
+                        raise ServerError(
+                            f"{last} (gave up after {len(failures)} attempts: {', '.join(failures)})",
+                            status_code=status,
+                            error_code=last.error_code,
+                            api_message=last.api_message,
+                        )
+                elif basic is not None:
+                    return response  # the token manager reads OAuth answers itself
+                elif status >= 400:
+                    raise error_for(response, what=what)
+                else:
+                    problem = _json_problem(response)
+                    if problem is None:
+                        return response
+                    failures.append(problem)
+            if len(failures) >= self.retry.attempts:
+                kind = BadResponseError if failures[-1].startswith("answer") else TransportError
+                raise kind(
+                    f"{what}: gave up after {len(failures)} attempts ({', '.join(failures)}); "
+                    "the API or the network is failing, try again later"
+                )
+            delay = self.retry.backoff(len(failures))
+            logger.info("%s: %s; retrying in %.2f s", what, failures[-1], delay)
+            time.sleep(delay)
+
+    def _observe(self, group: str, response: httpx.Response, sent_at: float) -> None:
+        headers = response.headers
+        if "X-Rate-Limit-Limit" not in headers:
+            return
+        self._pacer.observe(
+            group,
+            sent_at=sent_at,
+            limit=_int(headers.get("X-Rate-Limit-Limit")),
+            window=_float(headers.get("X-Rate-Limit-Window")),
+            remaining=_int(headers.get("X-Rate-Limit-Remaining")),
+        )
+
+    def get_json(
+        self, path: str, *, params: Iterable[tuple[str, str]] = (), what: str | None = None
+    ) -> Record:
+        """GET one resource as a dict."""
+        response = self._request(
+            "GET", path, group="Heavy", what=what or f"GET {path}", params=tuple(params)
+        )
+        body = response.json()
+        if not isinstance(body, dict):
+            raise BadResponseError(
+                f"{what or path}: expected a JSON object, got {type(body).__name__}"
+            )
+        return body
+
+    # -- paging ---------------------------------------------------------------------------------
+    def iter_pages(
+        self, path: str, params: Iterable[tuple[str, str]] = (), *, operation: str, what: str
+    ) -> Iterator[Page]:
+        """Every page of a listing, following ``nextPageToken`` until it is absent.
+
+        A page token that comes back a second time raises ``PagingError`` instead of looping;
+        a record (by ``id``) already yielded on an earlier page is dropped from later ones.
+        """
+        base = tuple(params)
+        seen_tokens: set[str] = set()
+        seen_ids: set[str] = set()
+        token: str | None = None
+        pages = 0
+        while True:
+            query = (*base, ("perPage", str(self.per_page)))
+            if token is not None:
+                query = (*query, ("pageToken", token))
+            response = self._request("GET", path, group="Heavy", what=what, params=query)
+            body = response.json()
+            records, paging = body.get("records"), body.get("paging")
+            if not isinstance(records, list) or not isinstance(paging, dict):
+                raise BadResponseError(
+                    f"{what}: a page without 'records' and 'paging' (page {pages + 1})"
+                )
+            pages += 1
+            fresh = []
+            for record in records:
+                record_id = record.get("id") if isinstance(record, dict) else None
+                if record_id is not None:
+                    if record_id in seen_ids:
+                        continue
+                    seen_ids.add(record_id)
+                fresh.append(record)
+            yield Page(operation, query, fresh, response.content)
+            next_token = paging.get("nextPageToken")
+            if not next_token:
+                return
+            if token is not None:
+                seen_tokens.add(token)
+            current = paging.get("pageToken")
+            if isinstance(current, str):
+                seen_tokens.add(current)
+            if next_token in seen_tokens:
+                raise PagingError(
+                    f"{what}: the API sent page token {str(next_token)[:24]!r} again after "
+                    f"{pages} pages; stopping instead of looping (nothing after page {pages} was read)"
+                )
+            token = str(next_token)
+
+    def _records(self, pages: Iterable[Page], *, what: str) -> Iterator[Record]:
+        with tqdm(desc=what, unit=" records", disable=not self.progress, leave=False) as bar:
+            for page in pages:
+                bar.update(len(page.records))
+                yield from page.records
+
+    # -- sessions -------------------------------------------------------------------------------
+    def session_pages(
+        self,
+        start: TimeLike,
+        end: TimeLike,
+        *,
+        company: bool = True,
+        status: Sequence[SessionStatus] | None = None,
+        hosts: Sequence[str] | None = None,
+        name: str | None = None,
+        window: timedelta = timedelta(days=90),
+    ) -> Iterator[Page]:
+        """Pages of history sessions whose ``endTime`` falls in ``[start, end]``.
+
+        The range is split into windows of at most ``window`` (the API requires both ends) and
+        host filters into groups of ten (its limit); a session seen in one window is not repeated.
+        """
+        first, last = time_range(start, end)
+        if hosts is not None and not company:
+            raise ConfigurationError("hosts= filters company-wide listings; pass company=True")
+        if name is not None and company:
+            raise ConfigurationError(
+                "name= is only supported for the user's own sessions (company=False)"
+            )
+        path = HISTORY + ("/company/sessions" if company else "/sessions")
+        operation = "rcwHistoryListAllCompanySessions" if company else "rcwHistoryListAllSessions"
+        host_groups: list[list[str] | None] = [None]
+        if hosts:
+            unique = list(dict.fromkeys(hosts))
+            host_groups = [unique[i : i + 10] for i in range(0, len(unique), 10)]
+        seen: set[str] = set()
+        for lower, upper in split_range(first, last, window):
+            for group in host_groups:
+                params: list[tuple[str, str]] = [
+                    ("endTimeFrom", api_time(lower)),
+                    ("endTimeTo", api_time(upper)),
+                ]
+                params += [("status", s) for s in status or ()]
+                if group:
+                    params.append(("hostUserId", ",".join(group)))
+                if name:
+                    params.append(("nameFragment", name))
+                what = f"sessions ending {lower:%Y-%m-%d}..{upper:%Y-%m-%d}"
+                for page in self.iter_pages(path, params, operation=operation, what=what):
+                    fresh = [r for r in page.records if r.get("id") not in seen]
+                    seen.update(str(r.get("id")) for r in fresh)
+                    yield Page(page.operation, page.params, fresh, page.content)
+
+    def iter_sessions(self, start: TimeLike, end: TimeLike, **filters: Any) -> Iterator[Record]:
+        """History session records (``SessionGlobalResource``) ending in ``[start, end]``, lazily.
+
+        Filters: ``company`` (default True: all hosts, needs WebinarSettings), ``status``,
+        ``hosts`` (user ids), ``name`` (own sessions only), ``window``.
+        """
+        return self._records(self.session_pages(start, end, **filters), what="sessions")
+
+    def list_sessions(self, start: TimeLike, end: TimeLike, **filters: Any) -> list[Record]:
+        return list(self.iter_sessions(start, end, **filters))
+
+    def get_webinar(self, webinar_id: str) -> Record:
+        return self.get_json(f"{HISTORY}/webinars/{_id(webinar_id)}", what=f"webinar {webinar_id}")
+
+    def get_session(self, webinar_id: str, session_id: str) -> Record:
+        path = f"{HISTORY}/webinars/{_id(webinar_id)}/sessions/{_id(session_id)}"
+        return self.get_json(path, what=f"session {session_id}")
+
+    # -- people ---------------------------------------------------------------------------------
+    def participant_pages(
+        self,
+        webinar_id: str,
+        session_id: str,
+        *,
+        role: Sequence[Role] | None = None,
+        original_role: Sequence[Role] | None = None,
+    ) -> Iterator[Page]:
+        path = f"{HISTORY}/webinars/{_id(webinar_id)}/sessions/{_id(session_id)}/participants"
+        params = [("role", r) for r in role or ()] + [
+            ("originalRole", r) for r in original_role or ()
+        ]
+        return self.iter_pages(
+            path,
+            params,
+            operation="rcwHistoryListParticipants",
+            what=f"participants of session {session_id}",
+        )
+
+    def iter_participants(
+        self, webinar_id: str, session_id: str, **filters: Any
+    ) -> Iterator[Record]:
+        """Participants of a session: one record per person, earliest join and latest leave."""
+        return self._records(
+            self.participant_pages(webinar_id, session_id, **filters), what="participants"
+        )
+
+    def list_participants(self, webinar_id: str, session_id: str, **filters: Any) -> list[Record]:
+        return list(self.iter_participants(webinar_id, session_id, **filters))
+
+    def invitee_pages(self, webinar_id: str, session_id: str) -> Iterator[Page]:
+        path = f"{HISTORY}/webinars/{_id(webinar_id)}/sessions/{_id(session_id)}/invitees"
+        return self.iter_pages(
+            path, (), operation="rcwHistoryListInvitees", what=f"invitees of session {session_id}"
+        )
+
+    def iter_invitees(self, webinar_id: str, session_id: str) -> Iterator[Record]:
+        return self._records(self.invitee_pages(webinar_id, session_id), what="invitees")
+
+    def list_invitees(self, webinar_id: str, session_id: str) -> list[Record]:
+        return list(self.iter_invitees(webinar_id, session_id))
+
+    def registrant_pages(
+        self, session_id: str, *, include_questionnaire: bool = False
+    ) -> Iterator[Page]:
+        path = f"{REGISTRATION}/sessions/{_id(session_id)}/registrants"
+        params = [("includeQuestionnaire", "true")] if include_questionnaire else []
+        return self.iter_pages(
+            path,
+            params,
+            operation="rcwRegListRegistrants",
+            what=f"registrants of session {session_id}",
+        )
+
+    def iter_registrants(
+        self, session_id: str, *, include_questionnaire: bool = False
+    ) -> Iterator[Record]:
+        """Registrants of a session (``participantId`` is set for those who attended)."""
+        pages = self.registrant_pages(session_id, include_questionnaire=include_questionnaire)
+        return self._records(pages, what="registrants")
+
+    def list_registrants(
+        self, session_id: str, *, include_questionnaire: bool = False
+    ) -> list[Record]:
+        return list(self.iter_registrants(session_id, include_questionnaire=include_questionnaire))
+
+    def get_registration_session(self, session_id: str) -> Record:
+        """Registration state and counts of a session (``RegSessionModel``)."""
+        return self.get_json(
+            f"{REGISTRATION}/sessions/{_id(session_id)}",
+            what=f"registration of session {session_id}",
+        )
+
+    # -- recordings -----------------------------------------------------------------------------
+    def recording_pages(
+        self,
+        start: TimeLike,
+        end: TimeLike,
+        *,
+        company: bool = True,
+        status: Sequence[str] | None = None,
+        hosts: Sequence[str] | None = None,
+    ) -> Iterator[Page]:
+        first, last = time_range(start, end)
+        path = HISTORY + ("/company/recordings" if company else "/recordings")
+        operation = "rcwHistoryAdminListRecordings" if company else "rcwHistoryListRecordings"
+        params = [("creationTimeFrom", api_time(first)), ("creationTimeTo", api_time(last))]
+        params += [("status", s) for s in status or ()]
+        if hosts:
+            params.append(("hostUserId", ",".join(hosts)))
+        return self.iter_pages(path, params, operation=operation, what="recordings")
+
+    def iter_recordings(self, start: TimeLike, end: TimeLike, **filters: Any) -> Iterator[Record]:
+        """Recordings created in ``[start, end]`` (company-wide by default)."""
+        return self._records(self.recording_pages(start, end, **filters), what="recordings")
+
+    def list_recordings(self, start: TimeLike, end: TimeLike, **filters: Any) -> list[Record]:
+        return list(self.iter_recordings(start, end, **filters))
+
+    def get_recording(self, recording_id: str, *, company: bool = True) -> Record:
+        path = f"{HISTORY}/{'company/' if company else ''}recordings/{_id(recording_id)}"
+        return self.get_json(path, what=f"recording {recording_id}")
+
+
+def _json_problem(response: httpx.Response) -> str | None:
+    """Why a 2xx answer is unusable, or None when it is a JSON object."""
+    if not response.content:
+        return "answer was empty"
+    content_type = response.headers.get("content-type", "")
+    if "json" not in content_type:
+        return f"answer was {content_type or 'untyped'}, not JSON"
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return "answer was not valid JSON (truncated?)"
+    if not isinstance(body, dict):
+        return "answer was not a JSON object"
+    return None
+
+
+def _id(value: str) -> str:
+    text = str(value)
+    if not text or "/" in text or len(text) > 64:
+        raise ConfigurationError(f"not an API id: {value!r}")
+    return text
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,211 @@
+"""Pace requests so that a normal run never meets a 429.
+
+RingCentral limits each (user, app, group) to ``limit`` requests per sliding ``window`` and
+punishes excess with a penalty that restarts on every request sent during it. The pacer keeps
+its own log of send times per group and waits, before each request, until the oldest send in the
+window has aged out. The server's headers refine the picture: ``X-Rate-Limit-Limit`` and
+``-Window`` set the budget, and a ``-Remaining`` lower than the log expects means someone else is
+spending it (the log then counts phantom sends). After a 429 nothing is sent until the penalty
+is over.
+
+One pacer serves every thread of a process (a lock); ``FilePacer`` also serves every process that
+points at the same directory (a file lock around a small JSON state file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+# The platform's documented defaults, used until the server's headers say otherwise.
+DEFAULT_BUDGETS = {
+    "Heavy": (10, 60.0),
+    "Auth": (5, 60.0),
+    "Medium": (40, 60.0),
+    "Light": (50, 60.0),
+}
+# Send a little after a slot frees, so that the server (which stamps arrival, not departure)
+# never counts one too many.
+MARGIN_SECONDS = 0.01
+MARGIN_SHARE = 0.02
+
+
+@dataclass(slots=True)
+class GroupState:
+    limit: int
+    window: float
+    sent: list[float] = field(default_factory=list)  # wall-clock send times, oldest first
+    blocked_until: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "limit": self.limit,
+            "window": self.window,
+            "sent": self.sent,
+            "blocked_until": self.blocked_until,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GroupState:
+        return cls(
+            limit=int(data["limit"]),
+            window=float(data["window"]),
+            sent=[float(t) for t in data["sent"]],
+            blocked_until=float(data["blocked_until"]),
+        )
+
+
+def _reserve(state: GroupState, now: float) -> float:
+    """Book the next send slot at or after ``now``; return its time."""
+    horizon = now - state.window
+    state.sent = [t for t in state.sent if t > horizon - state.window]  # keep what can matter
+    at = max(now, state.blocked_until)
+    while True:
+        in_window = [t for t in state.sent if t > at - state.window]
+        if len(in_window) < state.limit:
+            break
+        oldest = in_window[-state.limit]
+        at = oldest + state.window + max(MARGIN_SECONDS, MARGIN_SHARE * state.window)
+    state.sent.append(at)
+    state.sent.sort()
+    return at
+
+
+def _unbook(state: GroupState, booked: float) -> None:
+    with suppress(ValueError):  # the state file may have been reset meanwhile
+        state.sent.remove(booked)
+
+
+def _observe(
+    state: GroupState,
+    sent_at: float,
+    *,
+    limit: int | None,
+    window: float | None,
+    remaining: int | None,
+) -> None:
+    if limit is not None and limit > 0:
+        state.limit = limit
+    if window is not None and window > 0:
+        state.window = window
+    if remaining is not None:
+        # The server counted its window when our request arrived, i.e. just after sent_at.
+        slack = max(MARGIN_SECONDS, MARGIN_SHARE * state.window)
+        in_window = sum(1 for t in state.sent if sent_at - state.window - slack < t <= sent_at)
+        unseen = (state.limit - remaining) - in_window
+        for _ in range(max(0, unseen)):  # someone else spent part of the budget
+            state.sent.append(sent_at)
+        state.sent.sort()
+
+
+class Pacer:
+    """In-process pacer shared by the threads of one client."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._groups: dict[str, GroupState] = {}
+
+    @contextmanager
+    def _state(self) -> Iterator[dict[str, GroupState]]:
+        with self._lock:
+            yield self._groups
+
+    def wait_turn(self, group: str, *, sleep: Callable[[float], None] = time.sleep) -> float:
+        """Block until a request in ``group`` may be sent; return the send time logged."""
+        while True:
+            with self._state() as groups:
+                now = self._clock()
+                booked = _reserve(_group(groups, group), now)
+            if booked > now:
+                try:
+                    sleep(booked - now)
+                except BaseException:  # fail-fast, or an interrupt: the slot was not used
+                    with self._state() as groups:
+                        _unbook(_group(groups, group), booked)
+                    raise
+            with self._state() as groups:
+                state = _group(groups, group)
+                now = self._clock()
+                _unbook(state, booked)
+                if state.blocked_until > now:
+                    continue  # a 429 arrived while this thread slept: book again after it
+                # Log the real moment: a thread that woke late must not make the log optimistic.
+                state.sent.append(now)
+                state.sent.sort()
+                return now
+
+    def pending_block(self, group: str) -> float:
+        """Seconds until a 429 penalty in ``group`` ends (0 when none)."""
+        with self._state() as groups:
+            return max(0.0, _group(groups, group).blocked_until - self._clock())
+
+    def observe(
+        self,
+        group: str,
+        *,
+        sent_at: float,
+        limit: int | None = None,
+        window: float | None = None,
+        remaining: int | None = None,
+    ) -> None:
+        with self._state() as groups:
+            _observe(
+                _group(groups, group),
+                sent_at,
+                limit=limit,
+                window=window,
+                remaining=remaining,
+            )
+
+    def penalize(self, group: str, seconds: float) -> None:
+        """A 429 arrived: send nothing in ``group`` for ``seconds``."""
+        with self._state() as groups:
+            state = _group(groups, group)
+            state.blocked_until = max(state.blocked_until, self._clock() + seconds)
+
+
+def _group(groups: dict[str, GroupState], name: str) -> GroupState:
+    if name not in groups:
+        limit, window = DEFAULT_BUDGETS.get(name, DEFAULT_BUDGETS["Heavy"])
+        groups[name] = GroupState(limit=limit, window=window)
+    return groups[name]
+
+
+class FilePacer(Pacer):
+    """A pacer whose state lives in ``directory``, shared by every process that uses it.
+
+    ``key`` names the credential (server, app, user); its hash names the files, so no secret
+    is written anywhere.
+    """
+
+    def __init__(self, directory: Path, key: str, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(clock)
+        directory.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        self.path = directory / f"ratelimit-{digest}.json"
+        self._file_lock = FileLock(str(directory / f"ratelimit-{digest}.lock"))
+
+    @contextmanager
+    def _state(self) -> Iterator[dict[str, GroupState]]:
+        with self._lock, self._file_lock:
+            groups: dict[str, GroupState] = {}
+            try:
+                data = json.loads(self.path.read_text())
+                groups = {name: GroupState.from_json(g) for name, g in data.items()}
+            except (FileNotFoundError, ValueError, KeyError, TypeError):
+                groups = {}  # a missing or damaged state file only costs pacing precision
+            yield groups
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({name: g.to_json() for name, g in groups.items()}))
+            os.replace(tmp, self.path)

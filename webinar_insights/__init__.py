@@ -24,6 +24,8 @@ from .errors import (
     TransportError,
     WebinarInsightsError,
 )
+from .store import Store
+from .sync import SyncSummary, sync
 
 __version__ = "0.1.0"
 
@@ -42,8 +44,11 @@ __all__ = [
     "RateLimitedError",
     "RetryPolicy",
     "ServerError",
+    "Store",
     "StoreError",
+    "SyncSummary",
     "TransportError",
     "WebinarInsightsError",
     "__version__",
+    "sync",
 ]

@@ -6,13 +6,17 @@ Bad arguments exit with status 2 and one line on stderr, as argparse does.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from .errors import ConfigurationError, StoreError, WebinarInsightsError
 from .simulator import FAULT_KINDS, STATS_PATH, Simulator, SimulatorConfig, SimulatorServer
+from .store import Store
+from .sync import DEPTHS
 
 
 def _iso_datetime(text: str) -> datetime:
@@ -53,6 +57,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the main job on the built-in simulator")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--scale", type=_non_negative(int), default=400, help="number of sessions")
+
+    sync_cmd = commands.add_parser("sync", help="fetch from the Webinar API into a local store")
+    sync_cmd.add_argument("--from", dest="start", help="first day (YYYY-MM-DD or ISO date-time)")
+    sync_cmd.add_argument("--to", dest="end", help="last day, included")
+    sync_cmd.add_argument("--depth", choices=DEPTHS, default="sessions")
+    sync_cmd.add_argument(
+        "--store", help="store directory (default $WEBINAR_INSIGHTS_STORE or ./webinar-data)"
+    )
+    sync_cmd.add_argument("--server-url", help="API server (default $RC_SERVER_URL or production)")
+    sync_cmd.add_argument(
+        "--host", action="append", dest="hosts", help="only this host user id (repeatable)"
+    )
+    sync_cmd.add_argument("--own", action="store_true", help="only the user's own sessions")
+    sync_cmd.add_argument("--full-refresh", action="store_true", help="list settled windows again")
+    sync_cmd.add_argument("--demo", action="store_true", help="use the built-in simulator")
+    sync_cmd.add_argument("--seed", type=int, default=42, help="simulator seed (with --demo)")
+    sync_cmd.add_argument(
+        "--scale", type=_non_negative(int), default=400, help="simulated sessions (with --demo)"
+    )
+    sync_cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     simulator = commands.add_parser("simulator", help="the RingCentral Webinar API simulator")
     sim_commands = simulator.add_subparsers(dest="simulator_command", required=True)
@@ -130,6 +154,70 @@ def program_summary(sim: Simulator) -> str:
     return "\n".join(lines)
 
 
+def _fail(message: str) -> int:
+    print(f"webinar-insights: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _guarded(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command; bad input exits 2 with one line, an API failure exits 1 with one line."""
+    try:
+        return command(args)
+    except (ConfigurationError, StoreError) as error:
+        return _fail(str(error))
+    except WebinarInsightsError as error:
+        print(f"webinar-insights: {error}", file=sys.stderr)
+        return 1
+
+
+def _writable_store(path: str | None) -> Store:
+    store = Store(path)
+    probe = store.path if store.path.exists() else store.path.parent.resolve()
+    if not probe.is_dir() or not os.access(probe, os.W_OK):
+        raise ConfigurationError(
+            f"cannot write the store at {store.path}: {probe} is not a writable directory"
+        )
+    return store
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from ._time import time_range
+    from .client import Client
+    from .sync import sync
+
+    if not args.demo and (args.start is None or args.end is None):
+        raise ConfigurationError("--from and --to are required (or use --demo)")
+    if args.own and args.hosts:
+        raise ConfigurationError("--own and --host exclude each other")
+    now = datetime.now(UTC)
+    start = args.start or (now - timedelta(days=400)).date().isoformat()
+    end = args.end or (now + timedelta(days=40)).date().isoformat()
+    time_range(start, end)  # reject bad or reversed dates before anything is written
+    store = _writable_store(args.store)
+    progress = not args.no_progress
+    if args.demo:
+        client = Client.simulator(seed=args.seed, scale=args.scale, progress=progress)
+    else:
+        options = {"server_url": args.server_url} if args.server_url else {}
+        client = Client.from_env(progress=progress, **options)
+    with client:
+        summary = sync(
+            client,
+            store,
+            start=start,
+            end=end,
+            depth=args.depth,
+            hosts=args.hosts,
+            company=not args.own,
+            full_refresh=args.full_refresh,
+        )
+    print(summary)
+    print(f"Store: {store.path}")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     """Fetch the simulated program through the real client path and summarise it."""
     from datetime import timedelta
@@ -165,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args)
+    if args.command == "sync":
+        return _guarded(_sync, args)
     if args.command == "simulator":
         sim = _simulator_from(args)
         if args.simulator_command == "summary":

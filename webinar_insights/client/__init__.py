@@ -5,4 +5,4 @@ from __future__ import annotations
 from ._auth import Credentials
 from ._client import DEFAULT_SERVER_URL, Client, Page, RetryPolicy
 
-__all__ = ["Client", "Credentials", "DEFAULT_SERVER_URL", "Page", "RetryPolicy"]
+__all__ = ["DEFAULT_SERVER_URL", "Client", "Credentials", "Page", "RetryPolicy"]

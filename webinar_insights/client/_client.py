@@ -232,6 +232,8 @@ class Client:
                 hashlib.sha256(self._credentials.jwt.encode()).hexdigest(),
             )
         )
+        if isinstance(self._pacer, FilePacer) and self._pacer.path.parent == directory:
+            return
         self._pacer = FilePacer(directory, key)
 
     def __repr__(self) -> str:

@@ -18,7 +18,13 @@ from webinar_insights import BadDataError, DataWarning, frames
 
 from .spec_schemas import json_schema
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized so CI sees the same examples every run; generating from allOf schemas filters a lot.
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def _records(component: str) -> st.SearchStrategy[list[dict[str, Any]]]:

@@ -16,7 +16,7 @@ $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/activate
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@ $(VENV)/.installed-runtime
 
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/activate
@@ -37,6 +37,7 @@ format: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/pytest -m "not slow"
+	$(PY) -m bench --smoke
 
 test-slow: $(VENV)/.installed-test
 	$(BIN)/pytest -m slow

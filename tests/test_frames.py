@@ -989,3 +989,42 @@ def test_pages_ignore_paging_and_unknown_fields() -> None:
         }
     ).encode()
     assert_frame_equal(frames.sessions_frame_from_pages([page]), frames.sessions_frame([SESSION]))
+
+
+def _page_of(records: list[dict[str, object]]) -> bytes:
+    return json.dumps({"records": records, "paging": {"perPage": 100, "pageToken": "t"}}).encode()
+
+
+def test_many_sessions_at_once_equal_one_session_at_a_time() -> None:
+    def person(i: int, **extra: object) -> dict[str, object]:
+        return {"id": f"p{i}", "role": "Attendee", "originalRole": "Attendee", "type": "User",
+                "joinTime": "2026-01-01T10:00:00Z", "leaveTime": f"2026-01-01T10:{i:02d}:00.5+00:00", **extra}  # fmt: skip
+
+    sessions = [
+        ("s1", "w1", [_page_of([person(1), person(2)]), _page_of([person(3, wasEjected=True)])]),
+        ("s2", "w2", [_page_of([])]),
+        ("s3", "w3", [_page_of([person(4)])]),
+    ]
+    together = frames.participants_frame_from_session_pages(sessions)
+    one_by_one = pl.concat(
+        frames.participants_frame_from_pages(pages, session_id=sid, webinar_id=wid)
+        for sid, wid, pages in sessions
+    )
+    assert_frame_equal(together, one_by_one)
+    assert together["session_id"].to_list() == ["s1", "s1", "s1", "s3"]
+    assert together["webinar_id"].to_list() == ["w1", "w1", "w1", "w3"]
+    registrants = frames.registrants_frame_from_session_pages(
+        [
+            ("s1", [_page_of([{"id": "r1", "firstName": "A", "lastName": "B", "email": "a@b.c"}])]),
+            ("s2", []),
+        ]
+    )
+    assert registrants["session_id"].to_list() == ["s1"]
+
+
+def test_many_sessions_with_a_bad_page_name_the_page() -> None:
+    sessions = [
+        ("s1", "w1", [_page_of([]), b'{"records": [{"id": "p1", "joinTime": "yesterday"}]}'])
+    ]
+    with pytest.raises(BadDataError, match="joinTime"):
+        frames.participants_frame_from_session_pages(sessions)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
@@ -26,10 +26,12 @@ __all__ = [
     "OnBadData",
     "participants_frame",
     "participants_frame_from_pages",
+    "participants_frame_from_session_pages",
     "recordings_frame",
     "recordings_frame_from_pages",
     "registrants_frame",
     "registrants_frame_from_pages",
+    "registrants_frame_from_session_pages",
     "sessions_frame",
     "sessions_frame_from_pages",
     "webinars_frame",
@@ -48,6 +50,7 @@ _Build: TypeAlias = Callable[[pl.DataFrame, "_Problems"], pl.DataFrame]
 _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
 _RECORDS = "records"
 _ROW = "__record_number__"
+_PAGE = "__page_number__"
 _DICT_PAGE_SIZE = 10_000
 _MAX_EXAMPLES = 5
 
@@ -224,26 +227,51 @@ def _record_ref(number: int, record_id: object) -> str:
 
 
 def _read(pages: Iterable[bytes | list[object]], spec: _Spec, problems: _Problems) -> pl.DataFrame:
-    frames: list[pl.DataFrame] = []
-    first = 0
-    for number, page in enumerate(pages):
-        frame = _read_page(page, number, first, spec, problems)
-        records = frame.get_column(_RECORDS)
-        if frame.height != 1 or records.null_count():
-            raise BadDataError(
-                f"{spec.what} page #{number} is not a JSON object with a 'records' list; pass"
-                " the API's list responses as received."
-            )
-        first += int(records.list.len()[0])
-        frames.append(frame)
-    pages_frame = pl.concat(frames) if frames else pl.DataFrame(schema=spec.page_schema)
+    pages = list(pages)
+    pages_frame = _read_bulk(pages, spec)
+    if pages_frame is None:
+        frames: list[pl.DataFrame] = []
+        first = 0
+        for number, page in enumerate(pages):
+            frame = _read_page(page, number, first, spec, problems)
+            records = frame.get_column(_RECORDS)
+            if frame.height != 1 or records.null_count():
+                raise BadDataError(
+                    f"{spec.what} page #{number} is not a JSON object with a 'records' list; pass"
+                    " the API's list responses as received."
+                )
+            first += int(records.list.len()[0])
+            frames.append(frame.with_columns(pl.lit(number, dtype=pl.UInt32).alias(_PAGE)))
+        empty = pl.DataFrame(schema=spec.page_schema).with_columns(
+            pl.lit(0, pl.UInt32).alias(_PAGE)
+        )
+        pages_frame = pl.concat(frames) if frames else empty
     rows = pages_frame.explode(_RECORDS).with_row_index(_ROW)
     not_objects = rows.filter(pl.col(_RECORDS).is_null())
     if not_objects.height:
         number = int(not_objects.item(0, _ROW))
         problems.not_an_object(_record_ref(number, None), count=not_objects.height)
         rows = rows.filter(pl.col(_RECORDS).is_not_null())
-    return rows.select(pl.col(_ROW), *(_leaf(f.path) for f in spec.fields))
+    return rows.select(pl.col(_ROW), pl.col(_PAGE), *(_leaf(f.path) for f in spec.fields))
+
+
+def _read_bulk(pages: list[bytes | list[object]], spec: _Spec) -> pl.DataFrame | None:
+    """All stored pages in one polars call (NDJSON, one page per line), or None to go page by page.
+
+    Newlines are only whitespace in JSON (inside strings they are escaped), so joining pages
+    with newlines after blanking theirs keeps every page intact. Any page polars refuses sends
+    the whole batch down the page-by-page path, which reports exactly what is wrong.
+    """
+    if len(pages) < 2 or not all(isinstance(page, bytes | bytearray) for page in pages):
+        return None
+    body = b"\n".join(bytes(page).replace(b"\n", b" ").replace(b"\r", b" ") for page in pages)  # type: ignore[arg-type]
+    try:
+        frame = pl.read_ndjson(body, schema=spec.page_schema)
+    except pl.exceptions.PolarsError:
+        return None
+    if frame.height != len(pages) or frame.get_column(_RECORDS).null_count():
+        return None
+    return frame.with_row_index(_PAGE)
 
 
 def _read_page(
@@ -353,7 +381,9 @@ def _leaf(path: str) -> pl.Expr:
 
 
 def _typed(raw: pl.DataFrame, spec: _Spec, problems: _Problems) -> pl.DataFrame:
-    typed = raw.select(pl.col(_ROW), *(_typed_expr(f).alias(f.path) for f in spec.fields))
+    typed = raw.select(
+        pl.col(_ROW), pl.col(_PAGE), *(_typed_expr(f).alias(f.path) for f in spec.fields)
+    )
     for f in spec.fields:
         before, after = raw.get_column(f.path), typed.get_column(f.path)
         if before.null_count() == after.null_count():
@@ -428,6 +458,32 @@ def _stored_pages(pages: Iterable[bytes]) -> Iterable[bytes]:
     if isinstance(given, bytes | bytearray | str):
         raise ConfigurationError("pages must be an iterable of page bodies, e.g. [page].")
     return pages
+
+
+def _page_keys(
+    pages_per_session: Iterable[tuple[int, dict[str, str]]], columns: tuple[str, ...]
+) -> pl.DataFrame:
+    """A frame mapping every page number to the ids of the session its page belongs to."""
+    data: dict[str, list[object]] = {_PAGE: [], **{c: [] for c in columns}}
+    page = 0
+    for count, ids in pages_per_session:
+        for _ in range(count):
+            data[_PAGE].append(page)
+            for column in columns:
+                data[column].append(ids[column])
+            page += 1
+    schema = {_PAGE: pl.UInt32, **dict.fromkeys(columns, pl.String)}
+    return pl.DataFrame(data, schema=schema)
+
+
+def _with_keys(typed: pl.DataFrame, keys: pl.DataFrame | Mapping[str, str]) -> pl.DataFrame:
+    """Attach the ids of the session each record was fetched for: one session's ids for all
+    rows, or, from a frame of page numbers to ids, each page's own."""
+    if isinstance(keys, pl.DataFrame):
+        return typed.join(keys, on=_PAGE, how="left", maintain_order="left")
+    return typed.with_columns(
+        pl.lit(value, dtype=pl.String).alias(name) for name, value in keys.items()
+    )
 
 
 def _full_name(first: str, last: str) -> pl.Expr:
@@ -519,11 +575,14 @@ _PARTICIPANTS = _spec(
 )
 
 
-def _participants(session_id: str, webinar_id: str) -> _Build:
+def _participants(keys: pl.DataFrame | Mapping[str, str]) -> _Build:
+    """``keys``: the session_id and webinar_id of the pages (see ``_with_keys``)."""
+
     def build(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+        typed = _with_keys(typed, keys)
         frame = typed.select(
-            session_id=pl.lit(session_id, dtype=pl.String),
-            webinar_id=pl.lit(webinar_id, dtype=pl.String),
+            session_id=pl.col("session_id"),
+            webinar_id=pl.col("webinar_id"),
             participant_id=pl.col("id"),
             role=pl.col("role"),
             original_role=pl.col("originalRole"),
@@ -541,8 +600,8 @@ def _participants(session_id: str, webinar_id: str) -> _Build:
         time_in_session = pl.col("time_in_session")
         backwards = frame.filter(time_in_session < timedelta(0))
         if backwards.height:
-            participant, joined, left = backwards.select(
-                "participant_id", "join_time", "leave_time"
+            participant, session_id, joined, left = backwards.select(
+                "participant_id", "session_id", "join_time", "leave_time"
             ).row(0)
             problems.notes.append(
                 f"{backwards.height} participant(s) left before they joined, so their"
@@ -573,11 +632,14 @@ _REGISTRANTS = _spec(
 )
 
 
-def _registrants(session_id: str) -> _Build:
+def _registrants(keys: pl.DataFrame | Mapping[str, str]) -> _Build:
+    """``keys``: the session_id of the pages (see ``_with_keys``)."""
+
     def build(typed: pl.DataFrame, problems: _Problems) -> pl.DataFrame:
+        typed = _with_keys(typed, keys)
         return typed.select(
             registrant_id=pl.col("id"),
-            session_id=pl.lit(session_id, dtype=pl.String),
+            session_id=pl.col("session_id"),
             registration_time=pl.coalesce("registrationTime", "creationTime"),
             source=pl.col("source"),
             participant_id=pl.col("participantId"),
@@ -746,7 +808,7 @@ def participants_frame(
         upper bound when people rejoined; null (with one ``DataWarning``) for a leave before the
         join.
     """
-    build = _participants(session_id, webinar_id)
+    build = _participants({"session_id": session_id, "webinar_id": webinar_id})
     return _build(_record_pages(records), _PARTICIPANTS, build, on_bad_data)
 
 
@@ -768,7 +830,7 @@ def participants_frame_from_pages(
     on_bad_data:
         As for :func:`sessions_frame`.
     """
-    build = _participants(session_id, webinar_id)
+    build = _participants({"session_id": session_id, "webinar_id": webinar_id})
     return _build(_stored_pages(pages), _PARTICIPANTS, build, on_bad_data)
 
 
@@ -793,7 +855,9 @@ def registrants_frame(
         ``creationTime``; ``attended`` is whether ``participantId`` is set;
         ``registered_post_webinar`` is false when absent.
     """
-    return _build(_record_pages(records), _REGISTRANTS, _registrants(session_id), on_bad_data)
+    return _build(
+        _record_pages(records), _REGISTRANTS, _registrants({"session_id": session_id}), on_bad_data
+    )
 
 
 def registrants_frame_from_pages(
@@ -810,7 +874,46 @@ def registrants_frame_from_pages(
     on_bad_data:
         As for :func:`sessions_frame`.
     """
-    return _build(_stored_pages(pages), _REGISTRANTS, _registrants(session_id), on_bad_data)
+    return _build(
+        _stored_pages(pages), _REGISTRANTS, _registrants({"session_id": session_id}), on_bad_data
+    )
+
+
+def participants_frame_from_session_pages(
+    sessions: Iterable[tuple[str, str, Sequence[bytes]]], *, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """The participants frame of many sessions at once, from their stored pages.
+
+    Parameters
+    ----------
+    sessions:
+        ``(session_id, webinar_id, pages)`` per session, pages as received from the
+        participants listing. All pages are read in one polars call, which is what makes
+        a large store fast to rebuild.
+    on_bad_data:
+        As for :func:`sessions_frame`.
+    """
+    pages: list[bytes] = []
+    counts: list[tuple[int, dict[str, str]]] = []
+    for session_id, webinar_id, session_pages in sessions:
+        pages += session_pages
+        counts.append((len(session_pages), {"session_id": session_id, "webinar_id": webinar_id}))
+    keys = _page_keys(counts, ("session_id", "webinar_id"))
+    return _build(pages, _PARTICIPANTS, _participants(keys), on_bad_data)
+
+
+def registrants_frame_from_session_pages(
+    sessions: Iterable[tuple[str, Sequence[bytes]]], *, on_bad_data: OnBadData = "raise"
+) -> pl.DataFrame:
+    """The registrants frame of many sessions at once: ``(session_id, pages)`` per session."""
+    pages: list[bytes] = []
+    counts: list[tuple[int, dict[str, str]]] = []
+    for session_id, session_pages in sessions:
+        pages += session_pages
+        counts.append((len(session_pages), {"session_id": session_id}))
+    return _build(
+        pages, _REGISTRANTS, _registrants(_page_keys(counts, ("session_id",))), on_bad_data
+    )
 
 
 def webinars_frame(records: Iterable[_Record], *, on_bad_data: OnBadData = "raise") -> pl.DataFrame:

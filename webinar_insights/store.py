@@ -31,7 +31,7 @@ from typing import Any, Literal
 import polars as pl
 from filelock import FileLock, Timeout
 
-from . import frames, schemas
+from . import frames
 from .errors import BadDataError, ConfigurationError, StoreError
 
 FetchKind = Literal["registrants", "participants"]
@@ -359,43 +359,47 @@ class Store:
                 if repair:
                     self.forget_window(key)
         sessions = _latest_sessions(frames.sessions_frame_from_pages(session_pages))
-        parts: dict[FetchKind, list[pl.DataFrame]] = {"registrants": [], "participants": []}
         webinar_of = dict(zip(sessions["session_id"], sessions["webinar_id"], strict=True))
+        loaded: dict[FetchKind, list[tuple[str, list[bytes]]]] = {
+            "registrants": [],
+            "participants": [],
+        }
         rows = db.execute(
             "SELECT session_id, kind, pages FROM fetches ORDER BY session_id, kind"
         ).fetchall()
         for session_id, kind, names in rows:
             try:
-                pages = [self._read_page(n) for n in json.loads(names)]
+                loaded[kind].append((session_id, [self._read_page(n) for n in json.loads(names)]))
             except _CorruptFile as bad:
                 corrupt.append(bad.name)
                 if repair:
                     self.forget_fetch(session_id, kind)
-                continue
+        people: dict[FetchKind, pl.DataFrame] = {}
+        for kind, units in loaded.items():
             try:
-                if kind == "registrants":
-                    part = frames.registrants_frame_from_pages(pages, session_id=session_id)
-                else:
-                    webinar_id = webinar_of.get(session_id) or ""
-                    part = frames.participants_frame_from_pages(
-                        pages, session_id=session_id, webinar_id=webinar_id
-                    )
-            except BadDataError as error:
-                corrupt.append(f"{kind} of session {session_id}: {error}")
-                if repair:
-                    self.forget_fetch(session_id, kind)
-                continue
-            parts[kind].append(part)
+                people[kind] = _people_frame(kind, units, webinar_of)
+            except BadDataError:
+                # Find the units at fault one by one, and keep the others.
+                good = []
+                for unit in units:
+                    try:
+                        _people_frame(kind, [unit], webinar_of)
+                        good.append(unit)
+                    except BadDataError as error:
+                        corrupt.append(f"{kind} of session {unit[0]}: {error}")
+                        if repair:
+                            self.forget_fetch(unit[0], kind)
+                people[kind] = _people_frame(kind, good, webinar_of)
         if corrupt and not repair:
             raise StoreError(
                 f"{len(corrupt)} raw file(s) in {self.path} cannot be read, e.g. {corrupt[0]}; "
                 "run store.rebuild(repair=True) (or sync again) to fetch them anew"
             )
         # A record the API repeated on two pages is stored once.
-        registrants = _concat(parts["registrants"], schemas.REGISTRANTS).unique(
+        registrants = people["registrants"].unique(
             ["session_id", "registrant_id"], keep="first", maintain_order=True
         )
-        participants = _concat(parts["participants"], schemas.PARTICIPANTS).unique(
+        participants = people["participants"].unique(
             ["session_id", "participant_id"], keep="first", maintain_order=True
         )
         fetched = [
@@ -506,8 +510,14 @@ def _latest_sessions(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _concat(parts: list[pl.DataFrame], schema: pl.Schema) -> pl.DataFrame:
-    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+def _people_frame(
+    kind: FetchKind, units: list[tuple[str, list[bytes]]], webinar_of: dict[str, str | None]
+) -> pl.DataFrame:
+    if kind == "registrants":
+        return frames.registrants_frame_from_session_pages(units)
+    return frames.participants_frame_from_session_pages(
+        (session_id, webinar_of.get(session_id) or "", pages) for session_id, pages in units
+    )
 
 
 def _with_registration_counts(

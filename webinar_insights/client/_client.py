@@ -210,7 +210,9 @@ class Client:
         )
         options.setdefault(
             "retry",
-            RetryPolicy(base_delay=0.05, max_delay=1.0, retry_after_default=rate_limit_window),
+            RetryPolicy(
+                base_delay=0.05, max_delay=1.0, retry_after_default=sim.config.rate_limit_window
+            ),
         )
         client = cls(
             server_url=SIMULATOR_URL,
@@ -305,11 +307,14 @@ class Client:
                     method, path, params=list(params), data=data, headers=headers, auth=basic
                 )
             except httpx.TimeoutException:
+                self._pacer.done(group, sent_at)
                 failures.append("timed out")
             except httpx.TransportError as failure:
+                self._pacer.done(group, sent_at)
                 failures.append(f"connection failed ({type(failure).__name__})")
             else:
-                self._observe(group, response, sent_at)
+                self._observe(group, response, sent_at)  # before done(): it counts this send
+                self._pacer.done(group, sent_at)
                 status = response.status_code
                 if status == 401 and token is not None and not reauthenticated:
                     reauthenticated = True  # one new token and one retry

@@ -44,7 +44,7 @@ MARGIN_SHARE = 0.02
 class GroupState:
     limit: int
     window: float
-    sent: list[float] = field(default_factory=list)  # wall-clock send times, oldest first
+    sent: list[float] = field(default_factory=list)  # send times on the pacer clock, oldest first
     blocked_until: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -70,12 +70,14 @@ def _reserve(state: GroupState, now: float) -> float:
     horizon = now - state.window
     state.sent = [t for t in state.sent if t > horizon - state.window]  # keep what can matter
     at = max(now, state.blocked_until)
+    # A send still counts for a margin after its window has passed: the server stamps
+    # arrival, which comes a little after our send, so it frees the slot a little later.
+    reach = state.window + max(MARGIN_SECONDS, MARGIN_SHARE * state.window)
     while True:
-        in_window = [t for t in state.sent if t > at - state.window]
+        in_window = [t for t in state.sent if t > at - reach]
         if len(in_window) < state.limit:
             break
-        oldest = in_window[-state.limit]
-        at = oldest + state.window + max(MARGIN_SECONDS, MARGIN_SHARE * state.window)
+        at = in_window[-state.limit] + reach
     state.sent.append(at)
     state.sent.sort()
     return at
@@ -111,7 +113,7 @@ def _observe(
 class Pacer:
     """In-process pacer shared by the threads of one client."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._groups: dict[str, GroupState] = {}
@@ -140,10 +142,23 @@ class Pacer:
                 _unbook(state, booked)
                 if state.blocked_until > now:
                     continue  # a 429 arrived while this thread slept: book again after it
-                # Log the real moment: a thread that woke late must not make the log optimistic.
-                state.sent.append(now)
-                state.sent.sort()
-                return now
+                at = _reserve(state, now)
+                if at > now:
+                    _unbook(state, at)
+                    continue  # a send in flight finished later than booked: the slot moved
+                return now  # _reserve logged the send at this very moment
+
+    def done(self, group: str, sent_at: float) -> None:
+        """The request sent at ``sent_at`` got its answer (or failed): log it as of now.
+
+        The server stamped it somewhere between send and answer, so logging the answer time
+        can only free its slot late, never early, whatever the latency or load.
+        """
+        with self._state() as groups:
+            state = _group(groups, group)
+            _unbook(state, sent_at)
+            state.sent.append(max(sent_at, self._clock()))
+            state.sent.sort()
 
     def pending_block(self, group: str) -> float:
         """Seconds until a 429 penalty in ``group`` ends (0 when none)."""
@@ -184,6 +199,8 @@ def _group(groups: dict[str, GroupState], name: str) -> GroupState:
 
 class FilePacer(Pacer):
     """A pacer whose state lives in ``directory``, shared by every process that uses it.
+
+    Its clock is wall time (processes share no monotonic clock).
 
     ``key`` names the credential (server, app, user); its hash names the files, so no secret
     is written anywhere.

@@ -124,3 +124,35 @@ def test_two_processes_sharing_a_credential_share_one_limiter(
     assert codes == [0, 0], outputs
     assert sim.stats()["rate_limited"] == 0
     assert sim.stats()["requests"]["rcwRegListRegistrants"] == 60
+
+
+class _OutageAfter(Simulator):
+    """A simulator whose API answers 503 to everything after its first ``healthy`` requests."""
+
+    def __init__(self, healthy: int) -> None:
+        super().__init__(SimulatorConfig(seed=5, scale=15, now=NOW, rate_limit_window=0.02))
+        self.healthy = healthy
+        self.outage = True
+
+    def _pick_fault(self) -> FaultKind | None:
+        if self.outage and self.stats()["requests_total"] > self.healthy:
+            return "http503"
+        return None
+
+
+@pytest.mark.parametrize("healthy", [5, 40, 70])
+def test_a_sync_stopped_by_an_outage_resumes_with_nothing_lost(
+    tmp_path: Path, clean: tuple[list[str], dict[str, int], dict[str, int]], healthy: int
+) -> None:
+    sim = _OutageAfter(healthy)
+    store = Store(tmp_path)
+    with serve(sim) as server:
+        with (
+            _client(server.url) as client,
+            pytest.raises(WebinarInsightsError, match="gave up after 6 attempts"),
+        ):
+            sync(client, store, depth="participants", **RANGE)
+        sim.outage = False
+        with _client(server.url) as client:
+            sync(client, store, depth="participants", **RANGE)
+    assert _contents(store) == clean

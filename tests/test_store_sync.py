@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from webinar_insights import StoreError
+from webinar_insights import ConfigurationError, StoreError
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.simulator import _render as render
@@ -275,3 +275,26 @@ def test_resume_after_sigkill(tmp_path: Path, kill_after: float) -> None:
     # What was stored for Finished sessions before the kill is not fetched again.
     units = 60 + sum(1 for s in sim.program.sessions if s.status(NOW) != "Scheduled")
     assert summary.registrants_fetched + summary.participants_fetched == units - done_before
+
+
+def test_a_missing_store_is_a_clear_error_and_is_not_created(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nowhere")
+    with pytest.raises(StoreError, match="run `webinar-insights sync`"):
+        store.sessions()
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_an_unreadable_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "manifest.sqlite").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a readable manifest"):
+        Store(tmp_path).rebuild()
+
+
+def test_bad_ranges_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="reversed"):
+        sync(make_client(), Store(tmp_path / "s"), start="2026-05-01", end="2026-01-01")
+    with pytest.raises(ConfigurationError, match="depth"):
+        sync(
+            make_client(), Store(tmp_path / "s"), start="2026-01-01", end="2026-02-01", depth="all"
+        )  # type: ignore[arg-type]
+    assert not (tmp_path / "s").exists()

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import parse_qsl
 
 from . import _render as render
@@ -43,20 +43,7 @@ FaultKind = Literal[
     "html",
     "empty",
 ]
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "latency",
-    "http500",
-    "http502",
-    "http503",
-    "http504",
-    "http429",
-    "http429-no-retry-after",
-    "drop",
-    "timeout",
-    "truncate",
-    "html",
-    "empty",
-)
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 MAX_OAUTH_SESSIONS = 5
 STATS_PATH = "/__simulator__/stats"

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test test-slow lint format lab bench bench-smoke clean
+.PHONY: demo test test-slow lint format lab bench bench-smoke clean chromium
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,17 @@ $(VENV)/.installed-lab: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e '.[lab]'
 	touch $@ $(VENV)/.installed-runtime
 
+# Syncs the built-in simulator into reports/.demo-store, then writes reports/webinar-report.html.
 demo: $(VENV)/.installed-runtime
-	$(BIN)/webinar-insights demo
+	$(BIN)/webinar-insights report --demo -o reports/webinar-report.html
+
+# The report's browser tests run in Debian's chromium at /usr/bin/chromium (playwright drives
+# it; no browser is ever downloaded). Installed here when missing, with sudo unless root.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check webinar_insights tests $(wildcard bench)
@@ -35,7 +44,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format webinar_insights tests $(wildcard bench)
 	$(BIN)/ruff check --fix webinar_insights tests $(wildcard bench)
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest -m "not slow"
 	$(PY) -m bench --smoke
 

@@ -10,6 +10,6 @@ runs in CI as part of ``make test``.
 
 from __future__ import annotations
 
-BENCHMARKS: tuple[str, ...] = ("client_pacing", "sync_resync", "ingest", "metrics_charts")
+BENCHMARKS: tuple[str, ...] = ("client_pacing", "sync_resync", "ingest", "metrics_charts", "report")
 
 __all__ = ["BENCHMARKS"]

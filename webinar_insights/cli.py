@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .errors import ConfigurationError, StoreError, WebinarInsightsError
 from .simulator import FAULT_KINDS, STATS_PATH, Simulator, SimulatorConfig, SimulatorServer
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _simulator_options(serve_cmd)
     summary = sim_commands.add_parser("summary", help="print what the simulated program holds")
     _simulator_options(summary)
+    _report_parser(commands)
     return parser
 
 
@@ -249,10 +251,179 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# report
+
+DEMO_REPORT_NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+"""The simulator's clock for ``report --demo``: a fixed clock gives the same report every run."""
+
+DEMO_REPORT_RANGE = ("2026-05-01", "2026-11-30")
+DEMO_REPORT_OUTPUT = "reports/webinar-report.html"
+
+
+def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    report = commands.add_parser(
+        "report",
+        help="write the offline HTML report of a store (one file, no network)",
+        description="Write the offline HTML report of a store: KPIs against the previous"
+        " period, linked charts, anomalies, tables and data notes, in one self-contained file.",
+    )
+    report.add_argument(
+        "--store",
+        help="store directory (default $WEBINAR_INSIGHTS_STORE or ./webinar-data; with --demo,"
+        " a .demo-store folder beside the output)",
+    )
+    report.add_argument(
+        "--from", dest="start", help="first day (YYYY-MM-DD in --time-zone, or ISO date-time)"
+    )
+    report.add_argument("--to", dest="end", help="last day, included")
+    report.add_argument(
+        "--webinar",
+        action="append",
+        dest="webinars",
+        metavar="ID",
+        help="only this webinar id (repeatable)",
+    )
+    report.add_argument(
+        "--host",
+        action="append",
+        dest="hosts",
+        metavar="ID",
+        help="only this host user id (repeatable)",
+    )
+    report.add_argument(
+        "--status",
+        action="append",
+        dest="statuses",
+        choices=("Scheduled", "Active", "Finished"),
+        help="only sessions of this status (repeatable)",
+    )
+    report.add_argument(
+        "--time-zone", default="UTC", help="IANA zone of days, periods and times (default UTC)"
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        default=DEMO_REPORT_OUTPUT,
+        help=f"HTML file (default {DEMO_REPORT_OUTPUT})",
+    )
+    report.add_argument("--title", help="the report's title")
+    report.add_argument(
+        "--demo",
+        action="store_true",
+        help="sync the built-in simulator into the store first (seed 42, 300 sessions, clock"
+        " 2026-11-01 12:00 UTC; default range 2026-05-01 to 2026-11-30)",
+    )
+    report.add_argument(
+        "--include-personal-data",
+        action="store_true",
+        help="show host names (by default hosts appear by user id; participants' names and"
+        " e-mail addresses are never shown)",
+    )
+    report.add_argument(
+        "--export-data",
+        metavar="DIR",
+        help="also write the frames behind the report (Parquet, CSV) and the charts (SVG, PNG)",
+    )
+
+
+def _writable_path(path: str, *, what: str, folder: bool = False) -> Path:
+    """``path`` if it can be written (its nearest existing ancestor is a writable folder)."""
+    target = Path(path)
+    if folder and target.exists() and not target.is_dir():
+        raise ConfigurationError(f"{what} {target} exists and is not a directory")
+    if not folder and target.is_dir():
+        raise ConfigurationError(f"{what} {target} is a directory; name a file")
+    probe = target if folder and target.is_dir() else target.parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK):
+        raise ConfigurationError(
+            f"cannot write {what} {target}: {probe} is not a writable directory"
+        )
+    return target
+
+
+def _sync_demo(store: Store) -> None:
+    from datetime import timedelta
+
+    from .client import Client
+    from .sync import sync
+
+    sim = Simulator(
+        SimulatorConfig(
+            seed=42,
+            scale=300,
+            now=DEMO_REPORT_NOW,
+            rate_limit_window=0.05,
+            max_sessions_per_webinar=4,
+        )
+    )
+    print(f"Demo: syncing the built-in simulator into {store.path} ...", flush=True)
+    with Client.simulator(simulator=sim, progress=False) as client:
+        summary = sync(
+            client,
+            store,
+            start=(DEMO_REPORT_NOW - timedelta(days=400)).date(),
+            end=(DEMO_REPORT_NOW + timedelta(days=40)).date(),
+            depth="participants",
+        )
+    print(summary, flush=True)
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Build the report of a store (after a demo sync with --demo) and write it."""
+    from .report import report_from_store, report_range, vega_bundle
+
+    start, end = args.start, args.end
+    if args.demo and start is None and end is None:
+        # The six months before the simulator's clock and its month (November 2026).
+        start, end = DEMO_REPORT_RANGE
+    report_range(start, end, time_zone=args.time_zone)  # bad dates or zone: before any write
+    output = _writable_path(args.output, what="the report")
+    export = None
+    if args.export_data:
+        export = _writable_path(args.export_data, what="--export-data", folder=True)
+    if args.demo:
+        if args.store is None:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        store = _writable_store(args.store or str(output.parent / ".demo-store"))
+        _sync_demo(store)
+    else:
+        store = Store(args.store)
+    started = time.monotonic()
+    report = report_from_store(
+        store,
+        start=start,
+        end=end,
+        webinars=args.webinars,
+        hosts=args.hosts,
+        statuses=args.statuses,
+        time_zone=args.time_zone,
+        now=DEMO_REPORT_NOW if args.demo else None,
+        title=args.title,
+        include_personal_data=args.include_personal_data,
+    )
+    written = report.write_html(output)
+    size = written.stat().st_size
+    bundle = len(vega_bundle().encode("utf-8"))
+    print(
+        f"Report: {written.resolve()} ({size / 1e6:.2f} MB, of which {bundle / 1e6:.2f} MB is the"
+        f" inlined Vega JavaScript; built in {time.monotonic() - started:.1f} s)"
+    )
+    print(report.summary())
+    if export is not None:
+        files = report.export_data(export)
+        print(f"Data: {len(files)} files in {export.resolve()} (Parquet, CSV, SVG, PNG)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args)
+    if args.command == "report":
+        return _guarded(_report, args)
     if args.command == "sync":
         return _guarded(_sync, args)
     if args.command == "simulator":

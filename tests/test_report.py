@@ -1,0 +1,678 @@
+"""Tests for webinar_insights.report and the ``report`` command (no browser; see
+test_report_browser.py for the document in a real headless Chromium)."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import os
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from webinar_insights import Client, Store, frames, metrics, report, sync
+from webinar_insights.cli import main
+from webinar_insights.errors import ConfigurationError, StoreError
+from webinar_insights.report import Report, build_report, report_from_store, report_range
+from webinar_insights.simulator import Simulator, SimulatorConfig
+
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+PWNED = "</script><script>window.__pwned = 1</script>"
+IMG = '<img src=x onerror="window.__pwned = 2">'
+FORMULA = '=HYPERLINK("https://evil.invalid","click")'
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames: API-shaped records through the public frame builder.
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record(
+    sid: str,
+    *,
+    start: datetime,
+    webinar: str = "w1",
+    webinar_title: str = "Product Update",
+    title: str | None = None,
+    status: str = "Finished",
+    delay: int = 2,
+    minutes: int = 60,
+    ran: int = 60,
+    attendees: int = 40,
+    host: tuple[str, str, str] | None = ("Ada", "Lovelace", "u1"),
+    recording: str | None = "Available",
+) -> dict[str, Any]:
+    """A history session record as the API sends it (``ran``: the actual minutes)."""
+    live = start + timedelta(minutes=delay)
+    end = live + timedelta(minutes=ran)
+    data: dict[str, Any] = {
+        "id": sid,
+        "title": title or f"Session {sid}",
+        "webinar": {"id": webinar, "title": webinar_title},
+        "status": status,
+        "timeZone": "Europe/Berlin",
+        "scheduledStartTime": iso(start),
+        "scheduledDuration": minutes * 60,
+        "startTime": iso(live if status != "Scheduled" else start),
+        "endTime": iso(end if status == "Finished" else start + timedelta(minutes=minutes)),
+        "creationTime": iso(start - timedelta(days=20)),
+        "lastModifiedTime": iso(start),
+    }
+    if host is not None:
+        first, last, user = host
+        data["webinar"]["host"] = {
+            "firstName": first,
+            "lastName": last,
+            "linkedUser": {"userId": user},
+        }
+    if status != "Scheduled":
+        data["broadcastingStartTime"] = iso(live)
+    if status == "Finished":
+        data["broadcastingEndTime"] = iso(end)
+        data["uniqueAttendeeCount"] = attendees
+        data["attendeeCount"] = attendees
+        data["uniqueParticipantCount"] = attendees + 2
+        data["participantCount"] = attendees + 2
+        if recording:
+            data["recording"] = {"id": f"r{sid}", "status": recording}
+    return data
+
+
+def with_registrants(sessions: pl.DataFrame, counts: dict[str, int]) -> pl.DataFrame:
+    return sessions.with_columns(
+        registrant_count=pl.col("session_id").replace_strict(
+            counts, default=None, return_dtype=pl.Int64
+        )
+    )
+
+
+def small_sessions() -> pl.DataFrame:
+    """Eight sessions of three webinars in October 2026 and two in the September before."""
+    day = datetime(2026, 10, 5, 15, tzinfo=UTC)
+    records = [
+        record("s1", start=day, attendees=40),
+        record("s2", start=day + timedelta(days=7), delay=12, attendees=35),
+        record("s3", start=day + timedelta(days=14), ran=95, attendees=5),
+        record(
+            "s4",
+            start=day + timedelta(days=2),
+            webinar="w2",
+            webinar_title="Security Clinic",
+            host=("Grace", "Hopper", "u2"),
+            attendees=60,
+            recording="Failed",
+        ),
+        record(
+            "s5",
+            start=day + timedelta(days=9),
+            webinar="w2",
+            webinar_title="Security Clinic",
+            host=("Grace", "Hopper", "u2"),
+            attendees=0,
+        ),
+        record(
+            "s6",
+            start=day + timedelta(days=16),
+            webinar="w3",
+            webinar_title="Town Hall",
+            host=("Linus", "T", "u3"),
+            status="Active",
+        ),
+        record(
+            "s7",
+            start=datetime(2026, 11, 20, 16, tzinfo=UTC),
+            webinar="w3",
+            webinar_title="Town Hall",
+            host=("Linus", "T", "u3"),
+            status="Scheduled",
+        ),
+        record("p1", start=datetime(2026, 9, 8, 15, tzinfo=UTC), attendees=30),
+        record("p2", start=datetime(2026, 9, 15, 15, tzinfo=UTC), delay=1, attendees=20),
+    ]
+    counts = {"s1": 50, "s2": 50, "s3": 40, "s4": 80, "s5": 30, "p1": 60, "p2": 25}
+    return with_registrants(frames.sessions_frame(records), counts)
+
+
+def hostile_sessions() -> pl.DataFrame:
+    """Sessions whose titles and host names try to run script or spreadsheet formulas."""
+    day = datetime(2026, 10, 5, 15, tzinfo=UTC)
+    records = [
+        record("h1", start=day, webinar_title=PWNED, title=IMG, attendees=30),
+        record(
+            "h2",
+            start=day + timedelta(days=7),
+            webinar="w2",
+            webinar_title=FORMULA,
+            title="Line\u2028separator & <b>bold</b>",
+            host=("Eve", "<b>Evil</b>", "u2"),
+            attendees=25,
+        ),
+        record(
+            "h3", start=day + timedelta(days=14), webinar_title=PWNED, title=PWNED, attendees=10
+        ),
+    ]
+    return with_registrants(frames.sessions_frame(records), {"h1": 40, "h2": 40, "h3": 40})
+
+
+PROVENANCE = {
+    "syncs": [
+        {
+            "started": "2026-11-01T11:58:00+00:00",
+            "finished": "2026-11-01T11:59:30+00:00",
+            "start": "2026-09-01T00:00:00+00:00",
+            "end": "2026-12-01T00:00:00+00:00",
+            "depth": "sessions",
+            "requests": 42,
+        }
+    ],
+    "windows": [
+        {"window": "company/2026-09", "listed_at": "2026-11-01T11:58:10+00:00"},
+        {"window": "company/2026-10", "listed_at": "2026-11-01T11:58:20+00:00"},
+        {"window": "company/2026-11", "listed_at": "2026-11-01T11:58:30+00:00"},
+    ],
+}
+
+
+def small_report(**options: Any) -> Report:
+    return build_report(
+        small_sessions(),
+        start="2026-10-01",
+        end="2026-10-31",
+        time_zone="Europe/Berlin",
+        now=NOW,
+        provenance=PROVENANCE,
+        **options,
+    )
+
+
+def without_bundle(document: str) -> str:
+    return document.replace(report.vega_bundle(), "")
+
+
+# ---------------------------------------------------------------------------------------------
+# A small simulated program in a store (participants and registrants with names and e-mails).
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    path = tmp_path_factory.mktemp("report-store") / "store"
+    sim = Simulator(
+        SimulatorConfig(
+            seed=7, scale=60, now=NOW, rate_limit_window=0.02, max_sessions_per_webinar=3
+        )
+    )
+    target = Store(path)
+    with Client.simulator(simulator=sim, progress=False) as client:
+        sync(client, target, start="2025-10-01", end="2026-12-10", depth="participants")
+    return target
+
+
+@pytest.fixture(scope="module")
+def store_report(store: Store) -> Report:
+    return report_from_store(store, start="2026-05-01", end="2026-10-31", now=NOW)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Report value.
+
+
+def test_public_names_resolve() -> None:
+    assert report.__all__ == sorted(report.__all__)
+    for name in report.__all__:
+        assert hasattr(report, name), name
+
+
+def test_report_is_frozen() -> None:
+    built = small_report()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.title = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        built.frames["sessions"] = pl.DataFrame()  # type: ignore[index]
+    with pytest.raises(TypeError):
+        built.kpis["sessions"] = 0  # type: ignore[index]
+    retitled = dataclasses.replace(built, title="Q4")
+    assert (retitled.title, built.title) == ("Q4", "Webinar program report")
+
+
+def test_range_and_previous_period() -> None:
+    built = small_report()
+    berlin_midnight = datetime(2026, 9, 30, 22, tzinfo=UTC)
+    assert built.start == berlin_midnight
+    assert built.end == datetime(2026, 10, 31, 23, tzinfo=UTC)  # CET again after Oct 25
+    assert built.previous_end == built.start
+    assert built.previous_start == datetime(2026, 8, 30, 22, tzinfo=UTC)  # 31 days before
+    assert set(built.frames["sessions"]["session_id"]) == {"s1", "s2", "s3", "s4", "s5", "s6"}
+    assert built.previous_sessions == 2
+
+
+def test_kpis_match_metrics_for_both_periods() -> None:
+    built = small_report()
+    every = metrics.session_metrics(small_sessions())
+    current = every.filter(
+        pl.col("session_id").str.starts_with("s"), pl.col("status") != "Scheduled"
+    )
+    previous = every.filter(pl.col("session_id").str.starts_with("p"))
+    assert dict(built.kpis) == metrics.kpis(current)
+    assert dict(built.previous_kpis) == metrics.kpis(previous)
+    kpis = built.frames["kpis"]
+    assert kpis["kpi"].to_list() == list(metrics.KPI_KEYS)
+    assert kpis.filter(kpi="sessions")["previous_value"].item() == 2.0
+
+
+def test_report_range_reads_dates_in_the_time_zone() -> None:
+    start, end = report_range("2026-03-01", "2026-03-31", time_zone="Europe/Berlin")
+    assert start == datetime(2026, 2, 28, 23, tzinfo=UTC)
+    assert end == datetime(2026, 3, 31, 22, tzinfo=UTC)  # CEST from March 29
+    assert report_range(None, "2026-03-31T10:00:00Z") == (
+        None,
+        datetime(2026, 3, 31, 10, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"start": "2026-10-31", "end": "2026-10-01"}, "reversed"),
+        ({"time_zone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
+        ({"start": "yesterday"}, "not a date"),
+        ({"top": 0}, "top must be"),
+    ],
+)
+def test_bad_options_raise_configuration_errors(options: dict[str, Any], message: str) -> None:
+    arguments: dict[str, Any] = {"now": NOW, **options}
+    with pytest.raises(ConfigurationError, match=message):
+        build_report(small_sessions(), **arguments)
+
+
+def test_an_empty_frame_gives_a_report_that_says_no_data() -> None:
+    built = build_report(small_sessions().clear(), now=NOW)
+    assert built.kpis["sessions"] == 0
+    document = built.to_html()
+    assert "No session was flagged." in document
+    assert "No data" in document  # the charts' own "No data" message, in their specs
+
+
+def test_tables_are_bounded_and_ranked() -> None:
+    built = small_report(top=2)
+    top, bottom = built.frames["top_sessions"], built.frames["bottom_sessions"]
+    assert top["session_id"].to_list() == ["s1", "s4"]  # 80% and 75% of registrants
+    assert bottom["session_id"].to_list() == ["s5", "s3"]  # 0% and 12.5%
+    assert (top["registrant_count"] >= 10).all()
+    webinars = built.frames["webinars"]
+    assert webinars["webinar_id"].to_list()[:2] == ["w1", "w2"]  # most sessions first
+
+
+def test_anomalies_carry_reasons_and_webinar_titles() -> None:
+    flagged = small_report().frames["anomalies"]
+    assert flagged.columns == [
+        *metrics.ANOMALIES.names()[:2],
+        "webinar_title",
+        *metrics.ANOMALIES.names()[2:],
+    ]
+    kinds = set(zip(flagged["session_id"], flagged["kind"], strict=True))
+    assert {
+        ("s2", "late_start"),
+        ("s3", "overrun"),
+        ("s4", "recording_failed"),
+        ("s5", "no_attendees"),
+    } <= kinds
+    assert flagged.filter(session_id="s4")["webinar_title"].item() == "Security Clinic"
+    document = small_report().to_html()
+    assert "The recording of this session failed." in document
+
+
+# ---------------------------------------------------------------------------------------------
+# The document.
+
+
+def test_document_inlines_the_bundle_once_and_loads_nothing() -> None:
+    document = small_report().to_html()
+    bundle = report.vega_bundle()
+    assert document.count(bundle) == 1
+    rest = without_bundle(document)
+    assert not re.search(r"<script[^>]*\bsrc=|<link\b|<img\b|<iframe\b|@import|url\(", rest)
+    assert not re.search(r"https?://", rest), re.findall(r".{40}https?://.{40}", rest)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', rest)
+    assert policy is not None
+    assert "default-src &#x27;none&#x27;" in policy.group(1)
+    # Each chart has its mount point and its spec; every spec is valid JSON.
+    keys = [chart.key for chart in small_report().charts]
+    assert keys == [
+        "explore",
+        "attendance-rate",
+        "start-delay",
+        "overrun",
+        "status-timeline",
+        "weekday-hour",
+    ]
+    for key in keys:
+        assert f'id="chart-{key}"' in rest
+        spec = re.search(rf'id="spec-{key}" data-chart="{key}">(.*?)</script>', rest, flags=re.S)
+        assert spec is not None
+        assert "$schema" not in json.loads(spec.group(1))
+
+
+def test_explore_chart_links_period_host_and_status() -> None:
+    explore = small_report().charts[0].chart.to_dict()
+    summary, middle, rates = explore["vconcat"]
+    periods, hosts = middle["hconcat"]
+    # Altair lifts the parameters to the top level, each naming the view that declares it.
+    declared = {param["name"]: param["views"] for param in explore["params"]}
+    assert declared == {
+        "period": ["explore_periods"],
+        "status": ["explore_periods"],
+        "host": ["explore_hosts"],
+    }
+    filters = {
+        view["name"]: [t["filter"]["param"] for t in view["transform"] if "filter" in t]
+        for view in (summary, periods, hosts, rates)
+    }
+    assert filters == {
+        "explore_summary": ["period", "host", "status"],
+        "explore_periods": ["host"],
+        "explore_hosts": ["period", "status"],
+        "explore_rates": ["host"],
+    }
+    assert len(explore["datasets"]) == 1  # one pre-aggregated table behind all four views
+    rows = next(iter(explore["datasets"].values()))
+    assert sum(row["n"] for row in rows) == 6
+
+
+def test_hostile_strings_are_escaped_everywhere() -> None:
+    built = build_report(hostile_sessions(), now=NOW, include_personal_data=True)
+    rest = without_bundle(built.to_html())
+    # The spec blocks, the bundle and the report's script: no other script element.
+    assert len(re.findall(r"<script\b", rest)) == 2 + len(built.charts)
+    assert PWNED not in rest
+    assert IMG not in rest
+    assert "<script>window" not in rest
+    assert "<img" not in rest
+    assert "&lt;/script&gt;&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in rest
+    assert "&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt;" in rest
+    assert "Eve &lt;b&gt;Evil&lt;/b&gt;" in rest
+    assert "<b>" not in rest
+    specs = "".join(
+        re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', rest, flags=re.S)
+    )
+    assert "\\u003c/script\\u003e" in specs
+    assert "\u2028" not in specs
+    assert "\\u2028" in specs
+    for block in re.findall(
+        r'<script type="application/json"[^>]*>(.*?)</script>', rest, flags=re.S
+    ):
+        assert "<" not in block
+        json.loads(block)
+
+
+def test_personal_data_is_left_out_unless_asked(store: Store, store_report: Report) -> None:
+    rest = without_bundle(store_report.to_html())
+    people = pl.concat(
+        [
+            store.participants().select("first_name", "last_name", "email"),
+            store.registrants().select("first_name", "last_name", "email"),
+        ]
+    ).drop_nulls()
+    assert people.height > 100
+    for first, last, email in people.head(500).iter_rows():
+        assert email not in rest
+        assert f"{first} {last}" not in rest
+    host_names = set(store.sessions()["host_name"].drop_nulls())
+    assert host_names
+    assert not [name for name in host_names if name in rest]
+    assert "Personal data: none." in rest
+    assert (
+        store_report.frames["sessions"]["host_name"].null_count()
+        == store_report.frames["sessions"].height
+    )
+    named = report_from_store(
+        store, start="2026-05-01", end="2026-10-31", now=NOW, include_personal_data=True
+    )
+    shown = without_bundle(named.to_html())
+    assert [name for name in host_names if name in shown]
+    assert "Host names are shown." in shown
+
+
+def test_size_stays_bounded_at_100k_sessions() -> None:
+    from bench.report import synthetic_sessions
+
+    built = build_report(synthetic_sessions(100_000), now=NOW)
+    document = built.to_html()
+    beyond = len(document.encode()) - len(report.vega_bundle().encode())
+    assert beyond < 2_000_000, beyond
+    assert built.frames["sessions"].height == 100_000
+    assert built.frames["top_sessions"].height == 10
+    assert document.count("<tr>") < 200
+
+
+def test_snapshot_of_the_document_structure() -> None:
+    """The document with the bundle, the specs and the script hashes replaced by placeholders.
+
+    Set UPDATE_SNAPSHOTS=1 to write tests/snapshots/report.html anew after an intended change.
+    """
+    document = small_report().to_html()
+    document = document.replace(report.vega_bundle(), "/* vega bundle */")
+    document = re.sub(
+        r'(<script type="application/json" id="spec-[^"]+" data-chart="[^"]+">).*?(</script>)',
+        r"\1{…}\2",
+        document,
+        flags=re.S,
+    )
+    document = re.sub(r"sha256-[A-Za-z0-9+/=]+", "sha256-…", document)
+    path = SNAPSHOTS / "report.html"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(document, encoding="utf-8")
+    assert path.exists(), "no snapshot yet: run with UPDATE_SNAPSHOTS=1 to write it"
+    expected = path.read_text(encoding="utf-8")
+    if document != expected:
+        diff = "\n".join(
+            difflib.unified_diff(
+                expected.splitlines(), document.splitlines(), "snapshot", "now", lineterm=""
+            )
+        )
+        pytest.fail(f"the document differs from {path} (UPDATE_SNAPSHOTS=1 to accept):\n{diff}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports.
+
+
+def test_csv_safe_neutralises_formulas_and_keeps_numbers() -> None:
+    frame = pl.DataFrame(
+        {
+            "title": ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "plain", None],
+            "delay_min": [-3.5, 1.0, -2.0, 0.0, 1.5, 2.0, None],
+            "count": [-1, 2, 3, 4, 5, 6, None],
+        }
+    ).with_columns(pl.col("count").cast(pl.Int64))
+    safe = report.csv_safe(frame)
+    assert safe["title"].to_list() == ["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tx", "plain", None]
+    assert_frame_equal(safe.drop("title"), frame.drop("title"))
+    text = safe.write_csv()
+    assert "\n'=1+1,-3.5,-1\n" in text
+
+
+def test_csv_safe_turns_durations_into_minutes() -> None:
+    frame = pl.DataFrame(
+        {
+            "start_delay": [timedelta(minutes=2, seconds=30)],
+            "overrun": [timedelta(minutes=-1)],
+            "overrun_min": [-1.0],
+        }
+    )
+    safe = report.csv_safe(frame)
+    assert safe.columns == ["start_delay_min", "overrun_min"]
+    assert safe.row(0) == (2.5, -1.0)
+
+
+def test_export_data_writes_every_frame_and_chart(tmp_path: Path) -> None:
+    built = build_report(hostile_sessions(), now=NOW)
+    written = built.export_data(tmp_path / "data")
+    names = {path.name for path in written}
+    for frame_name in built.frames:
+        assert {f"{frame_name}.parquet", f"{frame_name}.csv"} <= names
+    for chart in built.charts:
+        assert {f"{chart.key}.svg", f"{chart.key}.png"} <= names
+    assert (tmp_path / "data" / "explore.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_frame_equal(
+        pl.read_parquet(tmp_path / "data" / "sessions.parquet"), built.frames["sessions"]
+    )
+    csv = (tmp_path / "data" / "sessions.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv
+    assert ",=HYPERLINK" not in csv
+    back = pl.read_csv(tmp_path / "data" / "sessions.csv")
+    assert back.schema["start_delay_min"] == pl.Float64  # numbers stay numbers
+    assert back.schema["registrant_count"] == pl.Int64
+
+
+# ---------------------------------------------------------------------------------------------
+# report_from_store.
+
+
+def test_report_from_store_filters(store: Store) -> None:
+    sessions = store.sessions()
+    webinar = sessions.sort("session_id")["webinar_id"][0]
+    host = sessions.sort("session_id")["host_user_id"][0]
+    by_webinar = report_from_store(store, webinars=[webinar], now=NOW)
+    assert set(by_webinar.frames["sessions"]["webinar_id"]) == {webinar}
+    assert dict(by_webinar.filters)["webinars"] == (webinar,)
+    by_host = report_from_store(store, hosts=[host], statuses=["Finished"], now=NOW)
+    assert set(by_host.frames["sessions"]["host_user_id"]) == {host}
+    assert set(by_host.frames["sessions"]["status"]) == {"Finished"}
+    assert by_host.provenance is not None and by_host.provenance["syncs"]
+
+
+def test_report_from_store_rejects_bad_input(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="unknown webinar id"):
+        report_from_store(store, webinars=["nope"])
+    with pytest.raises(ConfigurationError, match="unknown host id"):
+        report_from_store(store, hosts=["nobody"])
+    with pytest.raises(ConfigurationError, match="unknown status"):
+        report_from_store(store, statuses=["Done"])
+    with pytest.raises(ConfigurationError, match="no session between"):
+        report_from_store(store, start="2020-01-01", end="2020-01-31")
+    with pytest.raises(StoreError, match="no store"):
+        report_from_store(Store(tmp_path / "missing"))
+
+
+def test_store_report_has_every_chart(store_report: Report) -> None:
+    keys = [chart.key for chart in store_report.charts]
+    assert keys[-3:] == ["retention", "funnel", "lead-time"]
+    assert store_report.notes == ()
+    assert store_report.frames["funnel"]["stage"].to_list()[0] == "Registered"
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line.
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["report", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_cli_writes_the_report_and_exports(
+    store: Store, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(
+        capsys,
+        "--store", str(store.path),
+        "--from", "2026-05-01",
+        "--to", "2026-10-31",
+        "--time-zone", "Europe/Berlin",
+        "-o", "out/report.html",
+        "--export-data", "out/data",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert (workdir / "out" / "report.html").stat().st_size > 900_000
+    assert f"Report: {workdir / 'out' / 'report.html'}" in out
+    assert "attendance rate" in out
+    assert "vs previous" in out
+    assert (workdir / "out" / "data" / "webinars.csv").exists()
+    assert (workdir / "out" / "data" / "explore.svg").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--webinar", "nope"], "unknown webinar id(s) nope"),
+        (["--host", "nobody"], "unknown host id(s) nobody"),
+        (["--from", "2026-10-31", "--to", "2026-10-01"], "the range is empty or reversed"),
+        (["--time-zone", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
+        (["--from", "2019-01-01", "--to", "2019-01-31"], "no session between"),
+    ],
+)
+def test_cli_bad_input_exits_2_and_writes_nothing(
+    store: Store,
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    code, out, err = run_cli(
+        capsys, "--store", str(store.path), "-o", "out/r.html", "--export-data", "out/d", *argv
+    )
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("webinar-insights: error: ")
+    assert message in err
+    assert not (workdir / "out").exists()
+
+
+def test_cli_missing_and_empty_stores_exit_2(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(capsys, "--store", "missing", "-o", "r.html")
+    assert code == 2
+    assert "no store at missing" in err
+    assert not (workdir / "r.html").exists()
+    Store(workdir / "empty").rebuild()
+    code, _, err = run_cli(capsys, "--store", "empty", "-o", "r.html")
+    assert code == 2
+    assert "holds no sessions" in err
+    assert not (workdir / "r.html").exists()
+
+
+def test_cli_demo_checks_input_before_syncing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(
+        capsys, "--demo", "-o", "reports/r.html", "--time-zone", "Nowhere/City"
+    )
+    assert (code, out) == (2, "")
+    assert "unknown time zone 'Nowhere/City'" in err
+    assert not (workdir / "reports").exists()
+
+
+def test_cli_output_must_be_a_file(
+    store: Store, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "folder").mkdir()
+    code, _, err = run_cli(capsys, "--store", str(store.path), "-o", "folder")
+    assert code == 2
+    assert "is a directory" in err
+    (workdir / "file.txt").write_text("x")
+    code, _, err = run_cli(
+        capsys, "--store", str(store.path), "-o", "r.html", "--export-data", "file.txt"
+    )
+    assert code == 2
+    assert "--export-data file.txt exists and is not a directory" in err
+    assert not (workdir / "r.html").exists()

@@ -1,0 +1,235 @@
+"""The HTML report in a real headless Chromium with networking disabled.
+
+Debian's ``chromium`` (``/usr/bin/chromium``) driven by playwright (playwright's own browser
+downloads are never used). One browser context per module; every request the page makes is
+recorded and, unless it is the report file itself, aborted.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from webinar_insights.cli import main
+from webinar_insights.report import build_report
+
+from .test_report import NOW, PWNED, hostile_sessions
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY = "html[data-charts-ready]"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Chromium context with a fresh profile (``--user-data-dir``) and networking disabled."""
+    if not CHROMIUM.exists():
+        found = shutil.which("chromium")
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM} ({'found at ' + found if found else 'not installed'});"
+            " `make test` installs Debian's chromium (apt-get install -y chromium)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@dataclass
+class Loaded:
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def marks(self, selector: str) -> int:
+        return int(self.page.locator(selector).count())
+
+    def text(self, selector: str) -> str:
+        return str(self.page.locator(selector).first.text_content())
+
+    def wait_for_change(self, selector: str, before: str) -> None:
+        self.page.wait_for_function(
+            "([selector, before]) => document.querySelector(selector).textContent !== before",
+            arg=[selector, before],
+            timeout=10_000,
+        )
+
+
+@pytest.fixture
+def open_report(browser: Any) -> Iterator[Any]:
+    pages: list[Any] = []
+
+    def load(path: Path) -> Loaded:
+        page = browser.new_page()
+        pages.append(page)
+        loaded = Loaded(page)
+        own = path.resolve().as_uri()
+
+        def route(request_route: Any) -> None:
+            url = request_route.request.url
+            if url == own:
+                request_route.continue_()
+            else:
+                loaded.requests.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda message: loaded.console.append((message.type, message.text)))
+        page.on("pageerror", lambda error: loaded.errors.append(str(error)))
+        page.goto(own, wait_until="load")
+        page.wait_for_selector(READY, state="attached", timeout=30_000)
+        return loaded
+
+    yield load
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``webinar-insights report --demo``: the simulator synced into a store, then the report."""
+    output = tmp_path_factory.mktemp("demo") / "reports" / "webinar-report.html"
+    assert main(["report", "--demo", "-o", str(output)]) == 0
+    assert (output.parent / ".demo-store" / "manifest.sqlite").exists()
+    return output
+
+
+def test_demo_report_draws_every_chart_offline(demo_report: Path, open_report: Any) -> None:
+    loaded = open_report(demo_report)
+    charts = loaded.page.locator(".chart-body")
+    keys = [charts.nth(i).get_attribute("id") for i in range(charts.count())]
+    assert keys == [
+        "chart-explore",
+        "chart-attendance-rate",
+        "chart-start-delay",
+        "chart-overrun",
+        "chart-status-timeline",
+        "chart-weekday-hour",
+        "chart-retention",
+        "chart-funnel",
+        "chart-lead-time",
+    ]
+    assert loaded.page.get_attribute("html", "data-charts-ready") == str(len(keys))
+    for key in keys:
+        assert loaded.page.get_attribute(f"#{key}", "data-rendered") == "true", key
+        # Vega's SVG renderer: one <g class="mark-..."> group per mark, its items inside.
+        assert loaded.marks(f"#{key} svg g[class^='mark-'] > *") > 0, key
+    assert loaded.requests == []  # no request of any kind left the file
+    assert loaded.errors == []
+    assert [text for kind, text in loaded.console if kind == "error"] == []
+    assert loaded.page.locator("#kpi-sessions .kpi-value").text_content() != "–"
+    assert loaded.page.locator("#table-anomalies tbody tr").count() > 0
+
+
+def test_hostile_titles_run_no_script(tmp_path: Path, open_report: Any) -> None:
+    path = build_report(hostile_sessions(), now=NOW, include_personal_data=True).write_html(
+        tmp_path / "hostile.html"
+    )
+    loaded = open_report(path)
+    assert loaded.page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert loaded.errors == []
+    # The titles show as text: in the tables and in the charts Vega drew.
+    assert PWNED in loaded.text("#table-webinars")
+    assert loaded.page.get_by_text(PWNED).count() >= 1
+    assert "Eve <b>Evil</b>" in loaded.text("#table-top-sessions")
+    labels = loaded.page.locator("#chart-status-timeline svg text").all_text_contents()
+    assert any(label.startswith("<img src=x") for label in labels)
+    assert loaded.requests == []
+
+
+def test_picking_a_host_filters_the_linked_charts(demo_report: Path, open_report: Any) -> None:
+    loaded = open_report(demo_report)
+    summary = "#chart-explore g.explore_summary_marks text"
+    bars = "#chart-explore g.explore_periods_marks path"
+    hosts = "#chart-explore g.explore_hosts_marks path"
+    before_text = loaded.text(summary)
+    before_bars = loaded.page.locator(bars).evaluate_all(
+        "(paths) => paths.map(p => p.getAttribute('d'))"
+    )
+    assert before_text.startswith("Selected: ")
+
+    loaded.page.locator(hosts).first.click()
+    loaded.wait_for_change(summary, before_text)
+    after_text = loaded.text(summary)
+    after_bars = loaded.page.locator(bars).evaluate_all(
+        "(paths) => paths.map(p => p.getAttribute('d'))"
+    )
+    assert _sessions(after_text) < _sessions(before_text)
+    assert after_bars != before_bars  # the period bars now count that host's sessions only
+
+    # The same through the Vega view API: the host selection's store holds the clicked host.
+    picked = loaded.page.evaluate(
+        "() => window.__reportViews.explore.data('host_store').map(t => t.values[0])"
+    )
+    assert len(picked) == 1
+    assert loaded.errors == []
+    assert [text for kind, text in loaded.console if kind == "error"] == []
+
+
+def test_brushing_a_period_filters_the_host_ranking(demo_report: Path, open_report: Any) -> None:
+    loaded = open_report(demo_report)
+    summary = "#chart-explore g.explore_summary_marks text"
+    hosts = "#chart-explore g.explore_hosts_marks path"
+    before_text = loaded.text(summary)
+    before_hosts = loaded.page.locator(hosts).evaluate_all(
+        "(paths) => paths.map(p => p.getAttribute('d'))"
+    )
+    periods = loaded.page.locator("#chart-explore g.explore_periods_marks")
+    periods.scroll_into_view_if_needed()
+    box = periods.bounding_box()  # in the viewport, where the mouse moves
+    assert box is not None
+    y = box["y"] + box["height"] * 0.6
+    mouse = loaded.page.mouse
+    mouse.move(box["x"] + box["width"] * 0.1, y)
+    mouse.down()
+    mouse.move(box["x"] + box["width"] * 0.35, y, steps=8)
+    mouse.up()
+    loaded.wait_for_change(summary, before_text)
+    after_hosts = loaded.page.locator(hosts).evaluate_all(
+        "(paths) => paths.map(p => p.getAttribute('d'))"
+    )
+    assert 0 < _sessions(loaded.text(summary)) < _sessions(before_text)
+    assert after_hosts != before_hosts
+    brushed = loaded.page.evaluate("() => window.__reportViews.explore.data('period_store').length")
+    assert brushed == 1
+    assert loaded.requests == []
+    assert loaded.errors == []
+    assert [text for kind, text in loaded.console if kind == "error"] == []
+
+
+def _sessions(summary: str) -> int:
+    """The session count of the explore chart's summary line ("Selected: 1,234 sessions, ...")."""
+    return int(summary.removeprefix("Selected: ").split(" ", 1)[0].replace(",", ""))
+
+
+def test_print_layout_hides_the_controls(demo_report: Path, open_report: Any) -> None:
+    loaded = open_report(demo_report)
+    assert loaded.page.locator("nav").is_visible()
+    loaded.page.emulate_media(media="print")
+    assert loaded.page.locator("nav").is_hidden()
+    assert loaded.page.locator("#chart-explore details").first.is_hidden()  # vega-embed's menu
+    assert loaded.page.locator("#chart-explore svg").first.is_visible()
+    assert loaded.page.locator("#table-anomalies").is_visible()

@@ -1,0 +1,39 @@
+"""Offline HTML reports of a webinar program: one file, no network, no kernel.
+
+>>> from webinar_insights import Store
+>>> from webinar_insights.report import report_from_store
+>>> report = report_from_store(Store("webinar-data"), start="2026-05-01", end="2026-10-31")  # doctest: +SKIP
+>>> report.write_html("reports/webinar-report.html")  # doctest: +SKIP
+
+The document holds a KPI header (with the change against the previous period of equal length),
+linked Vega-Lite charts (brush a period, click a host or a status), the anomalies with their
+reasons, a per-webinar table, the top and bottom sessions, and data notes (definitions, caveats,
+provenance). The Vega, Vega-Lite and vega-embed JavaScript is inlined once; a
+Content-Security-Policy forbids every request. Every string from the API is escaped. By default
+it holds no personal data: no participant or registrant names or e-mail addresses, and hosts by
+user id only (``include_personal_data=True`` shows host names).
+"""
+
+from __future__ import annotations
+
+from ._bundle import vega_bundle
+from ._export import csv_safe
+from ._report import (
+    FRAME_NAMES,
+    Report,
+    ReportChart,
+    build_report,
+    report_from_store,
+    report_range,
+)
+
+__all__ = [
+    "FRAME_NAMES",
+    "Report",
+    "ReportChart",
+    "build_report",
+    "csv_safe",
+    "report_from_store",
+    "report_range",
+    "vega_bundle",
+]

@@ -1,0 +1,290 @@
+"""The report's linked view: brush a period, click a host or a status, and the others follow.
+
+One Vega-Lite concat spec, so the selections work without a kernel: they are Vega-Lite
+parameters under the names :mod:`webinar_insights.charts` uses for its linking parameters
+(``period``, ``host``, ``status``). Its data is pre-aggregated in polars to one row per period,
+host group and status (at most ``_MAX_PERIODS`` x (``hosts`` + 1) x 3 rows, whatever the number
+of sessions); Vega-Lite sums those rows again for whatever is selected.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+import altair as alt
+import polars as pl
+
+from webinar_insights.charts import HOST_PARAM, PERIOD_PARAM, STATUS_PARAM
+from webinar_insights.theme import ACCENT, PALETTE, apply_theme, status_scale
+
+__all__ = ["OTHER_HOSTS", "explore_chart", "explore_period", "host_label"]
+
+OTHER_HOSTS: Final = "(other hosts)"
+_MAX_PERIODS = 60
+_PERIODS: Final = (  # polars interval, name, days, Vega expression for the period's end
+    ("1d", "day", 1.0, "utc(utcyear({s}), utcmonth({s}), utcdate({s}) + 1)"),
+    ("1w", "week", 7.0, "utc(utcyear({s}), utcmonth({s}), utcdate({s}) + 7)"),
+    ("1mo", "month", 30.44, "utc(utcyear({s}), utcmonth({s}) + 1, 1)"),
+    ("1q", "quarter", 91.3, "utc(utcyear({s}), utcmonth({s}) + 3, 1)"),
+    ("1y", "year", 365.25, "utc(utcyear({s}) + 1, 0, 1)"),
+)
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"  # wall-clock time in the report's zone, drawn on a UTC scale
+
+
+def host_label() -> pl.Expr:
+    """A host as shown: ``host_name``, else ``host_user_id``, else "(no host)" (as in charts)."""
+    return pl.coalesce(pl.col("host_name"), pl.col("host_user_id"), pl.lit("(no host)"))
+
+
+def explore_period(start: datetime, end: datetime) -> tuple[str, str]:
+    """The shortest period (polars interval, name) that cuts ``[start, end)`` into <= 60."""
+    days = max((end - start) / timedelta(days=1), 1.0)
+    for every, name, length, _ in _PERIODS:
+        if days / length <= _MAX_PERIODS:
+            return every, name
+    return "1y", "year"
+
+
+def _aggregate(sessions: pl.DataFrame, *, every: str, time_zone: str, hosts: int) -> pl.DataFrame:
+    moment = pl.coalesce(pl.col("scheduled_start"), pl.col("actual_start"))
+    frame = sessions.filter(moment.is_not_null()).with_columns(
+        _host=host_label(),
+        _start=moment.dt.convert_time_zone(time_zone).dt.truncate(every),
+    )
+    ranked = (
+        frame.group_by("_host")
+        .agg(pl.len().alias("_n"))
+        .sort(["_n", "_host"], descending=[True, False])
+        .head(hosts)
+        .get_column("_host")
+    )
+    group = pl.when(pl.col("_host").is_in(ranked.implode())).then("_host")
+    rated = pl.col("attendance_rate").is_not_null()
+    return (
+        frame.with_columns(host=group.otherwise(pl.lit(OTHER_HOSTS)))
+        .group_by("_start", "host", pl.col("status").cast(pl.String).fill_null("(unknown)"))
+        .agg(
+            n=pl.len(),
+            fin=(pl.col("status") == "Finished").sum(),
+            reg=pl.col("registrant_count").filter(rated).sum(),
+            att=pl.col("unique_attendee_count").filter(rated).sum(),
+            started=pl.col("start_delay").is_not_null().sum(),
+            late=pl.col("late_start").fill_null(False).sum(),
+        )
+        .sort("_start", "host", "status")
+        .select(
+            pl.col("_start").dt.to_string(_STAMP).alias("start"),
+            "host",
+            "status",
+            *(pl.col(c).cast(pl.Int64) for c in ("n", "fin", "reg", "att", "started", "late")),
+        )
+    )
+
+
+def explore_chart(
+    sessions: pl.DataFrame,
+    *,
+    start: datetime,
+    end: datetime,
+    time_zone: str,
+    hosts: int = 12,
+) -> alt.VConcatChart:
+    """Sessions per period and per host, the weighted attendance rate, and a summary line.
+
+    Parameters
+    ----------
+    sessions:
+        Sessions of the report's range, with the ``session_metrics`` columns.
+    start, end:
+        The report's range (UTC), for the choice of period.
+    time_zone:
+        IANA name: periods start at midnight there, times are shown there.
+    hosts:
+        Hosts shown by name (those with the most sessions); the rest form one group.
+
+    Returns
+    -------
+    altair.VConcatChart
+        Views named ``explore_summary``, ``explore_periods``, ``explore_hosts`` and
+        ``explore_rates`` (their Vega marks carry ``<name>_marks`` as a class). Brushing the
+        period bars (``period``) filters the host bars and the summary; clicking a host
+        (``host``) filters the period bars, the summary and the rates; clicking a status in the
+        legend (``status``) filters the host bars and the summary.
+    """
+    every, unit = explore_period(start, end)
+    end_expr = next(expr for interval, _, _, expr in _PERIODS if interval == every)
+    data = _aggregate(sessions, every=every, time_zone=time_zone, hosts=hosts)
+    local = zoneinfo.ZoneInfo(time_zone)
+    first = start.astimezone(local).replace(tzinfo=None)
+    last = end.astimezone(local).replace(tzinfo=None)
+    # A fixed time domain, in epoch milliseconds of the wall-clock bounds. Fixed: when a
+    # filtered view's domain follows its data, Vega-Lite (6.4) recomputes the period brush on
+    # every host click and fails while no period is brushed. Given as an expression: a literal
+    # domain conflicts with the one Vega-Lite derives for x2, and it warns.
+    low = min([_epoch_ms(first), *_data_bounds(data, every)])
+    high = max([_epoch_ms(last), *_data_bounds(data, every, end=True)])
+    domain = {"expr": f"[{low}, {high}]"}
+
+    period = alt.selection_interval(name=PERIOD_PARAM, encodings=["x"])
+    host = alt.selection_point(name=HOST_PARAM, fields=["host"], on="click")
+    status = alt.selection_point(name=STATUS_PARAM, fields=["status"], bind="legend")
+    base = alt.Chart({"values": data.to_dicts()}).transform_calculate(
+        end=end_expr.format(s="toDate(datum.start)"),
+        # Times are wall-clock times drawn on a UTC scale: format them in UTC too.
+        period="utcFormat(toDate(datum.start), '%Y-%m-%d')",
+    )
+    x = alt.X(
+        "start:T",
+        title=f"Scheduled start ({time_zone}), per {unit}",
+        scale=alt.Scale(type="utc", domain=domain),
+        axis=alt.Axis(format="%b %d, %Y" if every in ("1d", "1w") else "%b %Y", labelOverlap=True),
+    )
+    timeline = (
+        base.transform_filter(host)
+        .mark_bar()
+        .encode(
+            x=x,
+            x2=alt.X2("end:T"),
+            y=alt.Y("sum(n):Q", title="Sessions (count)", stack=True),
+            color=alt.Color("status:N", title="Status", scale=status_scale()),
+            opacity=alt.when(status).then(alt.value(1.0)).otherwise(alt.value(0.25)),
+            tooltip=[
+                alt.Tooltip("period:N", title=f"{unit.capitalize()} from"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("sum(n):Q", title="Sessions", format=","),
+            ],
+        )
+        .add_params(period, status)
+        .properties(
+            name="explore_periods",
+            width=460,
+            height=200,
+            title=f"Sessions per {unit}: drag to pick a period",
+        )
+    )
+    ranking = (
+        base.transform_filter(period)
+        .transform_filter(status)
+        .mark_bar()
+        .encode(
+            y=alt.Y("host:N", sort="-x", title=None, axis=alt.Axis(labelLimit=180)),
+            x=alt.X("sum(n):Q", title="Sessions (count)"),
+            color=alt.value(PALETTE[0]),
+            opacity=alt.when(host).then(alt.value(1.0)).otherwise(alt.value(0.3)),
+            tooltip=[
+                alt.Tooltip("host:N", title="Host"),
+                alt.Tooltip("sum(n):Q", title="Sessions", format=","),
+            ],
+        )
+        .add_params(host)
+        .properties(
+            name="explore_hosts",
+            width=260,
+            height=alt.Step(18),
+            title="Sessions per host: click to pick",
+        )
+    )
+    rate = (
+        base.transform_filter(host)
+        .transform_aggregate(
+            att="sum(att)",
+            reg="sum(reg)",
+            late="sum(late)",
+            started="sum(started)",
+            groupby=["start", "end", "period"],
+        )
+        .transform_calculate(
+            attendance="datum.reg > 0 ? datum.att / datum.reg : null",
+            late_share="datum.started > 0 ? datum.late / datum.started : null",
+        )
+        .transform_fold(["attendance", "late_share"], as_=["measure", "value"])
+        .transform_calculate(
+            measure="datum.measure === 'attendance' ? 'Attendance rate (weighted)' : 'Late starts (share)'"
+        )
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title="Share", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                legend=alt.Legend(labelLimit=280),
+                scale=alt.Scale(
+                    domain=["Attendance rate (weighted)", "Late starts (share)"],
+                    range=[PALETTE[0], ACCENT],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("period:N", title=f"{unit.capitalize()} from"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title="Value", format=".1%"),
+            ],
+        )
+        .properties(
+            name="explore_rates",
+            width=760,
+            height=180,
+            title=f"Per {unit}, for the host picked above",
+        )
+    )
+    summary = (
+        base.transform_filter(period)
+        .transform_filter(host)
+        .transform_filter(status)
+        .transform_aggregate(
+            n="sum(n)",
+            fin="sum(fin)",
+            att="sum(att)",
+            reg="sum(reg)",
+            late="sum(late)",
+            started="sum(started)",
+        )
+        .transform_calculate(
+            text=(
+                "'Selected: ' + format(datum.n || 0, ',') + ' sessions, '"
+                " + format(datum.fin || 0, ',') + ' finished; attendance rate '"
+                " + (datum.reg > 0 ? format(datum.att / datum.reg, '.1%') : 'n/a')"
+                " + '; late starts ' + (datum.started > 0 ? format(datum.late / datum.started, '.0%') : 'n/a')"
+            )
+        )
+        .mark_text(align="left", baseline="middle", fontSize=13, x=0, y=10)
+        .encode(text="text:N")
+        .properties(name="explore_summary", width=760, height=20)
+    )
+    chart: alt.VConcatChart = (
+        alt.vconcat(summary, alt.hconcat(timeline, ranking), rate)
+        # Status colours and measure colours are different scales; so are the two time axes.
+        .resolve_scale(color="independent", x="independent")
+        .resolve_legend(color="independent")
+    ).properties(
+        title=alt.Title(
+            "Explore: pick a period, a host or a status",
+            subtitle=[
+                "Drag across the period bars to pick a period (double-click clears); click a"
+                " host bar or a status in the legend (shift-click adds more).",
+                f"{_count(sessions.height, 'session')}; hosts beyond the {hosts} with the most"
+                f" sessions are grouped as {OTHER_HOSTS}.",
+            ],
+        )
+    )
+    return apply_theme(chart)
+
+
+def _data_bounds(data: pl.DataFrame, every: str, *, end: bool = False) -> list[int]:
+    """The first period start (or, with ``end``, the last period end) in the data, if any."""
+    if data.is_empty():
+        return []
+    starts = data.select(pl.col("start").str.to_datetime(_STAMP).alias("start"))
+    bound = pl.col("start").max().dt.offset_by(every) if end else pl.col("start").min()
+    moment: datetime = starts.select(bound).item()
+    return [_epoch_ms(moment)]
+
+
+def _epoch_ms(wall_clock: datetime) -> int:
+    return round(wall_clock.replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")

@@ -1,0 +1,623 @@
+"""The report as HTML: small component functions, assembled in :func:`render_document`.
+
+Each component takes the report (or a piece of it) and returns a fragment; every value that
+came from data goes through ``_escape.text`` (HTML) or ``_escape.script_json`` (chart specs).
+Element ids are fixed (``kpi-<key>``, ``chart-<key>``, ``spec-<key>``, section names), so the
+document's structure is stable enough to pin with a snapshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Final, Literal
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from webinar_insights import __version__, metrics
+
+from ._escape import attr, script_json, text
+
+if TYPE_CHECKING:  # the report module imports this one
+    from ._report import Report, ReportChart
+
+__all__ = ["render_document", "summary_text"]
+
+ANOMALY_ROWS: Final = 30
+WEBINAR_ROWS: Final = 25
+
+_Kind = Literal["count", "share", "minutes"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kpi:
+    key: str
+    label: str
+    kind: _Kind
+    better: int  # +1: higher is better, -1: lower is better, 0: neither
+
+
+_KPIS: Final = (
+    _Kpi("sessions", "Sessions", "count", 0),
+    _Kpi("finished_sessions", "Finished sessions", "count", 0),
+    _Kpi("registrants", "Registrants", "count", 1),
+    _Kpi("unique_attendees", "Unique attendees", "count", 1),
+    _Kpi("attendance_rate", "Attendance rate", "share", 1),
+    _Kpi("no_show_rate", "No-show rate", "share", -1),
+    _Kpi("median_start_delay_min", "Median start delay", "minutes", -1),
+    _Kpi("p90_start_delay_min", "90th percentile start delay", "minutes", -1),
+    _Kpi("late_start_share", "Late starts", "share", -1),
+    _Kpi("mean_actual_duration_min", "Mean duration", "minutes", 0),
+    _Kpi("overrun_share", "Sessions that ran over", "share", -1),
+)
+
+DEFINITIONS: Final = (
+    (
+        "Attendance rate",
+        "Unique attendees / live registrants of a Finished session with registrants (walk-ins"
+        " can push it above 100%). Summed over sessions it is weighted: the sum of unique"
+        " attendees over the sum of registrants of the sessions that have a rate.",
+    ),
+    (
+        "No-show rate",
+        "Live registrants who never joined / live registrants, weighted the same way.",
+    ),
+    (
+        "Actual start and end",
+        "The broadcasting start and end times, else the API's start and end times. A Scheduled"
+        " session has no actual start: its start delay, overrun and rates are empty, never 0.",
+    ),
+    (
+        "Start delay and late start",
+        "Actual start minus scheduled start (negative: started early). A session is late when"
+        " the delay is more than the threshold (5 minutes unless set otherwise).",
+    ),
+    (
+        "Overrun",
+        "Actual duration minus scheduled duration of a Finished session (negative: ended early).",
+    ),
+    (
+        "Unique attendees",
+        "The API's unique attendee count per session, summed: a person attending two sessions"
+        " counts twice.",
+    ),
+    (
+        "Time in session and retention (upper bounds)",
+        "The API gives each participant's earliest join and latest leave only, so anyone who"
+        " left and came back counts as present in between: time in session, retention and peak"
+        " concurrency are upper bounds.",
+    ),
+    (
+        "Periods",
+        "A session belongs to the period (and the report's range) holding its scheduled start,"
+        " seen in the report's time zone.",
+    ),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values.
+
+
+def _number(value: Any, kind: _Kind) -> str:
+    if value is None:
+        return "–"
+    if kind == "count":
+        return f"{int(value):,}"
+    if kind == "share":
+        return f"{float(value):.1%}"
+    return f"{float(value):.1f} min"
+
+
+def _int(value: Any) -> str:
+    return "–" if value is None else f"{int(value):,}"
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{float(value):.1%}"
+
+
+def _minutes(value: Any) -> str:
+    return "–" if value is None else f"{float(value):.1f}"
+
+
+def _local(moment: datetime | None, time_zone: str) -> str:
+    if moment is None:
+        return "–"
+    return moment.astimezone(ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _day_range(start: datetime, end: datetime, time_zone: str) -> str:
+    """``[start, end)`` as the days it covers in ``time_zone``: "2026-05-01 to 2026-10-31"."""
+    zone = ZoneInfo(time_zone)
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if (last.hour, last.minute, last.second) == (0, 0, 0):
+        last -= timedelta(days=1)
+        return f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
+
+
+def _change(kpi: _Kpi, current: Any, previous: Any, previous_sessions: int) -> tuple[str, str]:
+    """The change against the previous period as text, and its CSS class."""
+    if not previous_sessions:
+        return "no previous data", "none"
+    if current is None or previous is None:
+        return "previous: " + _number(previous, kpi.kind), "none"
+    delta = float(current) - float(previous) + 0.0  # + 0.0: no "-0.0"
+    if kpi.kind == "count":
+        relative = f" ({delta / float(previous):+.0%})" if previous else ""
+        shown = f"{delta:+,.0f}{relative}"
+    elif kpi.kind == "share":
+        shown = f"{round(delta * 100, 1) + 0.0:+.1f} pp"
+    else:
+        shown = f"{round(delta, 1) + 0.0:+.1f} min"
+    mood = "flat"
+    if abs(delta) > 1e-9 and kpi.better:
+        mood = "better" if (delta > 0) == (kpi.better > 0) else "worse"
+    return f"{shown} vs previous ({_number(previous, kpi.kind)})", mood
+
+
+# ---------------------------------------------------------------------------------------------
+# Components.
+
+
+def _header(report: Report) -> str:
+    scope = _day_range(report.start, report.end, report.time_zone)
+    sections = (
+        ("kpis", "Key figures"),
+        ("charts", "Charts"),
+        ("anomalies", "Anomalies"),
+        ("webinars", "Webinars"),
+        ("sessions", "Top and bottom sessions"),
+        ("notes", "Data notes"),
+    )
+    links = "".join(f'<li><a href="#{key}">{label}</a></li>' for key, label in sections)
+    return (
+        '<header id="report-header">\n'
+        f"<h1>{text(report.title)}</h1>\n"
+        f'<p class="meta">Sessions scheduled {text(scope)} ({text(report.time_zone)});'
+        f" compared with {text(_day_range(report.previous_start, report.previous_end, report.time_zone))}."
+        f" As of {text(_local(report.as_of, report.time_zone))} ({text(report.time_zone)}).</p>\n"
+        f'<nav aria-label="Sections"><ul>{links}</ul></nav>\n'
+        "</header>"
+    )
+
+
+def _kpi_card(kpi: _Kpi, report: Report) -> str:
+    current = report.kpis.get(kpi.key)
+    change, mood = _change(
+        kpi, current, report.previous_kpis.get(kpi.key), report.previous_sessions
+    )
+    return (
+        f'<li class="kpi" id="kpi-{kpi.key.replace("_", "-")}">'
+        f'<div class="kpi-label">{text(kpi.label)}</div>'
+        f'<div class="kpi-value">{text(_number(current, kpi.kind))}</div>'
+        f'<div class="kpi-change {mood}">{text(change)}</div>'
+        "</li>"
+    )
+
+
+def _kpi_section(report: Report) -> str:
+    cards = "\n".join(_kpi_card(kpi, report) for kpi in _KPIS)
+    return (
+        '<section id="kpis" aria-labelledby="kpis-title">\n'
+        '<h2 id="kpis-title">Key figures</h2>\n'
+        f'<p class="subtle">Change against the previous period of equal length'
+        f" ({text(_day_range(report.previous_start, report.previous_end, report.time_zone))},"
+        f" {report.previous_sessions:,} sessions); pp = percentage points.</p>\n"
+        f'<ul class="kpis">\n{cards}\n</ul>\n'
+        "</section>"
+    )
+
+
+def _chart_figure(chart: ReportChart) -> str:
+    key = attr(chart.key)
+    return (
+        f'<figure class="chart" id="figure-{key}">\n'
+        f'<div class="chart-body" id="chart-{key}" data-title="{attr(chart.title)}"></div>\n'
+        f"<figcaption>{text(chart.caption)}</figcaption>\n"
+        "</figure>"
+    )
+
+
+def _charts_section(report: Report) -> str:
+    figures = "\n".join(_chart_figure(chart) for chart in report.charts)
+    return (
+        '<section id="charts" aria-labelledby="charts-title">\n'
+        '<h2 id="charts-title">Charts</h2>\n'
+        "<noscript><p>The charts need JavaScript (it is inside this file; nothing is"
+        " downloaded). The tables below work without it.</p></noscript>\n"
+        f"{figures}\n"
+        "</section>"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    header: str
+    cell: Callable[[Mapping[str, Any]], str]  # returns escaped HTML
+    numeric: bool = False
+
+
+def _table(
+    columns: Sequence[_Column], rows: Iterable[Mapping[str, Any]], *, caption: str, key: str
+) -> str:
+    numeric = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{numeric if c.numeric else ""}>{text(c.header)}</th>' for c in columns
+    )
+    body = "\n".join(
+        "<tr>"
+        + "".join(f"<td{numeric if c.numeric else ''}>{c.cell(row)}</td>" for c in columns)
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table id="table-{key}">\n<caption>{text(caption)}</caption>\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    )
+
+
+def _titled(title_key: str, id_key: str) -> Callable[[Mapping[str, Any]], str]:
+    def cell(row: Mapping[str, Any]) -> str:
+        return f'{text(row.get(title_key) or "(untitled)")}<span class="id">{text(row.get(id_key))}</span>'
+
+    return cell
+
+
+def _plain(key: str, show: Callable[[Any], str] = str) -> Callable[[Mapping[str, Any]], str]:
+    def cell(row: Mapping[str, Any]) -> str:
+        value = row.get(key)
+        return text("–" if value is None else show(value))
+
+    return cell
+
+
+def _anomalies_section(report: Report) -> str:
+    frame = report.frames["anomalies"]
+    if frame.is_empty():
+        body = "<p>No session was flagged.</p>"
+    else:
+        severity = pl.col("severity").replace_strict(
+            {"high": 0, "medium": 1, "low": 2}, default=3, return_dtype=pl.Int8
+        )
+        counts = (
+            frame.group_by("kind")
+            .agg(pl.len().alias("n"), (pl.col("severity") == "high").sum().alias("high"))
+            .with_columns(
+                order=pl.col("kind").replace_strict(
+                    list(metrics.ANOMALY_KINDS),
+                    list(range(len(metrics.ANOMALY_KINDS))),
+                    default=99,
+                    return_dtype=pl.Int64,
+                )
+            )
+            .sort("order", "kind")
+        )
+        chips = "".join(
+            f"<li>{text(row['kind'].replace('_', ' '))}: {row['n']:,}"
+            + (f" ({row['high']:,} high)" if row["high"] else "")
+            + "</li>"
+            for row in counts.iter_rows(named=True)
+        )
+        shown = frame.sort(
+            [severity, pl.col("scheduled_start"), pl.col("session_id")],
+            descending=[False, True, False],
+            nulls_last=True,
+        ).head(ANOMALY_ROWS)
+        zone = report.time_zone
+        columns = (
+            _Column(
+                "Severity",
+                lambda r: (
+                    f'<span class="severity severity-{attr(r["severity"])}">'
+                    f"{text(r['severity'])}</span>"
+                ),
+            ),
+            _Column("Scheduled", _plain("scheduled_start", lambda v: _local(v, zone))),
+            _Column("Session", _titled("session_title", "session_id")),
+            _Column("Webinar", _titled("webinar_title", "webinar_id")),
+            _Column("Kind", _plain("kind", lambda v: str(v).replace("_", " "))),
+            _Column("Reason", _plain("reason")),
+        )
+        more = (
+            f"Showing the {ANOMALY_ROWS} most severe and recent of {frame.height:,};"
+            " --export-data writes all of them (anomalies.csv)."
+            if frame.height > ANOMALY_ROWS
+            else f"All {frame.height:,} flags."
+        )
+        body = f'<ul class="chips" id="anomaly-kinds">{chips}</ul>\n' + _table(
+            columns, shown.iter_rows(named=True), caption=more, key="anomalies"
+        )
+    return (
+        '<section id="anomalies" aria-labelledby="anomalies-title">\n'
+        '<h2 id="anomalies-title">Anomalies</h2>\n'
+        '<p class="subtle">Sessions worth a look, with the reason each was flagged (late'
+        " start, overrun, no attendees, failed recording, attendance far below the series'"
+        " usual, bad participant data).</p>\n"
+        f"{body}\n</section>"
+    )
+
+
+def _webinars_section(report: Report) -> str:
+    frame = report.frames["webinars"]
+    columns = (
+        _Column("Webinar", _titled("webinar_title", "webinar_id")),
+        _Column("Sessions", _plain("sessions", _int), numeric=True),
+        _Column("Finished", _plain("finished_sessions", _int), numeric=True),
+        _Column("Registrants", _plain("registrants", _int), numeric=True),
+        _Column("Unique attendees", _plain("unique_attendees", _int), numeric=True),
+        _Column("Attendance rate", _plain("attendance_rate", _pct), numeric=True),
+        _Column("Median delay (min)", _plain("median_start_delay_min", _minutes), numeric=True),
+        _Column("Late starts", _plain("late_start_share", _pct), numeric=True),
+        _Column("Mean duration (min)", _plain("mean_actual_duration_min", _minutes), numeric=True),
+    )
+    caption = (
+        f"The {WEBINAR_ROWS} webinars with the most sessions of {frame.height:,};"
+        " --export-data writes all of them (webinars.csv)."
+        if frame.height > WEBINAR_ROWS
+        else f"All {frame.height:,} webinars, most sessions first."
+    )
+    return (
+        '<section id="webinars" aria-labelledby="webinars-title">\n'
+        '<h2 id="webinars-title">Webinars (series)</h2>\n'
+        '<p class="subtle">One row per webinar; a webinar holds one or more sessions. Rates are'
+        " weighted over its sessions.</p>\n"
+        + _table(
+            columns, frame.head(WEBINAR_ROWS).iter_rows(named=True), caption=caption, key="webinars"
+        )
+        + "\n</section>"
+    )
+
+
+def _sessions_section(report: Report) -> str:
+    zone = report.time_zone
+    columns = (
+        _Column("Session", _titled("session_title", "session_id")),
+        _Column("Webinar", _titled("webinar_title", "webinar_id")),
+        _Column("Host", _plain("host")),
+        _Column("Scheduled", _plain("scheduled_start", lambda v: _local(v, zone))),
+        _Column("Registrants", _plain("registrant_count", _int), numeric=True),
+        _Column("Unique attendees", _plain("unique_attendee_count", _int), numeric=True),
+        _Column("Attendance rate", _plain("attendance_rate", _pct), numeric=True),
+        _Column("Start delay (min)", _plain("start_delay_min", _minutes), numeric=True),
+        _Column("Duration (min)", _plain("actual_duration_min", _minutes), numeric=True),
+    )
+    parts = []
+    for key, heading in (
+        ("top_sessions", "Highest attendance rate"),
+        ("bottom_sessions", "Lowest attendance rate"),
+    ):
+        frame = report.frames[key]
+        caption = f"{frame.height:,} sessions." if not frame.is_empty() else "No session qualifies."
+        parts.append(
+            f"<h3>{text(heading)}</h3>\n"
+            + _table(
+                columns,
+                frame.iter_rows(named=True),
+                caption=caption,
+                key=key.replace("_", "-"),
+            )
+        )
+    return (
+        '<section id="sessions" aria-labelledby="sessions-title">\n'
+        '<h2 id="sessions-title">Top and bottom sessions</h2>\n'
+        f'<p class="subtle">The {report.top} Finished sessions with the highest and the lowest'
+        " attendance rate, among those with at least 10 registrants (with fewer than"
+        f" {2 * report.top}, the better half and the rest).</p>\n"
+        + "\n".join(parts)
+        + "\n</section>"
+    )
+
+
+def _privacy(report: Report) -> str:
+    if report.include_personal_data:
+        return (
+            "<p>Personal data: asked for (include_personal_data). Host names are shown."
+            " Participants' and registrants' names and e-mail addresses are not used by any"
+            " part of this report.</p>"
+        )
+    return (
+        "<p>Personal data: none. This report holds no names or e-mail addresses of"
+        " participants or registrants, and treats host names as personal data too: hosts"
+        " appear by their user id (a host without one as \u201cunlinked host N\u201d). Ask for"
+        " names with <code>--include-personal-data</code> (or"
+        " <code>include_personal_data=True</code>).</p>"
+    )
+
+
+def _stamp(value: Any) -> str:
+    """A stored ISO time as "2026-11-24 03:10 UTC"; anything else as it is."""
+    if not isinstance(value, str):
+        return "–" if value is None else str(value)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return f"{moment:%Y-%m-%d %H:%M}"
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _provenance(provenance: Mapping[str, Any] | None, time_zone: str) -> str:
+    if provenance is None:
+        return (
+            '<div id="provenance"><h3>Provenance</h3>'
+            "<p>Built from frames passed in directly, not from a store: no sync record.</p></div>"
+        )
+    syncs = list(provenance.get("syncs") or [])
+    windows = list(provenance.get("windows") or [])
+    lines = []
+    if syncs:
+        total = sum(int(s.get("requests") or 0) for s in syncs)
+        last = syncs[-1]
+        lines.append(
+            f"<p>Synced {len(syncs):,} time{'s' if len(syncs) != 1 else ''},"
+            f" {total:,} API requests in all. Last sync: started {text(_stamp(last.get('started')))},"
+            f" finished {text(_stamp(last.get('finished')) if last.get('finished') else 'not finished')}, depth"
+            f" {text(last.get('depth'))}, {_int(last.get('requests'))} requests.</p>"
+        )
+        rows = syncs[-10:]
+        columns = (
+            _Column("Started", _plain("started", _stamp)),
+            _Column("Finished", _plain("finished", _stamp)),
+            _Column("Range from", _plain("start", _stamp)),
+            _Column("Range to", _plain("end", _stamp)),
+            _Column("Depth", _plain("depth")),
+            _Column("Requests", _plain("requests", _int), numeric=True),
+        )
+        caption = (
+            f"The last 10 of {len(syncs):,} syncs."
+            if len(syncs) > 10
+            else "Every sync of the store."
+        )
+        lines.append(_table(columns, rows, caption=caption, key="syncs"))
+    else:
+        lines.append("<p>The store records no sync.</p>")
+    if windows:
+        keys = [str(w.get("window")) for w in windows]
+        listed = [str(w.get("listed_at")) for w in windows if w.get("listed_at")]
+        lines.append(
+            f"<p>Session-list windows held: {len(keys):,} ({text(keys[0])} to"
+            f" {text(keys[-1])}), listed between {text(_stamp(min(listed)) if listed else '–')}"
+            f" and {text(_stamp(max(listed)) if listed else '–')}.</p>"
+        )
+    return '<div id="provenance"><h3>Provenance</h3>\n' + "\n".join(lines) + "\n</div>"
+
+
+def _notes_section(report: Report) -> str:
+    definitions = "\n".join(
+        f"<dt>{text(term)}</dt><dd>{text(meaning)}</dd>" for term, meaning in DEFINITIONS
+    )
+    filters = (
+        "; ".join(f"{text(name)}: {text(', '.join(values))}" for name, values in report.filters)
+        or "none"
+    )
+    notes = "".join(f'<p class="notice">{text(note)}</p>' for note in report.notes)
+    scope = _day_range(report.start, report.end, report.time_zone)
+    return (
+        '<section id="notes" aria-labelledby="notes-title">\n'
+        '<h2 id="notes-title">Data notes</h2>\n'
+        f"{notes}\n"
+        f"<p>Range: sessions scheduled {text(scope)} in {text(report.time_zone)}"
+        f" ({report.kpis.get('sessions') or 0:,} sessions). Filters: {filters}.</p>\n"
+        f"{_privacy(report)}\n"
+        f'<dl class="definitions">\n{definitions}\n</dl>\n'
+        f"{_provenance(report.provenance, report.time_zone)}\n"
+        "</section>"
+    )
+
+
+def _footer(report: Report) -> str:
+    return (
+        '<footer class="meta" id="report-footer">'
+        f"<p>Made by webinar_insights {text(__version__)} from RingCentral Webinar API data."
+        " This file is self-contained: it loads nothing from the network.</p></footer>"
+    )
+
+
+def summary_text(report: Report) -> str:
+    """A few plain lines of the key figures, for a terminal."""
+    kpis = {kpi.key: kpi for kpi in _KPIS}
+    scope = _day_range(report.start, report.end, report.time_zone)
+    lines = [
+        f"{_int(report.kpis.get('sessions'))} sessions"
+        f" ({_int(report.kpis.get('finished_sessions'))} finished) scheduled {scope}"
+        f" ({report.time_zone}); {report.previous_sessions:,} in the previous period",
+    ]
+    for key in (
+        "unique_attendees",
+        "attendance_rate",
+        "no_show_rate",
+        "median_start_delay_min",
+        "late_start_share",
+    ):
+        kpi = kpis[key]
+        current = report.kpis.get(key)
+        change, _ = _change(kpi, current, report.previous_kpis.get(key), report.previous_sessions)
+        lines.append(f"  {kpi.label.lower():<20} {_number(current, kpi.kind):>10}   {change}")
+    flagged = report.frames["anomalies"]
+    high = flagged.filter(pl.col("severity") == "high").height
+    lines.append(f"  {'anomalies':<20} {flagged.height:>10,}   ({high:,} high)")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assembly.
+
+
+@cache
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
+
+
+def _spec(chart: ReportChart) -> dict[str, Any]:
+    spec: dict[str, Any] = chart.chart.to_dict()
+    spec.pop("$schema", None)  # the mode is given to vega-embed; keep the file free of URLs
+    return spec
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def render_document(report: Report, *, bundle: str) -> str:
+    """The whole document: head, the sections in reading order, the specs and the scripts.
+
+    The Content-Security-Policy lets only the two scripts of this file run (by hash) and
+    forbids every request (``default-src 'none'``); Vega needs ``'unsafe-eval'`` for its
+    expression language.
+    """
+    glue = _asset("report.js")
+    css = _asset("report.css")
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {_csp_hash(bundle)} {_csp_hash(glue)} 'unsafe-eval'",
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    body = "\n".join(
+        [
+            _header(report),
+            "<main>",
+            _kpi_section(report),
+            _charts_section(report),
+            _anomalies_section(report),
+            _webinars_section(report),
+            _sessions_section(report),
+            _notes_section(report),
+            "</main>",
+            _footer(report),
+        ]
+    )
+    specs = "\n".join(
+        f'<script type="application/json" id="spec-{attr(chart.key)}"'
+        f' data-chart="{attr(chart.key)}">{script_json(_spec(chart))}</script>'
+        for chart in report.charts
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{attr(policy)}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="webinar_insights">\n'
+        f"<title>{text(report.title)}</title>\n"
+        f"<style>\n{css}</style>\n"
+        "</head>\n<body>\n"
+        f"{body}\n"
+        f"{specs}\n"
+        f'<script id="vega-bundle">{bundle}</script>\n'
+        f'<script id="report-script">{glue}</script>\n'
+        "</body>\n</html>\n"
+    )

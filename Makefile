@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: demo test test-slow lint format lab bench bench-smoke clean chromium
+.PHONY: demo test test-slow lint format lab bench bench-smoke clean chromium notebooks
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,12 @@ format: $(VENV)/.installed-test
 
 test: lint chromium
 	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest --nbval notebooks/ --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 	$(PY) -m bench --smoke
+
+# Re-execute the notebooks and store their outputs (after a deliberate change of output).
+notebooks: $(VENV)/.installed-test
+	$(PY) notebooks/refresh_outputs.py
 
 test-slow: $(VENV)/.installed-test
 	$(BIN)/pytest -m slow

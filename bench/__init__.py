@@ -10,6 +10,13 @@ runs in CI as part of ``make test``.
 
 from __future__ import annotations
 
-BENCHMARKS: tuple[str, ...] = ("client_pacing", "sync_resync", "ingest", "metrics_charts", "report")
+BENCHMARKS: tuple[str, ...] = (
+    "client_pacing",
+    "sync_resync",
+    "ingest",
+    "metrics_charts",
+    "report",
+    "dashboard",
+)
 
 __all__ = ["BENCHMARKS"]

@@ -1,0 +1,604 @@
+"""Tests for webinar_insights.widgets: the dashboard, headless (no browser, no kernel).
+
+Each control is moved as a user would move it (its ``value``); the tests then read the state
+back through ``Dashboard.filtered()`` and the chart specs (``to_dict()``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import webinar_insights as wi
+from webinar_insights import frames, metrics, widgets
+from webinar_insights.errors import ConfigurationError
+from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters
+
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+Spec = dict[str, Any]
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record(
+    sid: str,
+    *,
+    start: datetime,
+    webinar: str,
+    host: tuple[str, str, str | None] | None,
+    status: str = "Finished",
+    delay: int = 0,
+    minutes: int = 60,
+    ran: int | None = None,
+    attendees: int = 0,
+    zone: str = "UTC",
+) -> dict[str, Any]:
+    """A history session record as the API sends it (``host``: first, last, user id)."""
+    live = start + timedelta(minutes=delay)
+    end = live + timedelta(minutes=ran if ran is not None else minutes)
+    rec: dict[str, Any] = {
+        "id": sid,
+        "title": f"Session {sid}",
+        "webinar": {"id": webinar, "title": f"Webinar {webinar}"},
+        "status": status,
+        "timeZone": zone,
+        "scheduledStartTime": iso(start),
+        "scheduledDuration": minutes * 60,
+        "startTime": iso(live if status != "Scheduled" else start),
+        "endTime": iso(end if status == "Finished" else start + timedelta(minutes=minutes)),
+        "creationTime": iso(start - timedelta(days=10)),
+        "lastModifiedTime": iso(start),
+    }
+    if host is not None:
+        first, last, user = host
+        rec["webinar"]["host"] = {"firstName": first, "lastName": last}
+        if user is not None:
+            rec["webinar"]["host"]["linkedUser"] = {"userId": user}
+    if status != "Scheduled":
+        rec["broadcastingStartTime"] = iso(live)
+    if status == "Finished":
+        rec["broadcastingEndTime"] = iso(end)
+        rec["uniqueAttendeeCount"] = attendees
+        rec["attendeeCount"] = attendees
+    return rec
+
+
+ANN = ("Ann", "Lee", "u1")
+BO = ("Bo", "Chen", "u2")
+CY = ("Cy", "Dee", None)  # a host without a linked user: told apart by name
+
+RECORDS = [
+    record("s1", start=utc(2026, 3, 2, 9), webinar="w1", host=ANN, delay=2, ran=70, attendees=40),
+    # 23:30 UTC on March 8 is 00:30 on March 9 in Berlin: the day depends on the time zone.
+    record("s2", start=utc(2026, 3, 8, 23, 30), webinar="w1", host=ANN, delay=8, attendees=30),
+    record("s3", start=utc(2026, 3, 15, 10), webinar="w2", host=BO, delay=12, attendees=5),
+    record("s4", start=utc(2026, 11, 1, 11), webinar="w2", host=BO, status="Active", delay=1),
+    record("s5", start=utc(2026, 11, 20, 15), webinar="w3", host=CY, status="Scheduled"),
+    record("s6", start=utc(2026, 4, 1, 15), webinar="w3", host=None, delay=-2, attendees=18),
+]
+REGISTRANTS = {"s1": 50, "s2": 60, "s3": 40, "s4": 10, "s5": 5, "s6": 20}
+
+
+def sessions_frame() -> pl.DataFrame:
+    return frames.sessions_frame(RECORDS).with_columns(
+        registrant_count=pl.col("session_id").replace_strict(
+            REGISTRANTS, default=None, return_dtype=pl.Int64
+        )
+    )
+
+
+@pytest.fixture
+def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
+    board = Dashboard(sessions_frame(), now=NOW, debounce=0, export_dir=tmp_path / "out")
+    yield board
+    board.close()
+
+
+def ids(frame: pl.DataFrame) -> list[str]:
+    return sorted(frame.get_column("session_id").to_list())
+
+
+def spec(board: Dashboard, name: str) -> Spec:
+    return board.charts()[name].to_dict()  # type: ignore[index]
+
+
+def walk(node: object) -> Iterator[Any]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def rows(chart_spec: Spec) -> list[dict[str, Any]]:
+    """Every data row a spec embeds (Altair moves inline data to ``datasets``)."""
+    return [row for values in chart_spec.get("datasets", {}).values() for row in values]
+
+
+def strings(chart_spec: Spec) -> set[str]:
+    return {
+        value for node in walk(chart_spec) for value in node.values() if isinstance(value, str)
+    } | {
+        value
+        for node in walk(chart_spec)
+        for key, value in node.items()
+        if key == "text" and isinstance(value, str)
+    }
+
+
+def titles_in(chart_spec: Spec) -> set[str]:
+    """Session titles a chart embeds (timeline rows carry them in ``label`` / ``session``)."""
+    found = set()
+    for row in rows(chart_spec):
+        for key in ("label", "session", "session_title"):
+            value = row.get(key)
+            if isinstance(value, str):
+                found |= set(re.findall(r"Session s\d", value))
+    return found
+
+
+def label_of(choices: Mapping[str, str], key: str) -> str:
+    return next(label for label, value in choices.items() if value == key)
+
+
+# ---------------------------------------------------------------------------------------------
+# The initial state.
+
+
+def test_initial_state_shows_every_session_after_session_metrics(dashboard: Dashboard) -> None:
+    expected = metrics.session_metrics(sessions_frame())
+    assert_frame_equal(dashboard.filtered(), expected)
+    assert dashboard.filters == Filters()
+    assert set(dashboard.charts()) == set(CHART_NAMES)
+    assert repr(dashboard) == ("Dashboard(6 of 6 sessions; first to last (UTC); late after 5 min)")
+
+
+def test_kpi_strip_shows_the_kpis_of_the_filtered_sessions(dashboard: Dashboard) -> None:
+    kpis = dashboard.kpis()
+    assert kpis == metrics.kpis(dashboard.filtered())
+    assert kpis["sessions"] == 6
+    strip = dashboard._kpi_strip.value
+    assert ">6</div>" in strip  # sessions
+    assert f">{kpis['attendance_rate']:.1%}</div>" in strip
+    assert "Late starts (&gt; 5 min)" in strip
+
+
+def test_display_bundle_is_the_widget_with_a_plain_text_summary(dashboard: Dashboard) -> None:
+    bundle = dashboard._repr_mimebundle_()
+    assert bundle is not None
+    assert bundle["text/plain"] == repr(dashboard)
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
+        dashboard.widget.model_id
+    )
+
+
+def test_pickers_offer_every_webinar_and_host(dashboard: Dashboard) -> None:
+    assert dashboard.webinar_choices == {"Webinar w1": "w1", "Webinar w2": "w2", "Webinar w3": "w3"}
+    assert dashboard.host_choices == {
+        "Ann Lee": "u1",
+        "Bo Chen": "u2",
+        "Cy Dee": "Cy Dee",
+        "(no host)": "",
+    }
+    assert dashboard.controls.webinars.allowed_tags == list(dashboard.webinar_choices)
+    assert dashboard.controls.hosts.allowed_tags == list(dashboard.host_choices)
+
+
+# ---------------------------------------------------------------------------------------------
+# Each control: the filtered frame and the chart specs follow it.
+
+
+def test_date_range_cuts_days_in_the_time_zone(dashboard: Dashboard) -> None:
+    c = dashboard.controls
+    c.start.value = date(2026, 3, 9)
+    assert ids(dashboard.filtered()) == ["s3", "s4", "s5", "s6"]  # s2 is on March 8 in UTC
+    c.end.value = date(2026, 3, 31)
+    assert ids(dashboard.filtered()) == ["s3"]
+    c.time_zone.value = "Europe/Berlin"  # s2 now starts at 00:30 on March 9
+    assert ids(dashboard.filtered()) == ["s2", "s3"]
+    assert dashboard.filters.bounds() == (utc(2026, 3, 8, 23), utc(2026, 3, 31, 22))
+    timeline = spec(dashboard, "status_timeline")
+    assert titles_in(timeline) == {"Session s2", "Session s3"}
+    assert titles_in(spec(dashboard, "attendance_rate")) == {"Session s2", "Session s3"}
+
+
+def test_webinar_picker_filters_by_webinar_id(dashboard: Dashboard) -> None:
+    dashboard.controls.webinars.value = ["Webinar w2"]
+    assert dashboard.filters.webinars == ("w2",)
+    assert ids(dashboard.filtered()) == ["s3", "s4"]
+    assert titles_in(spec(dashboard, "status_timeline")) == {"Session s3", "Session s4"}
+    dashboard.controls.webinars.value = ["Webinar w2", "Webinar w1"]
+    assert ids(dashboard.filtered()) == ["s1", "s2", "s3", "s4"]
+    dashboard.controls.webinars.value = []  # empty: every webinar
+    assert len(dashboard.filtered()) == 6
+
+
+def test_host_picker_matches_user_ids_names_and_no_host(dashboard: Dashboard) -> None:
+    c = dashboard.controls
+    c.hosts.value = ["Ann Lee"]
+    assert ids(dashboard.filtered()) == ["s1", "s2"]
+    ranking = spec(dashboard, "start_delay")
+    assert {row.get("host") for row in rows(ranking) if "host" in row} <= {"Ann Lee"}
+    c.hosts.value = ["Cy Dee", "(no host)"]
+    assert dashboard.filters.hosts == ("Cy Dee", "")
+    assert ids(dashboard.filtered()) == ["s5", "s6"]
+    assert titles_in(spec(dashboard, "status_timeline")) == {"Session s5", "Session s6"}
+
+
+def test_status_picker_filters_statuses(dashboard: Dashboard) -> None:
+    c = dashboard.controls
+    c.statuses.value = ("Finished",)
+    assert ids(dashboard.filtered()) == ["s1", "s2", "s3", "s6"]
+    timeline = spec(dashboard, "status_timeline")
+    assert {row["status"] for row in rows(timeline) if "status" in row} == {"Finished"}
+    c.statuses.value = ("Scheduled", "Active")
+    assert ids(dashboard.filtered()) == ["s4", "s5"]
+    assert "no Finished session" in json.dumps(spec(dashboard, "overrun"))
+    c.statuses.value = ()
+    assert dashboard.filtered().is_empty()
+    assert dashboard.kpis()["sessions"] == 0
+
+
+def test_time_zone_reaches_every_time_axis(dashboard: Dashboard) -> None:
+    before = {name: spec(dashboard, name) for name in CHART_NAMES}
+    dashboard.controls.time_zone.value = "Asia/Tokyo"
+    assert dashboard.filters.time_zone == "Asia/Tokyo"
+    assert len(dashboard.filtered()) == 6  # no day bound: the rows do not change
+    after = {name: spec(dashboard, name) for name in CHART_NAMES}
+    for name in ("attendance_rate", "status_timeline", "weekday_hour"):
+        assert after[name] != before[name], name
+        assert any("Asia/Tokyo" in text for text in strings(after[name])), name
+    for name in ("start_delay", "overrun"):  # no time axis: the same chart, not rebuilt
+        assert after[name] == before[name], name
+        assert dashboard.charts()[name] is dashboard.charts()[name]
+
+
+def test_late_start_threshold_recomputes_late_start(dashboard: Dashboard) -> None:
+    late = dict(dashboard.filtered().select("session_id", "late_start").iter_rows())
+    assert late["s2"] is True  # 8 min late, threshold 5
+    dashboard.controls.late_after.value = 10.0
+    assert dashboard.filters.late_after == timedelta(minutes=10)
+    late = dict(dashboard.filtered().select("session_id", "late_start").iter_rows())
+    assert late == {"s1": False, "s2": False, "s3": True, "s4": False, "s5": None, "s6": False}
+    assert dashboard.kpis()["late_start_share"] == pytest.approx(1 / 5)
+    assert "Late starts (&gt; 10 min)" in dashboard._kpi_strip.value
+    delay = spec(dashboard, "start_delay")
+    assert "late after 10 min" in strings(delay)
+    assert "late after 5 min" not in strings(delay)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values that cannot apply, programmatic changes.
+
+
+def test_unknown_time_zone_keeps_the_last_good_one_and_says_so(dashboard: Dashboard) -> None:
+    dashboard.controls.time_zone.value = "Europe/Berlin"
+    dashboard.controls.time_zone.value = "Mars/Olympus_Mons"
+    assert dashboard.filters.time_zone == "Europe/Berlin"
+    assert "Mars/Olympus_Mons" in dashboard._message.value
+    assert "still showing Europe/Berlin" in dashboard._message.value
+
+
+def test_reversed_dates_keep_the_last_good_range(dashboard: Dashboard) -> None:
+    dashboard.controls.start.value = date(2026, 3, 1)
+    dashboard.controls.end.value = date(2026, 2, 1)
+    assert (dashboard.filters.start, dashboard.filters.end) == (date(2026, 3, 1), None)
+    assert "is after the end" in dashboard._message.value
+
+
+def test_set_filters_moves_the_controls_and_redraws_once(
+    dashboard: Dashboard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draws: list[str] = []
+    real = widgets._display_data
+    monkeypatch.setattr(
+        widgets, "_display_data", lambda chart, name: draws.append(name) or real(chart, name)
+    )
+    dashboard.set_filters(webinars=["w1"], hosts=["u1"], late_after=1, time_zone="Europe/Berlin")
+    assert dashboard.filters == Filters(
+        webinars=("w1",), hosts=("u1",), late_after=timedelta(minutes=1), time_zone="Europe/Berlin"
+    )
+    assert dashboard.controls.webinars.value == ["Webinar w1"]
+    assert dashboard.controls.late_after.value == 1.0
+    assert ids(dashboard.filtered()) == ["s1", "s2"]
+    assert draws == ["attendance_rate"]
+    with pytest.raises(ConfigurationError, match="unknown webinar id"):
+        dashboard.set_filters(webinars=["nope"])
+    with pytest.raises(ConfigurationError, match="unknown filter"):
+        dashboard.set_filters(colour="red")
+    assert dashboard.filters.webinars == ("w1",)
+
+
+def test_initial_values_are_validated() -> None:
+    with pytest.raises(ConfigurationError, match="reversed"):
+        Dashboard(sessions_frame(), start=date(2026, 3, 2), end=date(2026, 3, 1), debounce=0)
+    with pytest.raises(ConfigurationError, match="unknown time zone"):
+        Dashboard(sessions_frame(), time_zone="Nowhere/Town", debounce=0)
+    with pytest.raises(ConfigurationError, match="unknown host id"):
+        Dashboard(sessions_frame(), hosts=["u9"], debounce=0)
+    with pytest.raises(ConfigurationError, match="needs a Store"):
+        Dashboard([1, 2, 3], debounce=0)  # type: ignore[arg-type]
+    with (
+        wi.Client.simulator(scale=1, progress=False) as client,
+        pytest.raises(ConfigurationError, match="needs a store"),
+    ):
+        Dashboard(sessions_frame(), client=client)
+
+
+def test_initial_values_apply(tmp_path: Path) -> None:
+    board = Dashboard(
+        sessions_frame(),
+        webinars=["w1", "w2"],
+        statuses=["Finished"],
+        late_after=10,
+        time_zone="Europe/Berlin",
+        start=date(2026, 3, 9),
+        debounce=0,
+    )
+    assert ids(board.filtered()) == ["s2", "s3"]
+    assert board.controls.webinars.value == ["Webinar w1", "Webinar w2"]
+    assert board.controls.statuses.value == ("Finished",)
+    board.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing: debounced, one tab at a time, no flicker.
+
+
+def test_changes_within_the_debounce_coalesce_into_one_redraw() -> None:
+    async def scenario() -> tuple[Filters, Filters, int]:
+        board = Dashboard(sessions_frame(), debounce=0.05)
+        applied: list[Filters] = []
+        real = board.refresh_now
+
+        def counting() -> None:
+            real()
+            applied.append(board.filters)
+
+        board.refresh_now = counting  # type: ignore[method-assign]
+        for minutes in (6.0, 7.0, 8.0, 9.0):
+            board.controls.late_after.value = minutes
+        pending = board.filters
+        await asyncio.sleep(0.3)
+        board.close()
+        return pending, applied[-1], len(applied)
+
+    pending, applied, redraws = asyncio.run(scenario())
+    assert pending.late_after == timedelta(minutes=5)  # nothing applied during the debounce
+    assert applied.late_after == timedelta(minutes=9)
+    assert redraws == 1
+
+
+def test_debounce_without_an_event_loop_uses_a_timer_and_refresh_now_flushes() -> None:
+    board = Dashboard(sessions_frame(), debounce=30)
+    board.controls.statuses.value = ("Active",)
+    assert board.filters.statuses == STATUSES
+    board.refresh_now()
+    assert board.filters.statuses == ("Active",)
+    assert board._pending is None  # the timer was cancelled
+    board.close()
+
+
+def test_only_the_open_tab_is_drawn_and_others_when_opened(dashboard: Dashboard) -> None:
+    outputs = dashboard._outputs
+    assert outputs["attendance_rate"].outputs
+    assert all(not outputs[name].outputs for name in CHART_NAMES[1:])
+    dashboard._tabs.selected_index = CHART_NAMES.index("overrun")
+    assert outputs["overrun"].outputs
+    assert not outputs["weekday_hour"].outputs
+    html = outputs["overrun"].outputs[0]["data"]["text/html"]
+    assert "Overrun" in html and "vega" in html
+
+
+def test_a_redraw_replaces_the_chart_in_one_message(dashboard: Dashboard) -> None:
+    seen: list[tuple[Any, ...]] = []
+    output = dashboard._outputs["attendance_rate"]
+    output.observe(lambda change: seen.append(change["new"]), names="outputs")
+    first = output.outputs
+    dashboard.controls.webinars.value = ["Webinar w1"]
+    assert len(seen) == 1  # never cleared first: no blank frame in between
+    assert len(seen[0]) == 1 and seen[0] != first
+    dashboard.controls.webinars.value = ["Webinar w1"]  # no change: nothing sent
+    dashboard.refresh_now()
+    assert len(seen) == 1
+
+
+def test_a_failing_redraw_is_shown_in_the_dashboard(
+    dashboard: Dashboard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any) -> Any:
+        raise ConfigurationError("the chart broke")
+
+    monkeypatch.setattr(widgets, "_build_chart", broken)
+    dashboard._guarded(lambda: setattr(dashboard.controls.webinars, "value", ["Webinar w2"]))
+    assert "ConfigurationError: the chart broke" in dashboard._message.value
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports.
+
+
+def test_export_report_writes_one_self_contained_html_file_of_the_filters(
+    dashboard: Dashboard, tmp_path: Path
+) -> None:
+    dashboard.set_filters(webinars=["w1", "w2"], start=date(2026, 3, 1), end=date(2026, 3, 31))
+    report = dashboard.build_report()
+    assert ids(report.frames["sessions"]) == ids(dashboard.filtered()) == ["s1", "s2", "s3"]
+    assert report.time_zone == "UTC"
+    dashboard.controls.export_report.click()
+    path = tmp_path / "out" / "webinar-report_2026-03-01_2026-03-31.html"
+    assert path.is_file()
+    text = path.read_text(encoding="utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert text.lower().count("<!doctype html") == 1  # one document, no nested one
+    assert text.rstrip().endswith("</html>")
+    assert not re.search(r"<script[^>]+src\s*=\s*[\"']?https?:", text, re.IGNORECASE)
+    assert not re.search(r"<link[^>]+href\s*=\s*[\"']?https?:", text, re.IGNORECASE)
+    assert "Report written" in dashboard._message.value
+
+
+def test_export_report_follows_the_late_start_threshold(dashboard: Dashboard) -> None:
+    dashboard.controls.late_after.value = 10.0
+    report = dashboard.build_report()
+    assert report.kpis["late_start_share"] == dashboard.kpis()["late_start_share"]
+    assert report.kpis["late_start_share"] == pytest.approx(1 / 5)
+
+
+def test_download_csv_saves_the_selection(dashboard: Dashboard, tmp_path: Path) -> None:
+    dashboard.controls.statuses.value = ("Finished",)
+    dashboard.controls.download_csv.click()
+    path = tmp_path / "out" / "sessions_first_last.csv"
+    saved = pl.read_csv(path)
+    assert sorted(saved["session_id"].to_list()) == ids(dashboard.filtered())
+    assert "scheduled_duration_min" in saved.columns and "overrun" not in saved.columns
+    assert saved["overrun_min"].to_list() == dashboard.filtered()["overrun_min"].to_list()
+    assert "CSV written" in dashboard._message.value
+
+
+def test_download_csv_keeps_spreadsheet_formulas_inert(tmp_path: Path) -> None:
+    frame = sessions_frame().with_columns(
+        session_title=pl.when(pl.col("session_id") == "s1")
+        .then(pl.lit("=HYPERLINK(1)"))
+        .otherwise(pl.col("session_title"))
+    )
+    board = Dashboard(frame, debounce=0)
+    text = board.save_csv(tmp_path / "x.csv").read_text()
+    assert "'=HYPERLINK(1)" in text
+    board.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# A store, registrants, and Refresh with a client.
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> tuple[wi.Store, Any]:
+    """A store of a small simulated program, synced up to 90 days before its clock."""
+    from webinar_insights.simulator import Simulator, SimulatorConfig
+
+    sim = Simulator(
+        SimulatorConfig(
+            seed=7, scale=40, now=NOW, max_sessions_per_webinar=3, rate_limit_window=0.01
+        )
+    )
+    store = wi.Store(tmp_path_factory.mktemp("store"))
+    with wi.Client.simulator(simulator=sim, progress=False) as client:
+        wi.sync(
+            client,
+            store,
+            start=NOW - timedelta(days=400),
+            end=NOW - timedelta(days=90),
+            depth="registrants",
+        )
+    return store, sim
+
+
+def test_store_source_fills_no_shows_from_registrants(synced: tuple[wi.Store, Any]) -> None:
+    store, _ = synced
+    board = Dashboard(store, debounce=0)
+    expected = metrics.session_metrics(store.sessions(), registrants=store.registrants())
+    assert_frame_equal(board.filtered(), expected)
+    assert board.kpis()["no_show_rate"] is not None
+    assert board.controls.refresh.disabled
+    assert board.controls.refresh not in board.widget.children[3].children
+    with pytest.raises(ConfigurationError, match="Refresh needs a client"):
+        board.refresh_data()
+    board.close()
+
+
+def test_refresh_syncs_incrementally_and_redraws(
+    synced: tuple[wi.Store, Any], tmp_path: Path
+) -> None:
+    store, sim = synced
+    with wi.Client.simulator(simulator=sim, progress=False) as client:
+        board = Dashboard(store, client=client, now=NOW, debounce=0)
+        before = board._data.base.height
+        assert board.controls.refresh in board.widget.children[3].children
+        assert board._sync_plan()[1] == NOW + timedelta(days=40)
+        board.controls.refresh.click()
+    after = board._data.base.height
+    assert after > before
+    assert board.filtered().height == after
+    assert board._progress.value == 3 and board._progress.bar_style == "success"
+    assert "windows" in board._message.value and "settled and skipped" in board._message.value
+    assert not board.controls.refresh.disabled
+    assert f"of {after:,} sessions" in board._status.value
+    board.close()
+
+
+def test_frames_mapping_source(tmp_path: Path) -> None:
+    registrants = pl.DataFrame(
+        {
+            "registrant_id": ["r1", "r2", "r3"],
+            "session_id": ["s1", "s1", "s1"],
+            "participant_id": ["p1", None, None],
+            "registered_post_webinar": [False, False, True],
+        }
+    )
+    board = Dashboard({"sessions": sessions_frame(), "registrants": registrants}, debounce=0)
+    row = board.filtered().filter(pl.col("session_id") == "s1").row(0, named=True)
+    assert (row["registrant_count"], row["no_show_count"]) == (2, 1)
+    board.close()
+    with pytest.raises(ConfigurationError, match="'sessions' frame"):
+        Dashboard({"session": sessions_frame()}, debounce=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters on their own.
+
+
+def test_filters_days_are_half_open_local_days() -> None:
+    frame = metrics.session_metrics(sessions_frame()).with_columns(
+        scheduled_start=pl.Series(
+            [
+                utc(2026, 2, 28, 23),  # March 1, 00:00 in Berlin: the first instant shown
+                utc(2026, 2, 28, 22, 59, 59),  # still February in Berlin
+                utc(2026, 3, 1, 22, 59, 59),  # the last second of March 1 in Berlin
+                utc(2026, 3, 1, 23),  # March 2 in Berlin: past the end
+                None,  # no scheduled start: its actual start counts
+                None,  # neither: never inside a bounded range
+            ],
+            dtype=pl.Datetime("us", "UTC"),
+        ),
+        actual_start=pl.Series(
+            [None, None, None, None, utc(2026, 3, 1, 12), None], dtype=pl.Datetime("us", "UTC")
+        ),
+    )
+    berlin = Filters(start=date(2026, 3, 1), end=date(2026, 3, 1), time_zone="Europe/Berlin")
+    assert berlin.bounds() == (utc(2026, 2, 28, 23), utc(2026, 3, 1, 23))
+    assert ids(berlin.apply(frame)) == ["s1", "s3", "s5"]
+    assert ids(Filters(end=date(2026, 3, 1), time_zone="Europe/Berlin").apply(frame)) == [
+        "s1",
+        "s2",
+        "s3",
+        "s5",
+    ]
+    assert berlin.describe() == "2026-03-01 to 2026-03-01 (Europe/Berlin); late after 5 min"
+
+
+def test_filters_validate_their_values() -> None:
+    with pytest.raises(ConfigurationError, match=r"datetime\.date"):
+        Filters(start=datetime(2026, 1, 1, tzinfo=UTC))
+    with pytest.raises(ConfigurationError, match="unknown status"):
+        Filters(statuses=("Done",))
+    with pytest.raises(ConfigurationError, match="late_after"):
+        Filters(late_after=timedelta(minutes=-1))
+    assert Filters(statuses=("Finished", "Scheduled")).statuses == ("Scheduled", "Finished")
+    assert Filters(statuses=()).describe().endswith("no status; late after 5 min")

@@ -10,15 +10,17 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from webinar_insights import frames
 from webinar_insights.cli import main
 from webinar_insights.report import build_report
 
-from .test_report import NOW, PWNED, hostile_sessions
+from .test_report import NOW, PWNED, hostile_sessions, record, with_registrants
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
@@ -233,3 +235,59 @@ def test_print_layout_hides_the_controls(demo_report: Path, open_report: Any) ->
     assert loaded.page.locator("#chart-explore details").first.is_hidden()  # vega-embed's menu
     assert loaded.page.locator("#chart-explore svg").first.is_visible()
     assert loaded.page.locator("#table-anomalies").is_visible()
+
+
+LONG = "Quarterly " * 2_000  # 20,000 characters
+RTL = "\u202eevil.exe \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627"
+CONTROL = "bell\x07 null\x00 escape\x1b[31m tab\t end"
+
+
+def test_long_right_to_left_and_control_characters_render_as_text(
+    tmp_path: Path, open_report: Any
+) -> None:
+    day = datetime(2026, 10, 5, 15, tzinfo=UTC)
+    records = [
+        record("x1", start=day, webinar_title=LONG, title=RTL, attendees=30),
+        record(
+            "x2",
+            start=day + timedelta(days=7),
+            webinar="w2",
+            webinar_title=CONTROL,
+            title=PWNED,
+            attendees=20,
+        ),
+    ]
+    sessions = with_registrants(frames.sessions_frame(records), {"x1": 40, "x2": 40})
+    path = build_report(sessions, now=NOW).write_html(tmp_path / "odd.html")
+    loaded = open_report(path)
+    assert loaded.errors == []
+    assert loaded.requests == []
+    assert loaded.page.evaluate("() => typeof window.__pwned") == "undefined"
+    webinars = loaded.text("#table-webinars")
+    assert "Quarterly Quarterly" in webinars
+    assert "evil.exe" in loaded.page.locator("body").text_content()
+    assert "bell" in webinars
+    for key in ("chart-attendance-rate", "chart-status-timeline"):
+        assert loaded.page.get_attribute(f"#{key}", "data-rendered") == "true", key
+
+
+def test_the_dashboards_export_passes_the_browser_check(
+    demo_report: Path, tmp_path: Path, open_report: Any
+) -> None:
+    from webinar_insights import Store
+    from webinar_insights.widgets import Dashboard
+
+    dashboard = Dashboard(
+        Store(demo_report.parent / ".demo-store"), now=NOW, debounce=0, export_dir=tmp_path
+    )
+    dashboard.set_filters(statuses=["Finished"])
+    path = dashboard.export_report(tmp_path / "dashboard.html")
+    dashboard.close()
+    loaded = open_report(path)
+    charts = loaded.page.locator(".chart-body")
+    assert charts.count() >= 5
+    for i in range(charts.count()):
+        assert charts.nth(i).get_attribute("data-rendered") == "true"
+    assert loaded.requests == []
+    assert loaded.errors == []
+    assert [text for kind, text in loaded.console if kind == "error"] == []

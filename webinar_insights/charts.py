@@ -848,9 +848,10 @@ def status_timeline_chart(
             color=alt.when(status)
             .then(alt.Color("status:N", title="Status", scale=status_scale()))
             .otherwise(alt.value("#dddddd")),
-            opacity=alt.Opacity(
-                "window:N",
+            opacity=alt.Opacity(  # ordinal and sorted: Vega-Lite warns on nominal opacity
+                "window:O",
                 title="Window",
+                sort=["scheduled", "actual"],
                 scale=alt.Scale(domain=["scheduled", "actual"], range=[0.35, 1.0]),
             ),
             tooltip=[

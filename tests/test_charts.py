@@ -17,6 +17,9 @@ import pytest
 from webinar_insights import charts, frames, metrics, schemas, theme
 from webinar_insights.errors import ConfigurationError
 
+from . import records
+from .records import iso
+
 Spec = dict[str, Any]
 NOW = datetime(2024, 5, 10, 9, 0, tzinfo=UTC)
 
@@ -25,58 +28,10 @@ NOW = datetime(2024, 5, 10, 9, 0, tzinfo=UTC)
 # Building frames: API-shaped records through the public frame builders.
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def session_record(
-    sid: str,
-    *,
-    start: datetime,
-    status: str = "Finished",
-    minutes: int = 60,
-    delay: int = 0,
-    ran: int | None = None,
-    host: tuple[str, str, str] | None = ("Ann", "Lee", "u1"),
-    zone: str = "Europe/Berlin",
-    attendees: int | None = None,
-    runtime: str | None = None,
-    webinar: str = "w1",
-    title: str | None = None,
-) -> dict[str, Any]:
-    """A history session record as the API sends it; ``ran`` is the actual duration."""
-    live = start + timedelta(minutes=delay)
-    end = live + timedelta(minutes=ran if ran is not None else minutes)
-    record: dict[str, Any] = {
-        "id": sid,
-        "title": title or f"Session {sid}",
-        "webinar": {"id": webinar, "title": f"Webinar {webinar}"},
-        "status": status,
-        "timeZone": zone,
-        "scheduledStartTime": iso(start),
-        "scheduledDuration": minutes * 60,
-        # For sessions that have not started the API fills these with the plan (METRICS.md).
-        "startTime": iso(live if status != "Scheduled" else start),
-        "endTime": iso(end if status == "Finished" else start + timedelta(minutes=minutes)),
-        "creationTime": iso(start - timedelta(days=10)),
-        "lastModifiedTime": iso(start),
-    }
-    if host is not None:
-        first, last, user = host
-        record["webinar"]["host"] = {
-            "firstName": first,
-            "lastName": last,
-            "linkedUser": {"userId": user},
-        }
-    if status != "Scheduled":
-        record["broadcastingStartTime"] = iso(live)
-    if status == "Finished":
-        record["broadcastingEndTime"] = iso(end)
-        record["uniqueAttendeeCount"] = attendees or 0
-        record["attendeeCount"] = attendees or 0
-    if runtime is not None:
-        record["runtimeStatus"] = runtime
-    return record
+def session_record(sid: str, **options: Any) -> dict[str, Any]:
+    """``records.session_record`` with this module's default: Europe/Berlin."""
+    options.setdefault("zone", "Europe/Berlin")
+    return records.session_record(sid, **options)
 
 
 def with_registrants(sessions: pl.DataFrame, counts: Mapping[str, int]) -> pl.DataFrame:

@@ -22,6 +22,8 @@ from webinar_insights.errors import ConfigurationError, StoreError
 from webinar_insights.report import Report, build_report, report_from_store, report_range
 from webinar_insights.simulator import Simulator, SimulatorConfig
 
+from . import records
+
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 PWNED = "</script><script>window.__pwned = 1</script>"
@@ -33,59 +35,22 @@ FORMULA = '=HYPERLINK("https://evil.invalid","click")'
 # Frames: API-shaped records through the public frame builder.
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+REPORT_DEFAULTS: dict[str, Any] = {
+    "webinar_title": "Product Update",
+    "delay": 2,
+    "ran": 60,
+    "attendees": 40,
+    "panel": 2,
+    "host": ("Ada", "Lovelace", "u1"),
+    "recording": "Available",
+    "zone": "Europe/Berlin",
+    "created_days_before": 20,
+}
 
 
-def record(
-    sid: str,
-    *,
-    start: datetime,
-    webinar: str = "w1",
-    webinar_title: str = "Product Update",
-    title: str | None = None,
-    status: str = "Finished",
-    delay: int = 2,
-    minutes: int = 60,
-    ran: int = 60,
-    attendees: int = 40,
-    host: tuple[str, str, str] | None = ("Ada", "Lovelace", "u1"),
-    recording: str | None = "Available",
-) -> dict[str, Any]:
-    """A history session record as the API sends it (``ran``: the actual minutes)."""
-    live = start + timedelta(minutes=delay)
-    end = live + timedelta(minutes=ran)
-    data: dict[str, Any] = {
-        "id": sid,
-        "title": title or f"Session {sid}",
-        "webinar": {"id": webinar, "title": webinar_title},
-        "status": status,
-        "timeZone": "Europe/Berlin",
-        "scheduledStartTime": iso(start),
-        "scheduledDuration": minutes * 60,
-        "startTime": iso(live if status != "Scheduled" else start),
-        "endTime": iso(end if status == "Finished" else start + timedelta(minutes=minutes)),
-        "creationTime": iso(start - timedelta(days=20)),
-        "lastModifiedTime": iso(start),
-    }
-    if host is not None:
-        first, last, user = host
-        data["webinar"]["host"] = {
-            "firstName": first,
-            "lastName": last,
-            "linkedUser": {"userId": user},
-        }
-    if status != "Scheduled":
-        data["broadcastingStartTime"] = iso(live)
-    if status == "Finished":
-        data["broadcastingEndTime"] = iso(end)
-        data["uniqueAttendeeCount"] = attendees
-        data["attendeeCount"] = attendees
-        data["uniqueParticipantCount"] = attendees + 2
-        data["participantCount"] = attendees + 2
-        if recording:
-            data["recording"] = {"id": f"r{sid}", "status": recording}
-    return data
+def record(sid: str, **options: Any) -> dict[str, Any]:
+    """``records.session_record`` with this module's defaults (``ran``: the actual minutes)."""
+    return records.session_record(sid, **{**REPORT_DEFAULTS, **options})
 
 
 def with_registrants(sessions: pl.DataFrame, counts: dict[str, int]) -> pl.DataFrame:

@@ -23,6 +23,8 @@ from webinar_insights import frames, metrics, widgets
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters
 
+from . import records
+
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 Spec = dict[str, Any]
 
@@ -31,51 +33,7 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def record(
-    sid: str,
-    *,
-    start: datetime,
-    webinar: str,
-    host: tuple[str, str, str | None] | None,
-    status: str = "Finished",
-    delay: int = 0,
-    minutes: int = 60,
-    ran: int | None = None,
-    attendees: int = 0,
-    zone: str = "UTC",
-) -> dict[str, Any]:
-    """A history session record as the API sends it (``host``: first, last, user id)."""
-    live = start + timedelta(minutes=delay)
-    end = live + timedelta(minutes=ran if ran is not None else minutes)
-    rec: dict[str, Any] = {
-        "id": sid,
-        "title": f"Session {sid}",
-        "webinar": {"id": webinar, "title": f"Webinar {webinar}"},
-        "status": status,
-        "timeZone": zone,
-        "scheduledStartTime": iso(start),
-        "scheduledDuration": minutes * 60,
-        "startTime": iso(live if status != "Scheduled" else start),
-        "endTime": iso(end if status == "Finished" else start + timedelta(minutes=minutes)),
-        "creationTime": iso(start - timedelta(days=10)),
-        "lastModifiedTime": iso(start),
-    }
-    if host is not None:
-        first, last, user = host
-        rec["webinar"]["host"] = {"firstName": first, "lastName": last}
-        if user is not None:
-            rec["webinar"]["host"]["linkedUser"] = {"userId": user}
-    if status != "Scheduled":
-        rec["broadcastingStartTime"] = iso(live)
-    if status == "Finished":
-        rec["broadcastingEndTime"] = iso(end)
-        rec["uniqueAttendeeCount"] = attendees
-        rec["attendeeCount"] = attendees
-    return rec
+record = records.session_record  # (host: first, last, user id or None); UTC by default
 
 
 ANN = ("Ann", "Lee", "u1")

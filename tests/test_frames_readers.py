@@ -1,0 +1,270 @@
+"""The fast readers agree with the exact ones.
+
+Stored pages are read in bulk by Arrow's JSON reader, and date-times are parsed by Arrow's
+ISO-8601 parser; both fall back to polars's readers when anything is out of the ordinary. These
+tests hold each fast path to the result of the exact one, on generated odd input.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal, assert_series_equal
+
+from webinar_insights import frames
+from webinar_insights.errors import BadDataError, DataWarning
+
+EXAMPLES = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+# -- date-times ----------------------------------------------------------------------------------
+
+
+def _exact(values: list[str | None]) -> pl.Series:
+    return pl.Series("t", values, dtype=pl.String).str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False
+    )
+
+
+def _digits(n: int) -> st.SearchStrategy[str]:
+    return st.text("0123456789", min_size=n, max_size=n)
+
+
+ZONES = ["Z", "Z", "z", "", "+00:00", "-00:00", "+05:30", "-08:00", "+0530", "+05", "+24:00"]
+ZONES += ["+99:99", "+5:30", " Z", "Z "]
+
+# Near-misses of RFC 3339: each part may be out of range, missing or spelled another way.
+date_times = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["2024", "1970", "0001", "9999", "0000", "20245"]),
+        st.sampled_from(["-"]),
+        st.one_of(st.sampled_from(["01", "02", "12", "13", "00", "1"]), _digits(2)),
+        st.just("-"),
+        st.one_of(st.sampled_from(["01", "28", "29", "30", "31", "32", "00"]), _digits(2)),
+        st.sampled_from(["T", "T", "t", " ", ""]),
+        st.one_of(st.sampled_from(["00", "23", "24"]), _digits(2)),
+        st.sampled_from([":", ""]),
+        st.one_of(st.sampled_from(["00", "59", "60"]), _digits(2)),
+        st.sampled_from([":", ":", ""]),
+        st.sampled_from(["00", "59", "60", "61", ""]),
+        st.one_of(st.just(""), st.builds(lambda d: "." + d, st.text("0123456789", max_size=10))),
+        st.sampled_from(ZONES),
+    ),
+)
+
+
+@EXAMPLES
+@given(values=st.lists(st.one_of(date_times, st.none(), st.text(max_size=30)), max_size=6))
+def test_date_times_read_fast_equal_the_format_read(values: list[str | None]) -> None:
+    assert_series_equal(frames._datetimes(pl.Series("t", values, dtype=pl.String)), _exact(values))
+
+
+@EXAMPLES
+@given(value=date_times)
+def test_each_date_time_alone_reads_as_the_format_reads_it(value: str) -> None:
+    # Alone, a value the fast parser accepts is not hidden behind a neighbour's fallback.
+    assert_series_equal(frames._datetimes(pl.Series("t", [value])), _exact([value]))
+
+
+def test_the_fast_date_time_reader_is_taken_for_api_values() -> None:
+    values = ["2024-05-01T14:00:00Z", "2024-05-01T14:00:00.123+02:00", None]
+    head_ok = pl.Series(values).str.contains(frames._DATETIME_HEAD).all()
+    assert head_ok  # so the Arrow path runs; its result must still equal the format's
+    assert_series_equal(frames._datetimes(pl.Series("t", values)), _exact(values))
+
+
+def test_a_space_for_the_t_is_unreadable_even_though_arrow_takes_it() -> None:
+    values = ["2024-05-01T14:00:00Z", "2024-05-01 14:00:00Z", "2024-05-01T14:00Z"]
+    assert frames._datetimes(pl.Series("t", values)).to_list()[1:] == [None, None]
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+# Any JSON value, to put where another type is expected.
+odd_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+_GOOD: dict[str, st.SearchStrategy[object]] = {
+    "string": st.text(max_size=6),
+    "integer": st.one_of(st.integers(-5, 10**6), st.sampled_from([1.0, 2.5, -0.0, 2**53, 1e300])),
+    "seconds": st.one_of(st.integers(0, 10**5), st.sampled_from([60.0, 0.5, 2**43])),
+    "boolean": st.booleans(),
+    "datetime": st.sampled_from(
+        ["2024-05-01T14:00:00Z", "2024-05-01T14:00:00.5+02:00", "2024-05-01T13:00:00Z", "soon"]
+    ),
+}
+
+
+def _good(node: Any) -> st.SearchStrategy[object]:
+    if node.kind == "enum":
+        return st.sampled_from([*node.enum.categories.to_list(), "Unheard-of"])
+    return _GOOD[node.kind]
+
+
+@st.composite
+def _object(draw: st.DrawFn, tree: dict[str, Any]) -> dict[str, object]:
+    """An API object for the fields of ``tree``: mostly well typed, now and then odd or absent."""
+    value: dict[str, object] = {}
+    for name, node in tree.items():
+        choice = draw(st.integers(0, 59))  # mostly clean, so that many pages are read in bulk
+        if choice < 2:
+            value[name] = draw(odd_values)
+        elif choice < 4:
+            continue
+        elif isinstance(node, dict):
+            value[name] = draw(_object(node))
+        else:
+            value[name] = draw(_good(node))
+    if draw(st.integers(0, 9)) == 0:
+        value["unlisted"] = draw(odd_values)
+    return value
+
+
+@st.composite
+def _pages(draw: st.DrawFn, spec: Any) -> list[bytes]:
+    """Two or more pages (one page alone is never read in bulk)."""
+    record = (
+        st.one_of(_object(spec.tree), odd_values)
+        if draw(st.integers(0, 9)) == 0
+        else _object(spec.tree)
+    )
+    return [
+        json.dumps({"records": draw(st.lists(record, max_size=4)), "paging": {}}).encode()
+        for _ in range(draw(st.integers(2, 4)))
+    ]
+
+
+def _outcome(build: Any) -> tuple[str, Any]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        try:
+            frame = build()
+        except BadDataError as exc:
+            return "raised", str(exc)
+    return "built", (frame, sorted(str(w.message) for w in caught))
+
+
+def _assert_same(bulk: tuple[str, Any], exact: tuple[str, Any]) -> None:
+    assert bulk[0] == exact[0], (bulk, exact)
+    if bulk[0] == "raised":
+        assert bulk[1] == exact[1]
+        return
+    (bulk_frame, bulk_warnings), (exact_frame, exact_warnings) = bulk[1], exact[1]
+    assert_frame_equal(bulk_frame, exact_frame)
+    assert bulk_warnings == exact_warnings
+
+
+def _records(pages: list[bytes]) -> list[object]:
+    return [record for page in pages for record in json.loads(page)["records"]]
+
+
+# The "exact" side reads the same records as dicts, which never takes the bulk reader.
+
+
+@EXAMPLES
+@pytest.mark.parametrize("mode", ["raise", "null"])
+@given(pages=_pages(frames._PARTICIPANTS))
+def test_participant_pages_read_in_bulk_equal_the_records_read_exactly(
+    pages: list[bytes], mode: Any
+) -> None:
+    _assert_same(
+        _outcome(
+            lambda: frames.participants_frame_from_session_pages(
+                [("s", "w", pages)], on_bad_data=mode
+            )
+        ),
+        _outcome(
+            lambda: frames.participants_frame(
+                _records(pages), session_id="s", webinar_id="w", on_bad_data=mode
+            )
+        ),
+    )
+
+
+@EXAMPLES
+@pytest.mark.parametrize("mode", ["raise", "null"])
+@given(pages=_pages(frames._SESSIONS))
+def test_session_pages_read_in_bulk_equal_the_records_read_exactly(
+    pages: list[bytes], mode: Any
+) -> None:
+    _assert_same(
+        _outcome(lambda: frames.sessions_frame_from_pages(pages, on_bad_data=mode)),
+        _outcome(lambda: frames.sessions_frame(_records(pages), on_bad_data=mode)),
+    )
+
+
+@EXAMPLES
+@pytest.mark.parametrize("mode", ["raise", "null"])
+@given(pages=_pages(frames._REGISTRANTS))
+def test_registrant_pages_read_in_bulk_equal_the_records_read_exactly(
+    pages: list[bytes], mode: Any
+) -> None:
+    _assert_same(
+        _outcome(
+            lambda: frames.registrants_frame_from_session_pages([("s", pages)], on_bad_data=mode)
+        ),
+        _outcome(
+            lambda: frames.registrants_frame(_records(pages), session_id="s", on_bad_data=mode)
+        ),
+    )
+
+
+def _clean_pages(count: int) -> list[bytes]:
+    record = {"id": "p", "role": "Attendee", "joinTime": "2024-05-01T14:00:00Z"}
+    return [json.dumps({"records": [record] * 3, "paging": {}}).encode() for _ in range(count)]
+
+
+def test_clean_pages_take_the_bulk_reader_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(frames, "_BULK_BATCH_BYTES", 200)  # a few pages per batch
+    pages = _clean_pages(7)
+    rows = frames._read_bulk(list(pages), frames._PARTICIPANTS)
+    assert rows is not None
+    assert rows.get_column(frames._PAGE).to_list() == [n for n in range(7) for _ in range(3)]
+    frame = frames.participants_frame_from_session_pages(
+        [("s", "w", pages[:4]), ("t", "v", pages[4:])]
+    )
+    assert frame.get_column("session_id").to_list() == ["s"] * 12 + ["t"] * 9
+
+
+@pytest.mark.parametrize(
+    "odd_page",
+    [
+        b'{"records": [{"id": 5}]}',  # a number where a string belongs
+        b'{"records": [{"id": "a", "id": "b"}]}',  # a key twice
+        b'{"records": [{"id": "\xff"}]}',  # not UTF-8
+        b'{"records": []} {"records": []}',  # two bodies in one page
+        b'{"records": null}',
+        b"[]",
+    ],
+)
+def test_an_odd_page_sends_the_pages_one_by_one(odd_page: bytes) -> None:
+    assert frames._read_bulk([*_clean_pages(2), odd_page], frames._PARTICIPANTS) is None
+
+
+def test_newlines_inside_pages_are_kept_apart_from_the_page_breaks() -> None:
+    pretty = json.dumps(
+        {"records": [{"id": "a\nb", "firstName": "x\r\ny"}], "paging": {}}, indent=2
+    ).encode()
+    frame = frames.participants_frame_from_session_pages([("s", "w", [pretty, pretty])])
+    assert frame.get_column("participant_id").to_list() == ["a\nb", "a\nb"]
+    assert frame.get_column("first_name").to_list() == ["x\r\ny", "x\r\ny"]

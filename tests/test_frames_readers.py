@@ -258,6 +258,7 @@ def test_clean_pages_take_the_bulk_reader_in_batches(monkeypatch: pytest.MonkeyP
     ],
 )
 def test_an_odd_page_sends_the_pages_one_by_one(odd_page: bytes) -> None:
+    assert frames._read_bulk(_clean_pages(2), frames._PARTICIPANTS) is not None
     assert frames._read_bulk([*_clean_pages(2), odd_page], frames._PARTICIPANTS) is None
 
 

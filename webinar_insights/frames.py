@@ -294,7 +294,7 @@ def _read_each(pages: list[bytes | list[object]], spec: _Spec, problems: _Proble
 def _read_bulk(pages: list[bytes | list[object]], spec: _Spec) -> pl.DataFrame | None:
     """All stored pages in multi-threaded reads, one row per record; None to go page by page.
 
-    The pages are joined as NDJSON in batches (newlines are only whitespace in JSON: inside
+    The pages are laid out as NDJSON in batches (newlines are only whitespace in JSON: inside
     strings they are escaped, so blanking them keeps every page intact) and read by Arrow's JSON
     reader against the declared schema, which uses every core. That reader is strict: a value
     of another type, a duplicated key or a page that is not one object makes it fail, and then
@@ -305,10 +305,14 @@ def _read_bulk(pages: list[bytes | list[object]], spec: _Spec) -> pl.DataFrame |
     options = pa_json.ParseOptions(
         explicit_schema=spec.arrow_page_schema, unexpected_field_behavior="ignore"
     )
+    batches = list(_batches(pages, _BULK_BATCH_BYTES))  # type: ignore[arg-type]
+    # One buffer for every batch: Arrow copies what it reads, and a buffer used again costs
+    # no fresh memory pages (on this path that was a tenth of the time).
+    buffer = bytearray(max(sum(len(page) + 1 for page in batch) for batch in batches))
     frames: list[pl.DataFrame] = []
     first_page = 0
-    for batch in _batches(pages, _BULK_BATCH_BYTES):  # type: ignore[arg-type]
-        frame = _read_batch(batch, first_page, options)
+    for batch in batches:
+        frame = _read_batch(batch, first_page, options, buffer)
         if frame is None:
             return None
         frames.append(frame)
@@ -330,11 +334,13 @@ def _batches(pages: list[bytes], limit: int) -> Iterator[list[bytes]]:
 
 
 def _read_batch(
-    pages: list[bytes], first_page: int, options: pa_json.ParseOptions
+    pages: list[bytes], first_page: int, options: pa_json.ParseOptions, buffer: bytearray
 ) -> pl.DataFrame | None:
-    body = b"\n".join(_one_line(page) for page in pages)
+    size = _as_ndjson(pages, buffer)
     try:
-        table = pa_json.read_json(pa.BufferReader(body), parse_options=options)
+        table = pa_json.read_json(
+            pa.BufferReader(pa.py_buffer(memoryview(buffer)[:size])), parse_options=options
+        )
         table.validate(full=True)  # Arrow's JSON reader leaves UTF-8 to be checked here
     except pa.ArrowException:
         return None
@@ -347,10 +353,18 @@ def _read_batch(
     return frame.with_row_index(_PAGE, offset=first_page).explode(_RECORDS)
 
 
-def _one_line(page: bytes) -> bytes:
-    if b"\n" in page or b"\r" in page:
-        return page.replace(b"\n", b" ").replace(b"\r", b" ")
-    return page
+def _as_ndjson(pages: list[bytes], buffer: bytearray) -> int:
+    """Write the pages into ``buffer`` one per line; return the length written."""
+    view = memoryview(buffer)
+    end = 0
+    for page in pages:
+        if b"\n" in page or b"\r" in page:
+            page = page.replace(b"\n", b" ").replace(b"\r", b" ")
+        view[end : end + len(page)] = page
+        end += len(page)
+        view[end] = 0x0A  # the newline that ends the line
+        end += 1
+    return end
 
 
 def _read_page(

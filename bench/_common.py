@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-LIBRARIES = ("webinar_insights", "polars", "httpx", "altair")
+LIBRARIES = ("webinar_insights", "polars", "pyarrow", "httpx", "altair")
 
 
 class Target(TypedDict):

@@ -249,22 +249,29 @@ def _clean_pages(count: int) -> list[bytes]:
     ]
 
 
-def test_clean_pages_take_the_bulk_reader_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+def _arrow_reads(pages: list[bytes]) -> bool:
+    """Whether Arrow's reader takes these pages as one batch (rather than leaving them to polars)."""
+    buffer = bytearray(sum(len(page) + 1 for page in pages))
+    return frames._read_batch(pages, 0, frames._PARTICIPANTS, buffer) is not None
+
+
+def test_clean_pages_are_read_by_arrow_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(frames, "_BULK_BATCH_BYTES", 200)  # a few pages per batch
+    monkeypatch.setattr(frames, "_read_each", mock.Mock(side_effect=AssertionError("page by page")))
     pages = _clean_pages(7)
-    rows = frames._read_bulk(list(pages), frames._PARTICIPANTS)
-    assert rows is not None
-    assert rows.get_column(frames._PAGE).to_list() == [n for n in range(7) for _ in range(3)]
     frame = frames.participants_frame_from_session_pages(
         [("s", "w", pages[:4]), ("t", "v", pages[4:])]
     )
     assert frame.get_column("session_id").to_list() == ["s"] * 12 + ["t"] * 9
     # Every batch is laid out in one reused buffer: no batch may see another's bytes.
-    exact = frames.participants_frame(_records(pages), session_id="", webinar_id="")
-    assert frame.drop("session_id", "webinar_id").equals(exact.drop("session_id", "webinar_id"))
     assert frame.get_column("participant_id").to_list() == [
         f"p{page}.{n}" for page in range(7) for n in range(3)
     ]
+    monkeypatch.undo()
+    exact = frames.participants_frame(_records(pages), session_id="", webinar_id="")
+    assert_frame_equal(
+        frame.drop("session_id", "webinar_id"), exact.drop("session_id", "webinar_id")
+    )
 
 
 @pytest.mark.parametrize(
@@ -278,16 +285,35 @@ def test_clean_pages_take_the_bulk_reader_in_batches(monkeypatch: pytest.MonkeyP
         b"[]",
     ],
 )
-def test_an_odd_page_sends_the_pages_one_by_one(odd_page: bytes) -> None:
-    assert frames._read_bulk(_clean_pages(2), frames._PARTICIPANTS) is not None
-    assert frames._read_bulk([*_clean_pages(2), odd_page], frames._PARTICIPANTS) is None
+def test_arrow_leaves_an_odd_page_to_polars(odd_page: bytes) -> None:
+    assert _arrow_reads(_clean_pages(2))
+    assert not _arrow_reads([*_clean_pages(2), odd_page])
+
+
+def test_only_the_batch_with_an_odd_page_is_read_page_by_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(frames, "_BULK_BATCH_BYTES", 200)
+    read_each = mock.Mock(wraps=frames._read_each)
+    monkeypatch.setattr(frames, "_read_each", read_each)
+    pages = _clean_pages(7)
+    odd = [{**record, "firstName": 7} for record in json.loads(pages[4])["records"]]
+    pages[4] = json.dumps({"records": odd}).encode()  # Arrow refuses the number; polars reads "7"
+    frame = frames.participants_frame_from_session_pages([("s", "w", pages)])
+    (batch, first_page, first_record, *_), _ = read_each.call_args
+    assert read_each.call_count == 1 and pages[4] in batch and len(batch) < len(pages)
+    assert first_page == pages.index(batch[0]) and first_record == 3 * first_page
+    assert frame.get_column("first_name").to_list()[12:15] == ["7"] * 3
+    monkeypatch.undo()
+    exact = frames.participants_frame(_records(pages), session_id="s", webinar_id="w")
+    assert_frame_equal(frame, exact)
 
 
 def test_newlines_inside_pages_are_kept_apart_from_the_page_breaks() -> None:
     pretty = json.dumps(
         {"records": [{"id": "a\nb", "firstName": "x\r\ny"}], "paging": {}}, indent=2
     ).encode()
-    assert frames._read_bulk([pretty, pretty], frames._PARTICIPANTS) is not None
+    assert _arrow_reads([pretty, pretty])
     frame = frames.participants_frame_from_session_pages([("s", "w", [pretty, pretty])])
     assert frame.get_column("participant_id").to_list() == ["a\nb", "a\nb"]
     assert frame.get_column("first_name").to_list() == ["x\r\ny", "x\r\ny"]

@@ -3,9 +3,9 @@
 Each frame can be built from records (dicts as the API sends them) or from stored page bodies
 (``{"records": [...], "paging": {...}}`` as bytes). Both are read against one declared nested
 schema, without a Python loop per record: records are serialised into pages and read by polars;
-many stored pages are read together by Arrow's multi-threaded JSON reader, and polars reads
-them again one by one whenever that reader refuses something, so that an odd value is
-reported the same way on either path (tests hold the two paths to the same frames).
+many stored pages are read together, in batches, by Arrow's multi-threaded JSON reader, and
+polars reads a batch's pages one by one whenever that reader refuses something, so that an odd
+value is reported the same way on either path (tests hold the two paths to the same frames).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ _Tree: TypeAlias = "dict[str, _Tree | _Field]"
 
 @dataclass(frozen=True)
 class _Spec:
-    """What a frame reads (fields, as a tree and as a page schema for polars and for Arrow's
+    """What a frame reads (fields, as a tree, as a polars page schema and as options for Arrow's
     JSON reader) and what it yields."""
 
     what: str
@@ -105,7 +105,7 @@ class _Spec:
     schema: pl.Schema
     tree: _Tree
     page_schema: pl.Schema
-    arrow_page_schema: pa.Schema
+    arrow_options: pa_json.ParseOptions
 
 
 def _spec(what: str, schema: pl.Schema, fields: Iterable[_Field]) -> _Spec:
@@ -120,8 +120,11 @@ def _spec(what: str, schema: pl.Schema, fields: Iterable[_Field]) -> _Spec:
             node = child
         node[leaf] = f
     page_schema = pl.Schema({_RECORDS: pl.List(_struct(tree))})
-    arrow_page_schema = pa.schema([(_RECORDS, pa.list_(_arrow_struct(tree)))])
-    return _Spec(what, fields, schema, tree, page_schema, arrow_page_schema)
+    arrow_options = pa_json.ParseOptions(
+        explicit_schema=pa.schema([(_RECORDS, pa.list_(_arrow_struct(tree)))]),
+        unexpected_field_behavior="ignore",
+    )
+    return _Spec(what, fields, schema, tree, page_schema, arrow_options)
 
 
 def _struct(tree: _Tree) -> pl.Struct:
@@ -259,11 +262,7 @@ def _record_ref(number: int, record_id: object) -> str:
 
 
 def _read(pages: Iterable[bytes | list[object]], spec: _Spec, problems: _Problems) -> pl.DataFrame:
-    pages = list(pages)
-    rows = _read_bulk(pages, spec)
-    if rows is None:
-        rows = _read_each(pages, spec, problems).explode(_RECORDS)
-    rows = rows.with_row_index(_ROW)
+    rows = _read_rows(list(pages), spec, problems).with_row_index(_ROW)
     not_objects = rows.filter(pl.col(_RECORDS).is_null())
     if not_objects.height:
         number = int(not_objects.item(0, _ROW))
@@ -272,11 +271,44 @@ def _read(pages: Iterable[bytes | list[object]], spec: _Spec, problems: _Problem
     return rows.select(pl.col(_ROW), pl.col(_PAGE), *(_leaf(f.path) for f in spec.fields))
 
 
-def _read_each(pages: list[bytes | list[object]], spec: _Spec, problems: _Problems) -> pl.DataFrame:
-    """Every page on its own, one row per page: slower, but it says what is wrong where."""
+def _read_rows(pages: list[bytes | list[object]], spec: _Spec, problems: _Problems) -> pl.DataFrame:
+    """One row per record (null where a record is not an object), with its page's number.
+
+    Stored pages are laid out as NDJSON in batches (newlines are only whitespace in JSON: inside
+    strings they are escaped, so blanking them keeps every page intact) and each batch is read
+    by Arrow's JSON reader against the declared schema, which uses every core. That reader is
+    strict: a value of another type, a duplicated key or a page that is not one object makes it
+    fail, and then polars reads that batch page by page, which reports exactly what is wrong.
+    """
+    if len(pages) < 2 or not all(isinstance(page, bytes | bytearray) for page in pages):
+        return _read_each(pages, 0, 0, spec, problems)
+    batches = list(_batches(pages, _BULK_BATCH_BYTES))  # type: ignore[arg-type]
+    # One buffer for every batch: Arrow copies what it reads, and a buffer used again costs
+    # no fresh memory pages (on this path that was a tenth of the time).
+    buffer = bytearray(max(sum(len(page) + 1 for page in batch) for batch in batches))
     frames: list[pl.DataFrame] = []
-    first = 0
-    for number, page in enumerate(pages):
+    first_page = first_record = 0
+    for batch in batches:
+        frame = _read_batch(batch, first_page, spec, buffer)
+        if frame is None:
+            frame = _read_each(batch, first_page, first_record, spec, problems)  # type: ignore[arg-type]
+        frames.append(frame)
+        first_page += len(batch)
+        first_record += frame.height
+    return pl.concat(frames)
+
+
+def _read_each(
+    pages: list[bytes | list[object]],
+    first_page: int,
+    first_record: int,
+    spec: _Spec,
+    problems: _Problems,
+) -> pl.DataFrame:
+    """Every page on its own: slower, but it says what is wrong where."""
+    frames: list[pl.DataFrame] = []
+    first = first_record
+    for number, page in enumerate(pages, start=first_page):
         frame = _read_page(page, number, first, spec, problems)
         records = frame.get_column(_RECORDS)
         if frame.height != 1 or records.null_count():
@@ -287,37 +319,10 @@ def _read_each(pages: list[bytes | list[object]], spec: _Spec, problems: _Proble
         first += int(records.list.len()[0])
         frames.append(frame.with_columns(pl.lit(number, dtype=pl.UInt32).alias(_PAGE)))
     if not frames:
-        return pl.DataFrame(schema=spec.page_schema).with_columns(pl.lit(0, pl.UInt32).alias(_PAGE))
-    return pl.concat(frames)
-
-
-def _read_bulk(pages: list[bytes | list[object]], spec: _Spec) -> pl.DataFrame | None:
-    """All stored pages in multi-threaded reads, one row per record; None to go page by page.
-
-    The pages are laid out as NDJSON in batches (newlines are only whitespace in JSON: inside
-    strings they are escaped, so blanking them keeps every page intact) and read by Arrow's JSON
-    reader against the declared schema, which uses every core. That reader is strict: a value
-    of another type, a duplicated key or a page that is not one object makes it fail, and then
-    all the pages go down the page-by-page path, which reports exactly what is wrong.
-    """
-    if len(pages) < 2 or not all(isinstance(page, bytes | bytearray) for page in pages):
-        return None
-    options = pa_json.ParseOptions(
-        explicit_schema=spec.arrow_page_schema, unexpected_field_behavior="ignore"
-    )
-    batches = list(_batches(pages, _BULK_BATCH_BYTES))  # type: ignore[arg-type]
-    # One buffer for every batch: Arrow copies what it reads, and a buffer used again costs
-    # no fresh memory pages (on this path that was a tenth of the time).
-    buffer = bytearray(max(sum(len(page) + 1 for page in batch) for batch in batches))
-    frames: list[pl.DataFrame] = []
-    first_page = 0
-    for batch in batches:
-        frame = _read_batch(batch, first_page, options, buffer)
-        if frame is None:
-            return None
-        frames.append(frame)
-        first_page += len(batch)
-    return pl.concat(frames)
+        frames.append(
+            pl.DataFrame(schema=spec.page_schema).with_columns(pl.lit(0, pl.UInt32).alias(_PAGE))
+        )
+    return pl.concat(frames).select(_PAGE, _RECORDS).explode(_RECORDS)  # as `_read_batch` has them
 
 
 def _batches(pages: list[bytes], limit: int) -> Iterator[list[bytes]]:
@@ -334,12 +339,14 @@ def _batches(pages: list[bytes], limit: int) -> Iterator[list[bytes]]:
 
 
 def _read_batch(
-    pages: list[bytes], first_page: int, options: pa_json.ParseOptions, buffer: bytearray
+    pages: list[bytes], first_page: int, spec: _Spec, buffer: bytearray
 ) -> pl.DataFrame | None:
+    """A batch of pages read by Arrow into rows as ``_read_rows`` makes them, or None."""
     size = _as_ndjson(pages, buffer)
     try:
         table = pa_json.read_json(
-            pa.BufferReader(pa.py_buffer(memoryview(buffer)[:size])), parse_options=options
+            pa.BufferReader(pa.py_buffer(memoryview(buffer)[:size])),
+            parse_options=spec.arrow_options,
         )
         table.validate(full=True)  # Arrow's JSON reader leaves UTF-8 to be checked here
     except pa.ArrowException:

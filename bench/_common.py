@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -12,8 +13,25 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypedDict
 
+ROOT = Path(__file__).resolve().parent.parent  # where `python -c` scripts can import `bench`
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 LIBRARIES = ("webinar_insights", "polars", "pyarrow", "httpx", "altair")
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory in KiB (for the scripts run in fresh subprocesses).
+
+    VmHWM starts afresh in a new process; ru_maxrss would carry the parent's peak over fork and
+    exec (Linux keeps it), and the parent holds the benchmark's inputs.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 class Target(TypedDict):

@@ -27,7 +27,7 @@ from typing import Any
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.simulator import _render as render
 
-from ._common import BenchResult, at_most
+from ._common import ROOT, BenchResult, at_most
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 PER_PAGE = 1000
@@ -65,15 +65,10 @@ CONTENDERS = {
     ),
 }
 
-# Peak memory is VmHWM, which a new process starts afresh (ru_maxrss would carry the parent's
-# peak over the fork, and the parent holds a copy of every page).
 RUNNER = """
 import pickle, sys, time
+from bench._common import peak_kib
 {setup}
-
-def peak_kib():
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 with open(sys.argv[1], "rb") as handle:
     sessions = pickle.load(handle)
@@ -120,7 +115,11 @@ def _measure(name: str, data: Path) -> dict[str, Any]:
     setup, timed = CONTENDERS[name]
     code = RUNNER.format(setup=setup, code=textwrap.dedent(timed))
     out = subprocess.run(
-        [sys.executable, "-c", code, str(data)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     ).stdout.split()
     rows, elapsed, base_kib, peak_kib = int(out[0]), float(out[1]), int(out[2]), int(out[3])
     return {

@@ -34,7 +34,7 @@ import polars as pl
 
 from webinar_insights import schemas
 
-from ._common import BenchResult, at_most, holds
+from ._common import ROOT, BenchResult, at_most, holds
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)  # a fixed clock: the same program every run
 PARTICIPANTS_PER_SESSION = 100
@@ -53,25 +53,14 @@ CHARTS = {
 }
 
 SESSION_RUNNER = """
-import json, resource, sys, time
+import json, sys, time
 from datetime import UTC, datetime
 import polars as pl
+from bench._common import peak_kib
 from webinar_insights import charts, metrics
 
 NOW = datetime.fromisoformat(sys.argv[2])
 CHARTS = {charts_literal}
-
-def peak_kib():
-    # VmHWM: the peak RSS of this address space. ru_maxrss would also count the parent's RSS
-    # at fork time (Linux keeps it across fork + exec), and the parent holds the input frames.
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 def rows(spec):
     total = sum(len(values) for values in spec.get("datasets", {{}}).values())
@@ -109,21 +98,10 @@ print(json.dumps({{"parts": figures, "total": total, "warm_up": warm_up,
 """
 
 PARTICIPANT_RUNNER = """
-import json, resource, sys, time
+import json, sys, time
 import polars as pl
+from bench._common import peak_kib
 from webinar_insights import metrics
-
-def peak_kib():
-    # VmHWM: the peak RSS of this address space. ru_maxrss would also count the parent's RSS
-    # at fork time (Linux keeps it across fork + exec), and the parent holds the input frames.
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 sessions = metrics.session_metrics(pl.read_parquet(sys.argv[1]))
 participants = pl.read_parquet(sys.argv[2])
@@ -245,7 +223,7 @@ def make_participants(sessions: pl.DataFrame, per_session: int) -> pl.DataFrame:
 
 def _run(code: str, *args: str) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=ROOT
     )
     if done.returncode:
         raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr}")

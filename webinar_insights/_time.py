@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
+
 from .errors import ConfigurationError
 
 TimeLike = datetime | date | str
@@ -82,3 +84,19 @@ def zone(name: str) -> ZoneInfo:
         raise ConfigurationError(
             f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
         ) from None
+
+
+def zone_key(name: object) -> str:
+    """The IANA key of a time zone a user passed, once both zoneinfo and polars know it."""
+    if not isinstance(name, str) or not name:
+        raise ConfigurationError(
+            f"time_zone must be an IANA name such as 'Europe/Berlin', not {name!r}"
+        )
+    key = zone(name).key
+    try:
+        pl.Series([datetime(2026, 1, 1, tzinfo=UTC)]).dt.convert_time_zone(key)
+    except pl.exceptions.PolarsError:
+        raise ConfigurationError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
+        ) from None
+    return key

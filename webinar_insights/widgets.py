@@ -51,7 +51,7 @@ import ipywidgets as widgets
 import polars as pl
 
 from webinar_insights import charts, metrics, schemas
-from webinar_insights._time import TimeLike, to_utc, zone
+from webinar_insights._time import TimeLike, to_utc, zone_key
 from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.report import Report, build_report, csv_safe, report_range
@@ -115,21 +115,6 @@ def _moment() -> pl.Expr:
     return pl.coalesce(pl.col("scheduled_start"), pl.col("actual_start"))
 
 
-def _check_zone(name: object) -> str:
-    if not isinstance(name, str) or not name:
-        raise ConfigurationError(
-            f"time_zone must be an IANA name such as 'Europe/Berlin', not {name!r}"
-        )
-    key = zone(name).key
-    try:
-        pl.Series([datetime(2026, 1, 1, tzinfo=UTC)]).dt.convert_time_zone(key)
-    except pl.exceptions.PolarsError:
-        raise ConfigurationError(
-            f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
-        ) from None
-    return key
-
-
 @dataclass(frozen=True, slots=True)
 class Filters:
     """What the dashboard shows: the one value its controls are read into.
@@ -180,7 +165,7 @@ class Filters:
         object.__setattr__(self, "statuses", tuple(s for s in STATUSES if s in self.statuses))
         object.__setattr__(self, "webinars", tuple(self.webinars))
         object.__setattr__(self, "hosts", tuple(self.hosts))
-        object.__setattr__(self, "time_zone", _check_zone(self.time_zone))
+        object.__setattr__(self, "time_zone", zone_key(self.time_zone))
         if not isinstance(self.late_after, timedelta) or self.late_after < timedelta(0):
             raise ConfigurationError(
                 f"late_after must be a timedelta of 0 or more (e.g. timedelta(minutes=5)), not"
@@ -758,7 +743,7 @@ class Dashboard:
             start, end = last.start, last.end
         time_zone = c.time_zone.value
         try:
-            time_zone = _check_zone(time_zone)
+            time_zone = zone_key(time_zone)
         except ConfigurationError as error:
             problems.append(f"{error}; still showing {last.time_zone}")
             time_zone = last.time_zone

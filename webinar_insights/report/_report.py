@@ -17,7 +17,7 @@ from typing import Any, Final
 import polars as pl
 
 from webinar_insights import charts, metrics, schemas
-from webinar_insights._time import TimeLike, to_utc, zone
+from webinar_insights._time import TimeLike, to_utc, zone, zone_key
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.store import Store, atomic_write
 
@@ -134,20 +134,7 @@ class Report:
 
 
 def _zone_name(time_zone: str | None) -> str:
-    if time_zone is None:
-        return "UTC"
-    if not isinstance(time_zone, str):
-        raise ConfigurationError(
-            f"time_zone must be an IANA name such as 'Europe/Berlin', not {time_zone!r}"
-        )
-    name = zone(time_zone).key
-    try:
-        pl.Series([datetime(2026, 1, 1, tzinfo=UTC)]).dt.convert_time_zone(name)
-    except pl.exceptions.PolarsError:
-        raise ConfigurationError(
-            f"unknown time zone {time_zone!r} (use an IANA name such as Europe/Berlin)"
-        ) from None
-    return name
+    return "UTC" if time_zone is None else zone_key(time_zone)
 
 
 def _bound(value: TimeLike, *, name: str, time_zone: str, end: bool) -> datetime:

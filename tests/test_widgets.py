@@ -24,6 +24,7 @@ from webinar_insights.errors import ConfigurationError
 from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters
 
 from . import records
+from .test_charts import walk
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 Spec = dict[str, Any]
@@ -73,16 +74,6 @@ def ids(frame: pl.DataFrame) -> list[str]:
 
 def spec(board: Dashboard, name: str) -> Spec:
     return board.charts()[name].to_dict()  # type: ignore[index]
-
-
-def walk(node: object) -> Iterator[Any]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)
 
 
 def rows(chart_spec: Spec) -> list[dict[str, Any]]:

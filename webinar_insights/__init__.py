@@ -21,6 +21,7 @@ from .errors import (
     RateLimitedError,
     ServerError,
     StoreError,
+    SyncInterrupted,
     TransportError,
     WebinarInsightsError,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "ServerError",
     "Store",
     "StoreError",
+    "SyncInterrupted",
     "SyncSummary",
     "TransportError",
     "WebinarInsightsError",

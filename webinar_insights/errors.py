@@ -15,7 +15,8 @@ Everything derives from one root, so ``except WebinarInsightsError`` catches all
     ├── BadResponseError          an answer that is not what the API specifies (non-JSON, wrong shape)
     ├── PagingError               the API's paging went wrong (a repeated page token)
     ├── BadDataError              a record holds a value the frames cannot use (names record and field)
-    └── StoreError                the local store is locked, corrupt or unreadable
+    ├── StoreError                the local store is locked, corrupt or unreadable
+    └── SyncInterrupted           Ctrl-C during a sync (what was stored stays; run it again)
 
 ``retryable`` tells whether sending the same request again later can help.
 No exception from httpx crosses the public API: the client wraps them in ``TransportError``.
@@ -37,6 +38,7 @@ __all__ = [
     "RateLimitedError",
     "ServerError",
     "StoreError",
+    "SyncInterrupted",
     "TransportError",
     "WebinarInsightsError",
 ]
@@ -145,6 +147,20 @@ class BadDataError(WebinarInsightsError):
 
 class StoreError(WebinarInsightsError):
     """The local store is locked by another writer, or a file in it is unreadable."""
+
+
+class SyncInterrupted(WebinarInsightsError):
+    """The user interrupted a sync (Ctrl-C). Every unit finished before it is stored, so running
+    the same sync again resumes; ``done`` and ``total`` count the units of work (listings and
+    per-session fetches) known when it stopped."""
+
+    def __init__(self, *, done: int, total: int) -> None:
+        super().__init__(
+            f"interrupted after {done:,} of {total:,} steps (session listings and "
+            "per-session fetches); run the same command to resume"
+        )
+        self.done = done
+        self.total = total
 
 
 class DataWarning(UserWarning):

@@ -2,7 +2,8 @@
 
 Layout of a store directory::
 
-    manifest.sqlite        what was synced: session-list windows, per-session fetches, syncs
+    manifest.sqlite        what was synced: session-list windows, per-session fetches, syncs,
+                           and the sessions that could not be read (gone, forbidden, failed)
     raw/sessions/...       history session list pages (gzip), per window and listing
     raw/registrants/<id>/  registrant list pages of one session
     raw/participants/<id>/ participant list pages of one session
@@ -24,7 +25,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,6 +36,8 @@ from . import frames
 from .errors import BadDataError, ConfigurationError, StoreError
 
 FetchKind = Literal["registrants", "participants"]
+ProblemKind = Literal["listing", "session", "registrants", "participants"]
+Problem = Literal["gone", "forbidden", "failed"]
 FORMAT_VERSION = 1
 DEFAULT_STORE = "webinar-data"
 TABLES = ("sessions", "registrants", "participants")
@@ -52,11 +55,21 @@ CREATE TABLE IF NOT EXISTS fetches (
     session_id TEXT NOT NULL, kind TEXT NOT NULL, status TEXT, modified TEXT,
     fetched_at TEXT NOT NULL, seq INTEGER NOT NULL, pages TEXT NOT NULL,
     PRIMARY KEY (session_id, kind));
+CREATE TABLE IF NOT EXISTS problems (
+    session_id TEXT NOT NULL, kind TEXT NOT NULL, problem TEXT NOT NULL, detail TEXT NOT NULL,
+    seen_at TEXT NOT NULL, PRIMARY KEY (session_id, kind));
 CREATE TABLE IF NOT EXISTS syncs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
     range_start TEXT NOT NULL, range_end TEXT NOT NULL, depth TEXT NOT NULL,
     requests INTEGER, summary TEXT);
 """
+
+
+# Columns added to the manifest's sessions table after format 1 first shipped.
+_SESSION_COLUMNS = {"end_time": "TEXT", "participants": "INTEGER", "gone": "TEXT"}
+NEVER_RAN_GRACE = timedelta(days=1)
+"""A session still ``Scheduled`` this long after its planned end never ran (the API has no
+status for that): it is settled, and its registrants are not fetched again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +81,45 @@ class SessionState:
     status: str | None
     modified: str | None
     window_key: str
+    end_time: str | None = None  # as listed: planned until the session finished
+    participants: int | None = None  # uniqueParticipantCount as listed
+    gone: str | None = None  # when the API confirmed it deleted (its own GET answered 404)
+
+    def never_ran(self, at: datetime) -> bool:
+        """Still Scheduled a grace period after its planned end: it never ran."""
+        end = parse_time(self.end_time)
+        return self.status == "Scheduled" and end is not None and end + NEVER_RAN_GRACE <= at
+
+    def settled(self, at: datetime) -> bool:
+        """Nothing about it can change any more (Finished, or never ran)."""
+        return self.status == "Finished" or self.never_ran(at)
 
 
 @dataclass(frozen=True, slots=True)
 class FetchState:
     status: str | None
     modified: str | None
+    fetched_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRecord:
+    """A session, or one of its people lists, that a sync could not read."""
+
+    session_id: str
+    kind: ProblemKind
+    problem: Problem
+    detail: str
+    seen_at: str
+
+    def __str__(self) -> str:
+        what = {
+            "listing": "sessions listing",
+            "session": "session",
+            "registrants": "registrants of session",
+            "participants": "participants of session",
+        }[self.kind]
+        return f"{what} {self.session_id}: {self.problem}: {self.detail}"
 
 
 def default_store_path() -> Path:
@@ -83,6 +129,16 @@ def default_store_path() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -129,6 +185,7 @@ class Store:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
                 db.executescript(_SCHEMA)
+                _add_missing_columns(db)
                 db.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT_VERSION),)
                 )
@@ -181,7 +238,8 @@ class Store:
 
     def session_states(self) -> dict[str, SessionState]:
         rows = self._connect().execute(
-            "SELECT session_id, webinar_id, status, modified, window_key FROM sessions"
+            "SELECT session_id, webinar_id, status, modified, window_key, end_time, participants,"
+            " gone FROM sessions"
         )
         return {r[0]: SessionState(*r) for r in rows}
 
@@ -189,12 +247,46 @@ class Store:
         row = (
             self._connect()
             .execute(
-                "SELECT status, modified FROM fetches WHERE session_id = ? AND kind = ?",
+                "SELECT status, modified, fetched_at FROM fetches WHERE session_id = ? AND kind = ?",
                 (session_id, kind),
             )
             .fetchone()
         )
         return FetchState(*row) if row else None
+
+    # -- what could not be read -----------------------------------------------------------------
+    def record_problem(
+        self, session_id: str, kind: ProblemKind, problem: Problem, detail: str
+    ) -> None:
+        """Note that a session (``kind="session"``) or one of its people lists could not be
+        read; a later successful read clears it (``clear_problem``)."""
+        db = self._connect()
+        with db:
+            db.execute(
+                "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)",
+                (session_id, kind, problem, detail, _now()),
+            )
+            if problem == "gone":
+                db.execute(
+                    "UPDATE sessions SET gone = ? WHERE session_id = ?", (_now(), session_id)
+                )
+
+    def clear_problem(self, session_id: str, kind: ProblemKind) -> None:
+        db = self._connect()
+        with db:
+            db.execute("DELETE FROM problems WHERE session_id = ? AND kind = ?", (session_id, kind))
+            if kind == "session":
+                db.execute("UPDATE sessions SET gone = NULL WHERE session_id = ?", (session_id,))
+
+    def problems(self) -> list[ProblemRecord]:
+        """Every session or people list the syncs could not read, oldest first."""
+        if not self.exists:
+            return []
+        rows = self._connect().execute(
+            "SELECT session_id, kind, problem, detail, seen_at FROM problems"
+            " ORDER BY seen_at, session_id, kind"
+        )
+        return [ProblemRecord(*r) for r in rows]
 
     # -- raw pages ------------------------------------------------------------------------------
     def _write_pages(self, folder: Path, seq: int, pages: Sequence[bytes]) -> list[str]:
@@ -214,24 +306,38 @@ class Store:
         end: datetime,
         pages: Sequence[bytes],
         sessions: Iterable[dict[str, Any]],
+        settled: bool,
+        keep_previous: bool = False,
+        listed_at: datetime | None = None,
     ) -> None:
-        """Store one complete listing of a window and what it says of each session."""
+        """Store one complete listing of a window and what it says of each session.
+
+        ``settled`` tells whether the window can be skipped once ``settle`` has passed (every
+        session in it Finished or never ran, and the listing consistent with what was known).
+        ``listed_at`` is the server's time of the listing (default: this machine's clock).
+        ``keep_previous`` keeps the window's earlier pages in front of the new ones: a known
+        session the new listing left out is then still read from them (an incomplete listing
+        must not cost data).
+        """
         seq = self._next_seq()
-        names = self._write_pages(Path("raw", "sessions", _safe(key)), seq, pages)
-        rows = [
-            (
-                str(s.get("id")),
-                _get(s, "webinar", "id"),
-                s.get("status"),
-                s.get("lastModifiedTime"),
-                key,
-                seq,
-            )
-            for s in sessions
-        ]
-        all_finished = all(r[2] == "Finished" for r in rows)
         db = self._connect()
         old = db.execute("SELECT pages FROM windows WHERE key = ?", (key,)).fetchone()
+        kept: list[str] = json.loads(old[0]) if old and keep_previous else []
+        names = kept + self._write_pages(Path("raw", "sessions", _safe(key)), seq, pages)
+        rows = [
+            (
+                session_id,
+                record_id(s.get("webinar")),
+                _text(s.get("status")),
+                _text(s.get("lastModifiedTime")),
+                key,
+                seq,
+                _text(s.get("endTime")),
+                _count(s.get("uniqueParticipantCount")),
+            )
+            for s in sessions
+            if (session_id := record_id(s)) is not None
+        ]
         with db:
             db.execute(
                 "INSERT OR REPLACE INTO windows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -240,14 +346,22 @@ class Store:
                     scope,
                     start.isoformat(),
                     end.isoformat(),
-                    _now(),
-                    int(all_finished),
+                    listed_at.isoformat(timespec="seconds") if listed_at else _now(),
+                    int(settled),
                     seq,
                     json.dumps(names),
                 ),
             )
-            db.executemany("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?)", rows)
-        if old:
+            db.executemany(
+                "INSERT INTO sessions (session_id, webinar_id, status, modified, window_key, seq,"
+                " end_time, participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (session_id) DO UPDATE SET webinar_id = excluded.webinar_id,"
+                " status = excluded.status, modified = excluded.modified,"
+                " window_key = excluded.window_key, seq = excluded.seq,"
+                " end_time = excluded.end_time, participants = excluded.participants",
+                rows,
+            )
+        if old and not keep_previous:
             self._remove(json.loads(old[0]))
 
     def record_fetch(
@@ -359,6 +473,10 @@ class Store:
                 if repair:
                     self.forget_window(key)
         sessions = _latest_sessions(frames.sessions_frame_from_pages(session_pages))
+        # Sessions the API confirmed deleted leave the tables (their raw pages stay on disk).
+        gone = [r[0] for r in db.execute("SELECT session_id FROM sessions WHERE gone IS NOT NULL")]
+        if gone:
+            sessions = sessions.filter(~pl.col("session_id").is_in(gone))
         webinar_of = dict(zip(sessions["session_id"], sessions["webinar_id"], strict=True))
         loaded: dict[FetchKind, list[tuple[str, list[bytes]]]] = {
             "registrants": [],
@@ -396,11 +514,15 @@ class Store:
                 "run store.rebuild(repair=True) (or sync again) to fetch them anew"
             )
         # A record the API repeated on two pages is stored once.
-        registrants = people["registrants"].unique(
-            ["session_id", "registrant_id"], keep="first", maintain_order=True
+        registrants = (
+            people["registrants"]
+            .unique(["session_id", "registrant_id"], keep="first", maintain_order=True)
+            .filter(~pl.col("session_id").is_in(gone))
         )
-        participants = people["participants"].unique(
-            ["session_id", "participant_id"], keep="first", maintain_order=True
+        participants = (
+            people["participants"]
+            .unique(["session_id", "participant_id"], keep="first", maintain_order=True)
+            .filter(~pl.col("session_id").is_in(gone))
         )
         fetched = [
             r[0] for r in db.execute("SELECT session_id FROM fetches WHERE kind = 'registrants'")
@@ -493,11 +615,30 @@ def _safe(key: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
 
 
-def _get(record: dict[str, Any], *path: str) -> str | None:
-    value: Any = record
-    for part in path:
-        value = value.get(part) if isinstance(value, dict) else None
-    return str(value) if value is not None else None
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a manifest written by an earlier version up to today's columns."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
+    for name, kind in _SESSION_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {kind}")
+
+
+def record_id(record: Any) -> str | None:
+    """A record's ``id`` as text, or None when it has no usable one (such a record is kept in
+    the raw pages but never enters the manifest, so no later request names a session ``None``)."""
+    value = record.get("id") if isinstance(record, dict) else None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value)
+    return text if text and "/" not in text and len(text) <= 64 else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _latest_sessions(frame: pl.DataFrame) -> pl.DataFrame:

@@ -3,19 +3,29 @@
 The history API lists sessions by ``endTime`` window only, so a sync lists calendar-month
 windows (UTC) and then fetches, per session, what the depth asks for:
 
-* a window is listed again unless it is *settled*: listed before, all its sessions Finished,
-  and its end at least ``settle`` before that listing;
-* registrants are fetched again while a session is not Finished or when its
-  ``lastModifiedTime`` changed;
+* a window is listed again unless it is *settled*: listed before, every session in it Finished
+  or never ran (still Scheduled a day after its planned end), nothing known missing from its
+  listing, and its end at least ``settle`` before that listing;
+* registrants are fetched again while a session can still change (not Finished, not never-ran)
+  or when its ``lastModifiedTime`` changed;
 * participants are fetched for Active and Finished sessions, and never again once fetched
   for a Finished session.
 
 Each unit (one window listing, one session's registrants or participants) is stored whole
 before the manifest records it, so a killed sync resumes where it stopped.
+
+What one session does cannot stop the others: a session whose people answer 404 is looked up
+on its own, and if that answers 404 too it is *gone* (deleted on the server: it leaves the
+tables, its raw pages stay); a 403 marks that list *forbidden* (skipped until ``full_refresh``);
+a paging chain or an answer that cannot be followed marks that unit *failed* (tried again next
+sync). A session missing from a fresh listing is only dropped once its own GET answers 404: an
+empty or shrunken listing alone never deletes or settles anything. Every such case is kept in
+the store (``Store.problems()``) and listed in the summary.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Sequence
@@ -27,12 +37,35 @@ from tqdm.auto import tqdm
 
 from ._time import TimeLike, time_range
 from .client import Client
-from .errors import ConfigurationError
-from .store import FetchKind, SessionState, Store
+from .errors import (
+    BadRequestError,
+    BadResponseError,
+    ConfigurationError,
+    NotFoundError,
+    PagingError,
+    PermissionDeniedError,
+    SyncInterrupted,
+)
+from .store import (
+    FetchKind,
+    Problem,
+    ProblemKind,
+    ProblemRecord,
+    SessionState,
+    Store,
+    record_id,
+)
 
 logger = logging.getLogger("webinar_insights")
 Depth = Literal["sessions", "registrants", "participants"]
 DEPTHS: tuple[Depth, ...] = ("sessions", "registrants", "participants")
+# What fails one unit (a listing, one session's people) and not the whole sync. Server errors,
+# dropped connections and rate limits stop the sync instead: they concern every request.
+UNIT_ERRORS: tuple[type[Exception], ...] = (BadRequestError, BadResponseError, PagingError)
+CONFIRM_ERRORS: tuple[type[Exception], ...] = (*UNIT_ERRORS, PermissionDeniedError)
+MAX_PROBLEM_LINES = 5
+NEVER_RAN = "NeverRan"  # the status a fetch is recorded with when its session never ran
+SETTLED_FETCH = ("Finished", NEVER_RAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,24 +83,36 @@ class SyncSummary:
     participants_fetched: int
     seconds: float
     tables: dict[str, int]
+    never_ran: int = 0
+    problems: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return "\n".join(
-            [
-                f"Synced in {self.seconds:.1f} s with {self.requests:,} API requests "
-                f"({self.rate_limited} rate-limited)",
-                f"  windows    {self.windows_listed} listed, {self.windows_skipped} settled and skipped",
-                f"  sessions   {self.sessions_new:,} new, {self.sessions_updated:,} updated, "
-                f"{self.sessions_unchanged:,} unchanged",
-                f"  fetched    registrants of {self.registrants_fetched:,} sessions, "
-                f"participants of {self.participants_fetched:,}",
-                "  store      "
-                + ", ".join(
-                    f"{self.tables.get(t, 0):,} {t}"
-                    for t in ("sessions", "registrants", "participants")
-                ),
-            ]
-        )
+        lines = [
+            f"Synced in {self.seconds:.1f} s with {self.requests:,} API requests "
+            f"({self.rate_limited} rate-limited)",
+            f"  windows    {self.windows_listed} listed, {self.windows_skipped} settled and skipped",
+            f"  sessions   {self.sessions_new:,} new, {self.sessions_updated:,} updated, "
+            f"{self.sessions_unchanged:,} unchanged",
+            f"  fetched    registrants of {self.registrants_fetched:,} sessions, "
+            f"participants of {self.participants_fetched:,}",
+            "  store      "
+            + ", ".join(
+                f"{self.tables.get(t, 0):,} {t}"
+                for t in ("sessions", "registrants", "participants")
+            ),
+        ]
+        if self.never_ran:
+            lines.append(
+                f"  never ran  {self.never_ran:,} sessions still Scheduled a day after their"
+                " planned end (settled: not fetched again)"
+            )
+        if self.problems:
+            count = len(self.problems)
+            lines.append(f"  problems   {count:,} could not be read (see Store.problems()):")
+            lines += [f"    {p}" for p in self.problems[:MAX_PROBLEM_LINES]]
+            if count > MAX_PROBLEM_LINES:
+                lines.append(f"    and {count - MAX_PROBLEM_LINES:,} more")
+        return "\n".join(lines)
 
 
 def month_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -105,134 +150,280 @@ def sync(
         Company-wide (default; needs WebinarSettings), optionally only these host user ids, or
         ``company=False`` for the user's own sessions.
     full_refresh:
-        List settled windows again too.
+        List settled windows again, and ask again for lists that were forbidden.
     wait:
         Seconds to wait for another writer's lock before failing.
+
+    Raises
+    ------
+    SyncInterrupted
+        On Ctrl-C; everything finished before it is stored, and the same call resumes.
     """
     if depth not in DEPTHS:
         raise ConfigurationError(f"depth must be one of {', '.join(DEPTHS)}, not {depth!r}")
+    if isinstance(hosts, str) or (
+        hosts is not None and not all(isinstance(h, str) and h for h in hosts)
+    ):
+        raise ConfigurationError(
+            f"hosts must be a list of host user ids, such as ['62000001'], not {hosts!r}"
+        )
     first, last = time_range(start, end)
     scope = (
         "own" if not company else ("company" if not hosts else "hosts=" + ",".join(sorted(hosts)))
     )
     started = time.monotonic()
     requests_before, limited_before = client.requests_sent, client.rate_limited
-    with store.writing(wait=wait):
-        client.share_limiter(store.path / "limiter")
-        sync_id = store.begin_sync(start=first, end=last, depth=depth)
-        counts = {
-            "new": 0,
-            "updated": 0,
-            "unchanged": 0,
-            "listed": 0,
-            "skipped": 0,
-            "registrants": 0,
-            "participants": 0,
-        }
-        keys: set[str] = set()
-        tables: dict[str, int] = {}
-        for attempt in range(2):  # a second pass re-fetches units whose files were found corrupt
-            previous = store.session_states()
-            seen: set[str] = set()
-            for lower, upper in month_windows(first, last):
-                key = f"{scope}/{lower:%Y-%m}"
-                keys.add(key)
-                state = store.window(key)
-                if state is not None and not full_refresh:
-                    all_finished, listed_at = state
-                    if all_finished and upper + settle <= datetime.fromisoformat(listed_at):
-                        counts["skipped"] += 1
-                        continue
-                pages = list(
-                    client.session_pages(
-                        lower, upper, company=company, hosts=hosts, window=upper - lower
-                    )
-                )
-                records = [r for page in pages for r in page.records]
-                for record in records:
-                    sid = str(record.get("id"))
-                    if sid in seen:
-                        continue
-                    seen.add(sid)
-                    before = previous.get(sid)
-                    if before is None:
-                        counts["new"] += 1
-                    elif (before.status, before.modified) != (
-                        record.get("status"),
-                        record.get("lastModifiedTime"),
-                    ):
-                        counts["updated"] += 1
-                    else:
-                        counts["unchanged"] += 1
-                store.record_window(
-                    key=key,
-                    scope=scope,
-                    start=lower,
-                    end=upper,
-                    pages=[p.content for p in pages],
-                    sessions=records,
-                )
-                counts["listed"] += 1
-            if depth != "sessions":
-                in_range = [s for s in store.session_states().values() if s.window_key in keys]
-                _fetch_people(client, store, in_range, depth, counts)
-            tables = store._rebuild(repair=True)
-            if not tables.pop("forgotten", 0) or attempt:
-                break
-            logger.warning("Some stored files were unreadable; fetching them again")
-        summary = SyncSummary(
-            requests=client.requests_sent - requests_before,
-            rate_limited=client.rate_limited - limited_before,
-            windows_listed=counts["listed"],
-            windows_skipped=counts["skipped"],
-            sessions_new=counts["new"],
-            sessions_updated=counts["updated"],
-            sessions_unchanged=counts["unchanged"],
-            registrants_fetched=counts["registrants"],
-            participants_fetched=counts["participants"],
-            seconds=time.monotonic() - started,
-            tables=tables,
-        )
-        store.finish_sync(sync_id, requests=summary.requests, summary=asdict(summary))
+    run = _Run(client, store, depth=depth, full_refresh=full_refresh)
+    try:
+        client.authenticate()  # the first answer comes before anything is written
+        run.now = client.server_now()
+        with store.writing(wait=wait):
+            sync_id = store.begin_sync(start=first, end=last, depth=depth)
+            windows = month_windows(first, last)
+            run.total = len(windows)
+            keys = [f"{scope}/{lower:%Y-%m}" for lower, _ in windows]
+            tables: dict[str, int] = {}
+            for attempt in range(2):  # a second pass re-fetches units found corrupt
+                run.seen.clear()
+                for key, (lower, upper) in zip(keys, windows, strict=True):
+                    state = store.window(key)
+                    if state is not None and not full_refresh:
+                        settled, listed_at = state
+                        if settled and upper + settle <= datetime.fromisoformat(listed_at):
+                            run.counts["skipped"] += 1
+                            run.done += 1
+                            continue
+                    run.list_window(key, scope, lower, upper, company=company, hosts=hosts)
+                if depth != "sessions":
+                    in_range = [
+                        s
+                        for s in store.session_states().values()
+                        if s.window_key in keys and s.gone is None
+                    ]
+                    run.fetch_people(in_range)
+                tables = store._rebuild(repair=True)
+                if not tables.pop("forgotten", 0) or attempt:
+                    break
+                logger.warning("Some stored files were unreadable; fetching them again")
+            summary = SyncSummary(
+                requests=client.requests_sent - requests_before,
+                rate_limited=client.rate_limited - limited_before,
+                windows_listed=run.counts["listed"],
+                windows_skipped=run.counts["skipped"],
+                sessions_new=run.counts["new"],
+                sessions_updated=run.counts["updated"],
+                sessions_unchanged=run.counts["unchanged"],
+                registrants_fetched=run.counts["registrants"],
+                participants_fetched=run.counts["participants"],
+                seconds=time.monotonic() - started,
+                tables=tables,
+                never_ran=run.counts["never_ran"],
+                problems=tuple(str(p) for p in run.problems),
+            )
+            store.finish_sync(sync_id, requests=summary.requests, summary=asdict(summary))
+    except KeyboardInterrupt:
+        raise SyncInterrupted(done=run.done, total=max(run.total, run.done)) from None
     return summary
 
 
-def _needs(store: Store, session: SessionState, kind: FetchKind) -> bool:
-    done = store.fetch_state(session.session_id, kind)
-    if done is None:
-        return True
-    if kind == "participants":
-        return done.status != "Finished"  # a Finished session's participants do not change
-    return done.status != "Finished" or done.modified != session.modified
+class _Run:
+    """The state of one sync: what was listed, what is left, what went wrong."""
 
+    def __init__(self, client: Client, store: Store, *, depth: Depth, full_refresh: bool) -> None:
+        self.client = client
+        self.store = store
+        self.depth = depth
+        self.full_refresh = full_refresh
+        self.now = datetime.now(UTC)
+        self.previous = store.session_states()
+        self.seen: set[str] = set()
+        self.problems: list[ProblemRecord] = []
+        self.done = 0  # units finished (listings and people fetches)
+        self.total = 0  # units known so far
+        self.counts = dict.fromkeys(
+            (
+                "new",
+                "updated",
+                "unchanged",
+                "listed",
+                "skipped",
+                "registrants",
+                "participants",
+                "never_ran",
+            ),
+            0,
+        )
 
-def _fetch_people(
-    client: Client, store: Store, sessions: list[SessionState], depth: Depth, counts: dict[str, int]
-) -> None:
-    kinds: list[FetchKind] = ["registrants"]
-    if depth == "participants":
-        kinds.append("participants")
-    work = [
-        (s, kind)
-        for s in sessions
-        for kind in kinds
-        if not (kind == "participants" and s.status == "Scheduled") and _needs(store, s, kind)
-    ]
-    with tqdm(
-        total=len(work), desc="sessions' people", unit=" fetches", disable=not client.progress
-    ) as bar:
-        for session, kind in work:
-            if kind == "registrants":
-                pages = client.registrant_pages(session.session_id)
-            else:
-                pages = client.participant_pages(session.webinar_id or "", session.session_id)
-            contents = [page.content for page in pages]
-            store.record_fetch(
-                session.session_id,
-                kind,
-                status=session.status,
-                modified=session.modified,
-                pages=contents,
+    def problem(self, session_id: str, kind: ProblemKind, problem: Problem, detail: str) -> None:
+        self.store.record_problem(session_id, kind, problem, detail)
+        self.problems.append(ProblemRecord(session_id, kind, problem, detail, ""))
+        logger.warning("%s", self.problems[-1])
+
+    # -- listings -------------------------------------------------------------------------------
+    def list_window(
+        self,
+        key: str,
+        scope: str,
+        lower: datetime,
+        upper: datetime,
+        *,
+        company: bool,
+        hosts: Sequence[str] | None,
+    ) -> None:
+        try:
+            pages = list(
+                self.client.session_pages(
+                    lower, upper, company=company, hosts=hosts, window=upper - lower
+                )
             )
-            counts[kind] += 1
-            bar.update()
+        except UNIT_ERRORS as error:
+            # Not recorded: the next sync lists this window again.
+            self.problem(key, "listing", "failed", str(error))
+            self.done += 1
+            return
+        self.store.clear_problem(key, "listing")
+        records = [r for page in pages for r in page.records]
+        all_settled = True
+        for record in records:
+            sid = record_id(record)
+            if sid is None:
+                continue
+            if sid in self.seen:
+                continue
+            self.seen.add(sid)
+            state = _state_of(record, key)
+            all_settled = all_settled and state.settled(self.now)
+            self.counts["never_ran"] += state.never_ran(self.now)
+            before = self.previous.get(sid)
+            if before is None:
+                self.counts["new"] += 1
+            elif (before.status, before.modified) != (state.status, state.modified):
+                self.counts["updated"] += 1
+            else:
+                self.counts["unchanged"] += 1
+            if before is not None and before.gone is not None:
+                self.store.clear_problem(sid, "session")  # listed again: not gone after all
+        # Known sessions of this window that the listing left out: gone only if confirmed.
+        missing = [
+            s
+            for s in self.previous.values()
+            if s.window_key == key and s.gone is None and s.session_id not in self.seen
+        ]
+        unconfirmed = [s for s in missing if not self.confirm_gone(s)]
+        self.store.record_window(
+            key=key,
+            scope=scope,
+            start=lower,
+            end=upper,
+            pages=[p.content for p in pages],
+            sessions=records,
+            settled=all_settled and not unconfirmed,
+            listed_at=self.client.server_now(),
+            keep_previous=bool(unconfirmed),
+        )
+        self.counts["listed"] += 1
+        self.done += 1
+
+    def confirm_gone(self, session: SessionState) -> bool:
+        """Ask for the session itself; True (and recorded) when the API says it is deleted."""
+        if not session.webinar_id:
+            return False
+        try:
+            self.client.get_session(session.webinar_id, session.session_id)
+        except NotFoundError as error:
+            self.problem(session.session_id, "session", "gone", f"deleted on the server: {error}")
+            return True
+        except CONFIRM_ERRORS:
+            return False
+        return False
+
+    # -- people ---------------------------------------------------------------------------------
+    def fetch_people(self, sessions: list[SessionState]) -> None:
+        kinds: list[FetchKind] = ["registrants"]
+        if self.depth == "participants":
+            kinds.append("participants")
+        work = [
+            (s, kind)
+            for s in sessions
+            for kind in kinds
+            if not (kind == "participants" and s.status == "Scheduled") and self.needs(s, kind)
+        ]
+        self.total += len(work)
+        gone: set[str] = set()
+        with tqdm(
+            total=len(work),
+            desc="sessions' people",
+            unit=" fetches",
+            disable=not self.client.progress,
+        ) as bar:
+            for session, kind in work:
+                if session.session_id not in gone and not self.fetch(session, kind):
+                    gone.add(session.session_id)
+                self.done += 1
+                bar.update()
+
+    def needs(self, session: SessionState, kind: FetchKind) -> bool:
+        if not self.full_refresh and (session.session_id, kind) in self.forbidden:
+            return False
+        done = self.store.fetch_state(session.session_id, kind)
+        if done is None:
+            return True
+        if kind == "participants":
+            return done.status != "Finished"  # a Finished session's participants do not change
+        # Settled when fetched (Finished, or never ran) and not modified since: nothing new.
+        return done.status not in SETTLED_FETCH or done.modified != session.modified
+
+    @functools.cached_property
+    def forbidden(self) -> set[tuple[str, str]]:
+        """(session, list) pairs a 403 refused in an earlier sync."""
+        return {(p.session_id, p.kind) for p in self.store.problems() if p.problem == "forbidden"}
+
+    def fetch(self, session: SessionState, kind: FetchKind) -> bool:
+        """Fetch and store one people list; False when the session turned out to be gone."""
+        sid = session.session_id
+        try:
+            if kind == "registrants":
+                pages = list(self.client.registrant_pages(sid))
+            else:
+                pages = list(
+                    self.client.participant_pages(
+                        session.webinar_id or "", sid, expected=session.participants
+                    )
+                )
+        except NotFoundError as error:
+            if self.confirm_gone(session):
+                return False
+            self.problem(sid, kind, "failed", str(error))
+            return True
+        except PermissionDeniedError as error:
+            reason = error.api_message or error.error_code or "HTTP 403"
+            self.problem(sid, kind, "forbidden", f"{reason} (asked again with a full refresh)")
+            return True
+        except UNIT_ERRORS as error:
+            self.problem(sid, kind, "failed", str(error))
+            return True
+        self.store.record_fetch(
+            sid,
+            kind,
+            status=NEVER_RAN if session.never_ran(self.now) else session.status,
+            modified=session.modified,
+            pages=[page.content for page in pages],
+        )
+        self.store.clear_problem(sid, kind)
+        self.counts[kind] += 1
+        return True
+
+
+def _state_of(record: dict[str, object], key: str) -> SessionState:
+    def text(name: str) -> str | None:
+        value = record.get(name)
+        return value if isinstance(value, str) else None
+
+    return SessionState(
+        session_id=record_id(record) or "",
+        webinar_id=None,
+        status=text("status"),
+        modified=text("lastModifiedTime"),
+        window_key=key,
+        end_time=text("endTime"),
+    )

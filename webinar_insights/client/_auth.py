@@ -19,6 +19,11 @@ from ._errors import error_details
 logger = logging.getLogger("webinar_insights")
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
+# A token lifetime outside these bounds (0, negative, NaN) is taken as the least: renewing too
+# often costs a request, trusting a huge one costs a 401 and a retry.
+MIN_LIFETIME = 60.0
+MAX_LIFETIME = 7 * 24 * 3600.0
+
 SendToken = Callable[[dict[str, str]], httpx.Response]
 
 
@@ -59,6 +64,13 @@ class TokenManager:
                 self._renew(send)
             assert self._access is not None
             return self._access
+
+    def forget(self) -> str | None:
+        """Drop the tokens held; return one that identifies the OAuth session (to revoke it)."""
+        with self._lock:
+            token = self._refresh or self._access
+            self._access = self._refresh = None
+            return token
 
     def invalidate(self, token: str) -> None:
         """The server refused ``token``: the next call gets a new one (unless already renewed)."""
@@ -107,17 +119,29 @@ class TokenManager:
             body = response.json()
             access = str(body["access_token"])
             lifetime = float(body["expires_in"])
+            if not access:
+                raise ValueError("empty access token")
         except (ValueError, KeyError, TypeError):
             raise AuthenticationError(
                 "Authentication failed: the token endpoint sent an unreadable answer",
                 status_code=response.status_code,
             ) from None
+        if not MIN_LIFETIME <= lifetime <= MAX_LIFETIME:  # 0, negative, NaN or absurd
+            logger.info(
+                "The token endpoint said expires_in=%s; assuming %s s", lifetime, MIN_LIFETIME
+            )
+            lifetime = MIN_LIFETIME
         now = self._clock()
         self._access = access
         self._renew_at = now + lifetime - _margin(lifetime)
         refresh = body.get("refresh_token")
         if refresh:
-            refresh_lifetime = float(body.get("refresh_token_expires_in", 0) or 0)
+            try:
+                refresh_lifetime = float(body.get("refresh_token_expires_in", 0) or 0)
+            except (ValueError, TypeError):
+                refresh_lifetime = 0.0
+            if not 0 <= refresh_lifetime <= MAX_LIFETIME * 24 * 365:
+                refresh_lifetime = 0.0  # unknown: use the JWT again when the access token ends
             self._refresh = str(refresh)
             self._refresh_renew_at = now + refresh_lifetime - _margin(refresh_lifetime)
         else:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import logging
 import os
 import random
+import socket
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
+import platformdirs
 from dotenv import dotenv_values
 from tqdm.auto import tqdm
 
@@ -49,6 +52,11 @@ ENV_VARIABLES = {
     "jwt": "RC_USER_JWT",
 }
 
+# Paging bounds: a listing with no known size stops after this many records, and any listing
+# after this many empty pages in a row that still name a next page.
+MAX_RECORDS = 200_000
+MAX_EMPTY_PAGES = 3
+
 Record = dict[str, Any]
 SessionStatus = Literal["Scheduled", "Active", "Finished"]
 Role = Literal["Panelist", "CoHost", "Host", "Attendee"]
@@ -61,14 +69,18 @@ class RetryPolicy:
     ``attempts`` bounds tries after server errors, dropped connections, timeouts and unreadable
     answers (exponential backoff from ``base_delay`` doubling up to ``max_delay``, with jitter);
     ``rate_limited`` bounds how many 429 answers one request may meet, and
-    ``retry_after_default`` is the pause after a 429 that carries no ``Retry-After``.
+    ``retry_after_default`` is the least pause after a 429 that carries no ``Retry-After`` (the
+    rate-limit window last announced is waited if longer: RingCentral's penalty is one window).
+    ``unreachable_after`` bounds, in seconds, how long a server that has not answered once is
+    tried before the client gives up and names it: a wrong URL or a dead network fails fast.
     """
 
     attempts: int = 5
     base_delay: float = 2.0
     max_delay: float = 60.0
     rate_limited: int = 5
-    retry_after_default: float = 30.0  # RingCentral: without Retry-After, wait at least 30 s
+    retry_after_default: float = 60.0
+    unreachable_after: float = 10.0
 
     def backoff(self, attempt: int) -> float:
         delay = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
@@ -103,8 +115,11 @@ class Client:
     progress:
         Show a progress bar (``tqdm.auto``: notebook or terminal) for listings.
     limiter_dir:
-        A directory whose pacing state is shared with every process using the same directory
-        and credential (a store passes its own), so parallel notebooks do not trip each other.
+        Where the pacing state of this credential lives. RingCentral limits each user and app
+        together, so by default every client of one credential on this machine (notebooks, CLI
+        syncs, any store) paces through one file in the user's cache directory
+        (``default_limiter_dir()``); ``None`` paces this client alone. The simulator's in-process
+        clients pace alone by default: each simulator is a platform of its own.
 
     Examples
     --------
@@ -125,7 +140,7 @@ class Client:
         retry: RetryPolicy | None = None,
         fail_fast: bool = False,
         progress: bool = True,
-        limiter_dir: str | os.PathLike[str] | None = None,
+        limiter_dir: str | os.PathLike[str] | Literal["default"] | None = "default",
     ) -> None:
         for name, value in (
             ("client_id", client_id),
@@ -136,7 +151,7 @@ class Client:
                 raise ConfigurationError(f"{name} is empty; set {ENV_VARIABLES[name]}")
         if not 1 <= per_page <= 1000:
             raise ConfigurationError(f"per_page must be between 1 and 1000, got {per_page}")
-        self.server_url = server_url.rstrip("/")
+        self.server_url = checked_server_url(server_url)
         self._credentials = Credentials(client_id, client_secret, jwt)
         self._auth = TokenManager(self._credentials)
         self._http = httpx.Client(
@@ -153,6 +168,10 @@ class Client:
         self.simulator_instance: Simulator | None = None
         self.requests_sent = 0
         self.rate_limited = 0
+        self._answered = False  # the server has answered at least once
+        self._clock_offset = timedelta(0)  # server's Date minus this machine's clock
+        if limiter_dir == "default":
+            limiter_dir = default_limiter_dir()
         if limiter_dir is not None:
             self.share_limiter(Path(limiter_dir))
 
@@ -178,8 +197,11 @@ class Client:
                     f"the working directory (the README's 'Using the real RingCentral Webinar "
                     f"API' lists all four variables)"
                 )
+        server_url = options.pop("server_url", None) or settings.get(
+            "server_url", DEFAULT_SERVER_URL
+        )
         return cls(
-            server_url=settings.get("server_url", DEFAULT_SERVER_URL),
+            server_url=server_url,
             client_id=settings["client_id"],
             client_secret=settings["client_secret"],
             jwt=settings["jwt"],
@@ -214,6 +236,7 @@ class Client:
                 base_delay=0.05, max_delay=1.0, retry_after_default=sim.config.rate_limit_window
             ),
         )
+        options.setdefault("limiter_dir", None)
         client = cls(
             server_url=SIMULATOR_URL,
             client_id=sim.config.client_id,
@@ -253,7 +276,39 @@ class Client:
         self.close()
 
     def close(self) -> None:
+        """Revoke the OAuth session (best effort: never raises, never waits for the rate limit)
+        and close the connections. RingCentral keeps only a few sessions per user and app, so
+        short runs that left theirs open would evict a long-lived notebook client's."""
+        token = self._auth.forget()
+        if token is not None and not self._http.is_closed:
+            try:
+                self._revoke(token)
+            except Exception as error:  # best effort: a failed revoke costs nothing
+                logger.debug(
+                    "Revoking the token failed (%s); it expires on its own", type(error).__name__
+                )
         self._http.close()
+
+    def _revoke(self, token: str) -> None:
+        if self._pacer.pending_block("Auth") > 0:
+            return
+        sent_at = self._pacer.wait_turn("Auth", sleep=_never_wait)
+        self.requests_sent += 1
+        try:
+            response = self._http.post(
+                "/restapi/oauth/revoke",
+                data={"token": token},
+                auth=(self._credentials.client_id, self._credentials.client_secret),
+                timeout=5.0,
+            )
+            self._observe("Auth", response, sent_at)
+        finally:
+            self._pacer.done("Auth", sent_at)
+
+    def authenticate(self) -> None:
+        """Exchange the credentials for an access token now, unless one is held: the cheapest
+        proof that the server answers and the credentials work (one Auth request)."""
+        self._auth.access_token(self._send_token)
 
     @property
     def token_requests(self) -> int:
@@ -294,6 +349,7 @@ class Client:
         failures: list[str] = []
         limited = 0
         reauthenticated = False
+        began = time.monotonic()
         while True:
             token = None
             headers = {}
@@ -302,6 +358,7 @@ class Client:
                 headers["Authorization"] = f"Bearer {token}"
             sent_at = self._pacer.wait_turn(group, sleep=self._wait)
             self.requests_sent += 1
+            server_delay = 0.0  # a Retry-After on a 5xx answer
             try:
                 response = self._http.request(
                     method, path, params=list(params), data=data, headers=headers, auth=basic
@@ -311,8 +368,15 @@ class Client:
                 failures.append("timed out")
             except httpx.TransportError as failure:
                 self._pacer.done(group, sent_at)
+                if _unknown_host(failure):
+                    raise ConfigurationError(
+                        f"{self.server_url}: the server's host name is unknown; check "
+                        "--server-url or RC_SERVER_URL (and the network's DNS)"
+                    ) from None
                 failures.append(f"connection failed ({type(failure).__name__})")
             else:
+                self._answered = True
+                self._read_clock(response)
                 self._observe(group, response, sent_at)  # before done(): it counts this send
                 self._pacer.done(group, sent_at)
                 status = response.status_code
@@ -323,7 +387,8 @@ class Client:
                 if status == 429:
                     self.rate_limited += 1
                     limited += 1
-                    wait = retry_after(response, default=self.retry.retry_after_default)
+                    least = max(self.retry.retry_after_default, self._pacer.window(group))
+                    wait = retry_after(response, default=least)
                     self._pacer.penalize(group, wait)
                     logger.warning("%s: rate limited (429); pausing %.1f s", what, wait)
                     if (
@@ -335,6 +400,7 @@ class Client:
                     continue
                 if status >= 500:
                     failures.append(f"HTTP {status}")
+                    server_delay = retry_after(response, default=0.0)
                     if len(failures) >= self.retry.attempts:
                         last = error_for(response, what=what)
                         raise ServerError(
@@ -352,15 +418,39 @@ class Client:
                     if problem is None:
                         return response
                     failures.append(problem)
+            delay = max(self.retry.backoff(len(failures)), server_delay)
+            if not self._answered:
+                # Nothing has ever answered: a wrong URL or a dead network. Give up early.
+                spent = time.monotonic() - began
+                if spent + delay > self.retry.unreachable_after:
+                    raise TransportError(
+                        f"cannot reach {self.server_url} ({what}: {', '.join(failures)} in "
+                        f"{spent:.1f} s); check --server-url or RC_SERVER_URL and the network"
+                    )
             if len(failures) >= self.retry.attempts:
                 kind = BadResponseError if failures[-1].startswith("answer") else TransportError
                 raise kind(
-                    f"{what}: gave up after {len(failures)} attempts ({', '.join(failures)}); "
-                    "the API or the network is failing, try again later"
+                    f"{what}: gave up after {len(failures)} attempts ({', '.join(failures)}) "
+                    f"from {self.server_url}; the API or the network is failing, try again later"
                 )
-            delay = self.retry.backoff(len(failures))
             logger.info("%s: %s; retrying in %.2f s", what, failures[-1], delay)
             time.sleep(delay)
+
+    def server_now(self) -> datetime:
+        """The server's clock as its last ``Date`` header showed it (this machine's clock
+        before any answer). Whether a session is overdue is the server's call, not ours."""
+        return datetime.now(UTC) + self._clock_offset
+
+    def _read_clock(self, response: httpx.Response) -> None:
+        value = response.headers.get("Date")
+        if not value:
+            return
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return
+        if when.tzinfo is not None:
+            self._clock_offset = when - datetime.now(UTC)
 
     def _observe(self, group: str, response: httpx.Response, sent_at: float) -> None:
         headers = response.headers
@@ -390,18 +480,29 @@ class Client:
 
     # -- paging ---------------------------------------------------------------------------------
     def iter_pages(
-        self, path: str, params: Iterable[tuple[str, str]] = (), *, operation: str, what: str
+        self,
+        path: str,
+        params: Iterable[tuple[str, str]] = (),
+        *,
+        operation: str,
+        what: str,
+        expected: int | None = None,
     ) -> Iterator[Page]:
         """Every page of a listing, following ``nextPageToken`` until it is absent.
 
-        A page token that comes back a second time raises ``PagingError`` instead of looping;
-        a record (by ``id``) already yielded on an earlier page is dropped from later ones.
+        The chain is bounded, so a server that invents tokens cannot keep a sync busy: a page
+        token that comes back, ``MAX_EMPTY_PAGES`` empty pages in a row that still point
+        onwards, or more pages than ``expected`` records (when the caller knows how many to
+        expect; ``MAX_RECORDS`` otherwise) can fill raise ``PagingError``. A record (by ``id``)
+        already yielded on an earlier page is dropped from later ones.
         """
         base = tuple(params)
+        limit = MAX_RECORDS if expected is None else 2 * max(0, expected) + self.per_page
+        max_pages = -(-limit // self.per_page) + 1
         seen_tokens: set[str] = set()
         seen_ids: set[str] = set()
         token: str | None = None
-        pages = 0
+        pages = empty_run = 0
         while True:
             query = (*base, ("perPage", str(self.per_page)))
             if token is not None:
@@ -414,13 +515,14 @@ class Client:
                     f"{what}: a page without 'records' and 'paging' (page {pages + 1})"
                 )
             pages += 1
+            empty_run = 0 if records else empty_run + 1
             fresh = []
             for record in records:
                 record_id = record.get("id") if isinstance(record, dict) else None
-                if record_id is not None:
-                    if record_id in seen_ids:
+                if isinstance(record_id, str | int) and not isinstance(record_id, bool):
+                    if str(record_id) in seen_ids:
                         continue
-                    seen_ids.add(record_id)
+                    seen_ids.add(str(record_id))
                 fresh.append(record)
             yield Page(operation, query, fresh, response.content)
             next_token = paging.get("nextPageToken")
@@ -431,12 +533,21 @@ class Client:
             current = paging.get("pageToken")
             if isinstance(current, str):
                 seen_tokens.add(current)
-            if next_token in seen_tokens:
-                raise PagingError(
-                    f"{what}: the API sent page token {str(next_token)[:24]!r} again after "
-                    f"{pages} pages; stopping instead of looping (nothing after page {pages} was read)"
+            stop = None
+            if not isinstance(next_token, str) or next_token in seen_tokens:
+                stop = f"the API sent page token {str(next_token)[:24]!r} again"
+            elif empty_run >= MAX_EMPTY_PAGES:
+                stop = f"{empty_run} empty pages in a row still pointed to a next page"
+            elif pages >= max_pages:
+                stop = f"the listing went on past {pages} pages" + (
+                    f", more than {expected:,} records could fill" if expected else ""
                 )
-            token = str(next_token)
+            if stop:
+                raise PagingError(
+                    f"{what}: {stop}; stopping instead of looping (nothing after page {pages} "
+                    "was read)"
+                )
+            token = next_token
 
     def _records(self, pages: Iterable[Page], *, what: str) -> Iterator[Record]:
         with tqdm(desc=what, unit=" records", disable=not self.progress, leave=False) as bar:
@@ -518,7 +629,10 @@ class Client:
         *,
         role: Sequence[Role] | None = None,
         original_role: Sequence[Role] | None = None,
+        expected: int | None = None,
     ) -> Iterator[Page]:
+        """Pages of a session's participants; ``expected`` (its ``uniqueParticipantCount``)
+        bounds how many pages the listing may take."""
         path = f"{HISTORY}/webinars/{_id(webinar_id)}/sessions/{_id(session_id)}/participants"
         params = [("role", r) for r in role or ()] + [
             ("originalRole", r) for r in original_role or ()
@@ -528,6 +642,7 @@ class Client:
             params,
             operation="rcwHistoryListParticipants",
             what=f"participants of session {session_id}",
+            expected=expected,
         )
 
     def iter_participants(
@@ -650,3 +765,44 @@ def _float(value: str | None) -> float | None:
         return float(value) if value is not None else None
     except ValueError:
         return None
+
+
+def checked_server_url(value: str) -> str:
+    """``value`` without a trailing slash, if it is an http(s) URL with a host."""
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"the server URL {value!r} is not an http(s) URL with a host, such as "
+            f"{DEFAULT_SERVER_URL}; check --server-url or RC_SERVER_URL"
+        )
+    return str(value).rstrip("/")
+
+
+def default_limiter_dir() -> Path:
+    """The folder where every client of this machine's user shares its pacing state:
+    ``$WEBINAR_INSIGHTS_LIMITER_DIR``, else ``<user cache dir>/webinar-insights/limiter``."""
+    explicit = os.environ.get("WEBINAR_INSIGHTS_LIMITER_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(platformdirs.user_cache_dir("webinar-insights", appauthor=False)) / "limiter"
+
+
+def _unknown_host(failure: BaseException) -> bool:
+    """Whether a connection failed because the host name does not resolve."""
+    cause: BaseException | None = failure
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return cause.errno not in (socket.EAI_AGAIN,)  # a DNS outage is worth retrying
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+class _NoWait(Exception):
+    pass
+
+
+def _never_wait(seconds: float) -> None:
+    raise _NoWait(seconds)

@@ -7,7 +7,10 @@ the gateway's top-level ``errorCode``/``message`` (429 CMN-301, 401), and OAuth'
 
 from __future__ import annotations
 
+import email.utils
 import json
+import math
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,7 +25,8 @@ from ..errors import (
     ServerError,
 )
 
-DEFAULT_RETRY_AFTER = 30.0  # RingCentral: without Retry-After, wait at least 30 s
+DEFAULT_RETRY_AFTER = 60.0  # RingCentral's default penalty: one 60 s window
+MAX_RETRY_AFTER = 900.0  # a longer Retry-After is taken as this (never an endless sleep)
 HINTS = {
     401: "the access token was refused; check RC_APP_CLIENT_ID, RC_APP_CLIENT_SECRET and RC_USER_JWT",
     403: "the user or app lacks a permission for this call",
@@ -31,8 +35,8 @@ HINTS = {
 }
 COMPANY_HINT = (
     "company-wide endpoints need the user permission WebinarSettings "
-    "(an admin grants it in the RingCentral admin portal), or call with company=False "
-    "for the user's own webinars"
+    "(an admin grants it in the RingCentral admin portal), or sync the user's own webinars "
+    "only (--own on the command line, company=False in Python)"
 )
 
 
@@ -56,14 +60,24 @@ def error_details(response: httpx.Response) -> tuple[str | None, str | None]:
 
 
 def retry_after(response: httpx.Response, *, default: float = DEFAULT_RETRY_AFTER) -> float:
-    """Seconds to wait after a 429: its ``Retry-After``, else ``default``."""
+    """Seconds to wait: the answer's ``Retry-After`` (seconds or an HTTP date), else
+    ``default``; never more than ``MAX_RETRY_AFTER``, so one odd header cannot hang a sync."""
     value = response.headers.get("Retry-After")
     if value is None:
         return default
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return default
+        if when.tzinfo is None:
+            return default
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if not math.isfinite(seconds):
         return default
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
 def error_for(response: httpx.Response, *, what: str) -> ApiError:

@@ -161,6 +161,11 @@ class Pacer:
             state.sent.append(max(sent_at, self._clock()))
             state.sent.sort()
 
+    def window(self, group: str) -> float:
+        """The rate-limit window of ``group`` last announced by the server (or the default)."""
+        with self._state() as groups:
+            return _group(groups, group).window
+
     def pending_block(self, group: str) -> float:
         """Seconds until a 429 penalty in ``group`` ends (0 when none)."""
         with self._state() as groups:

@@ -49,8 +49,9 @@ class SimulatorTransport(httpx.BaseTransport):
             raise httpx.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             )
+        headers = [*response.headers, ("Date", self.simulator.http_date())]
         return httpx.Response(
-            response.status, headers=response.headers, content=response.body, request=request
+            response.status, headers=headers, content=response.body, request=request
         )
 
 
@@ -84,6 +85,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return self.server.simulator.http_date()  # the simulated clock, as the platform's own
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: requests carry bearer tokens in headers, never log them

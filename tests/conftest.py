@@ -14,3 +14,12 @@ def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         "WEBINAR_INSIGHTS_STORE",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_limiter_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Clients of a real server pace through a machine-wide file (the user's cache directory);
+    each test gets its own, so tests neither share budgets nor write into the user's cache."""
+    monkeypatch.setenv("WEBINAR_INSIGHTS_LIMITER_DIR", str(tmp_path_factory.mktemp("limiter")))

@@ -27,7 +27,16 @@ from ._limits import SlidingWindowLimiter, format_seconds
 
 if TYPE_CHECKING:
     from ._transport import SimulatorTransport
-from ._program import SECOND, Host, Participant, Program, ProgramConfig, SessionPlan, Webinar
+from ._program import (
+    SECOND,
+    Host,
+    NeverRanSession,
+    Participant,
+    Program,
+    ProgramConfig,
+    SessionPlan,
+    Webinar,
+)
 
 FaultKind = Literal[
     "latency",
@@ -45,7 +54,6 @@ FaultKind = Literal[
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-MAX_OAUTH_SESSIONS = 5
 STATS_PATH = "/__simulator__/stats"
 DEMO_CLIENT_ID = "demo-client-id"
 DEMO_CLIENT_SECRET = "demo-client-secret"
@@ -59,6 +67,23 @@ class SimulatorConfig:
     ``now`` fixes the clock (reproducible output); without it the clock is real time and the
     program is planned around the moment the simulator started. ``rate_limit_window`` applies to
     both the Heavy (webinar) and Auth (token) groups.
+
+    Harsher platform behaviour, all off by default (the default answers do not change); which
+    sessions they touch is a stable hash of (seed, session id), never the program's stream:
+
+    ``delete_after_listing``
+        Share (0..1) of the sessions listed as Scheduled by a history listing that their host
+        deletes right after that answer: from then on they are absent from every listing and
+        every per-session operation answers 404 (``CMN-102``).
+    ``host_only_participants``
+        The participants listing is a host interface: 403 (``CMN-419``) for sessions of
+        webinars the caller does not host, even with the WebinarSettings permission.
+    ``never_ran_share``
+        Share (0..1) of sessions the host never started: they stay Scheduled at every clock,
+        with their planned times, no participants and no recording (registrants remain).
+    ``max_oauth_sessions``
+        OAuth sessions kept per (user, app); a new JWT exchange beyond it evicts the oldest,
+        whose tokens then answer 401 (access) and ``invalid_grant`` (refresh).
     """
 
     seed: int = 42
@@ -80,6 +105,20 @@ class SimulatorConfig:
     fault_seed: int = 0
     latency: float = 0.3
     hang: float = 5.0
+    delete_after_listing: float = 0.0
+    host_only_participants: bool = False
+    never_ran_share: float = 0.0
+    max_oauth_sessions: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("delete_after_listing", "never_ran_share"):
+            share = getattr(self, name)
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"{name} must be a share between 0 and 1, not {share!r}")
+        if self.max_oauth_sessions < 1:
+            raise ValueError(
+                f"max_oauth_sessions must be at least 1, not {self.max_oauth_sessions!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +266,7 @@ class _Ctx:
         return value == "true"
 
     def session(self) -> SessionPlan:
-        session = self.program.sessions_by_id.get(self.params["sessionId"])
+        session = self.sim.session(self.params["sessionId"])
         if session is None:
             raise _not_found("sessionId")
         if "webinarId" in self.params:
@@ -252,8 +291,12 @@ class _Ctx:
         to_record: Callable[[Any], dict[str, Any]],
         *,
         backward: bool = True,
+        shown: Callable[[Sequence[Any]], None] | None = None,
     ) -> dict[str, Any]:
-        """One page of ``items`` with the spec's paging object (opaque tokens, no totals)."""
+        """One page of ``items`` with the spec's paging object (opaque tokens, no totals).
+
+        ``shown`` is told the items of the page once its records are made.
+        """
         per_page_raw = self.one("perPage")
         per_page = 100
         if per_page_raw is not None:
@@ -269,7 +312,10 @@ class _Ctx:
         offset = 0
         if token:
             offset = _decode_token(token, fingerprint)
-        records = [to_record(item) for item in items[offset : offset + per_page]]
+        chosen = items[offset : offset + per_page]
+        records = [to_record(item) for item in chosen]
+        if shown is not None:
+            shown(chosen)
         paging: dict[str, Any] = {
             "perPage": per_page,
             "pageToken": _encode_token(offset, fingerprint),
@@ -305,6 +351,8 @@ def _decode_token(token: str, fingerprint: str) -> int:
 
 
 Handler = Callable[[_Ctx], dict[str, Any]]
+# The history index at one clock: (now, the deletions it reflects, endTimes, sessions).
+_IndexCache = tuple[datetime, frozenset[str], list[datetime], list[SessionPlan]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +405,10 @@ class Simulator:
         self._fault_counts: Counter[str] = Counter()
         self._requests_total = 0
         self._rate_limited = 0
-        self._index_cache: tuple[datetime, list[datetime], list[SessionPlan]] | None = None
+        self._index_cache: _IndexCache | None = None
+        self._deleted: frozenset[str] = frozenset()  # replaced whole under the lock
+        self._views: list[SessionPlan] | None = None
+        self._views_by_id: dict[str, SessionPlan] = {}
 
     # -- clock and data ---------------------------------------------------------------------
     def now(self) -> datetime:
@@ -384,6 +435,67 @@ class Simulator:
                         )
                     )
         return self._program
+
+    # -- sessions as the API shows them ---------------------------------------------------------
+    def sessions(self) -> list[SessionPlan]:
+        """Every session not deleted, in program order, as the API shows it: those that never
+        ran as ``NeverRanSession`` views (the program's own plans are unchanged)."""
+        deleted = self._deleted
+        return [s for s in self._all_views() if s.session_id not in deleted]
+
+    def session(self, session_id: str) -> SessionPlan | None:
+        """The session as the API shows it, or None when unknown or deleted."""
+        plan = self.program.sessions_by_id.get(session_id)
+        if plan is None or session_id in self._deleted:
+            return None
+        self._all_views()
+        return self._views_by_id.get(session_id, plan)
+
+    def never_ran(self, session: SessionPlan) -> bool:
+        """Whether the host never starts ``session`` (``never_ran_share``): it stays Scheduled."""
+        return _picked(self.config, session.session_id, "never-ran", self.config.never_ran_share)
+
+    def _all_views(self) -> list[SessionPlan]:
+        if self._views is None:
+            program = self.program
+            with self._program_lock:
+                if self._views is None:
+                    views = []
+                    for plan in program.sessions:
+                        if self.never_ran(plan):
+                            plan = NeverRanSession.of(plan)
+                            self._views_by_id[plan.session_id] = plan
+                        views.append(plan)
+                    self._views = views
+        return self._views
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete one session now, as its host would: from then on it is in no listing and
+        every operation on it answers 404. Deleting a deleted session does nothing."""
+        if session_id not in self.program.sessions_by_id:
+            raise KeyError(f"no session {session_id!r} in the program")
+        with self._lock:
+            self._deleted = self._deleted | {session_id}
+
+    @property
+    def deleted_session_ids(self) -> frozenset[str]:
+        """The sessions deleted so far (by ``delete_session`` or ``delete_after_listing``)."""
+        return self._deleted
+
+    def _listed(self, sessions: Sequence[SessionPlan], now: datetime) -> None:
+        """A history listing showed ``sessions``: the host deletes some of the Scheduled ones."""
+        share = self.config.delete_after_listing
+        if share <= 0:
+            return
+        doomed = {
+            s.session_id
+            for s in sessions
+            if s.status(now) == "Scheduled"
+            and _picked(self.config, s.session_id, "delete-after-listing", share)
+        }
+        if doomed:
+            with self._lock:
+                self._deleted = self._deleted | doomed
 
     @property
     def current_user(self) -> Host:
@@ -503,7 +615,7 @@ class Simulator:
         with self._lock:
             self._oauth.append(session)
             mine = [s for s in self._oauth if (s.client_id, s.user) == (client_id, 0)]
-            for old in mine[:-MAX_OAUTH_SESSIONS]:  # the platform keeps about five per user+app
+            for old in mine[: -self.config.max_oauth_sessions]:  # the platform keeps about five
                 self._oauth.remove(old)
         return session
 
@@ -538,11 +650,30 @@ class Simulator:
         raise _oauth_error("invalid_grant", "OAU-211", "Refresh token has expired or was used")
 
     def _revoke(self, request: SimRequest) -> SimResponse:
-        self._client_id(request)
-        token = dict(parse_qsl(request.body.decode("utf-8", "replace"))).get("token", "")
+        """RFC 7009 revocation: the token (access or refresh, in the form body or the ``token``
+        query parameter) ends its whole OAuth session; an unknown token is no error."""
+        if request.method != "POST":
+            raise _api_error(405, "CMN-405", "Method not allowed")
+        client_id = self._client_id(request)
+        verdict = self._auth.check((client_id, "Auth"), time.monotonic())
+        limit_headers = _limit_headers("Auth", verdict)
+        if not verdict.allowed:
+            self._note_rate_limited()
+            raise _rate_limited(verdict.retry_after, limit_headers)
+        token = dict(parse_qsl(request.body.decode("utf-8", "replace"))).get("token")
+        if not token:
+            token = dict(request.query).get("token")
+        if not token:
+            error = _oauth_error("invalid_request", "OAU-101", "Parameter [token] is required")
+            error.headers = limit_headers
+            raise error
         with self._lock:
-            self._oauth = [s for s in self._oauth if token not in (s.access_token, s.refresh_token)]
-        return SimResponse(200)
+            self._oauth = [
+                s
+                for s in self._oauth
+                if s.client_id != client_id or token not in (s.access_token, s.refresh_token)
+            ]
+        return SimResponse(200, headers=limit_headers)
 
     def _caller(self, request: SimRequest) -> _Caller:
         header = request.headers.get("authorization", "")
@@ -637,18 +768,35 @@ class Simulator:
 
     # -- indexes ------------------------------------------------------------------------------
     def history_index(self, now: datetime) -> tuple[list[datetime], list[SessionPlan]]:
-        """Sessions sorted by the ``endTime`` the history API shows at ``now``."""
+        """Sessions (not deleted) sorted by the ``endTime`` the history API shows at ``now``."""
+        deleted = self._deleted
         cache = self._index_cache
         if cache is not None and cache[0] == now:
-            return cache[1], cache[2]
-        pairs = sorted(
-            ((s.listed_end_time(now), s.index, s) for s in self.program.sessions),
-            key=lambda t: (t[0], t[1]),
-        )
-        ends = [p[0] for p in pairs]
-        sessions = [p[2] for p in pairs]
-        self._index_cache = (now, ends, sessions)
+            if cache[1] == deleted:
+                return cache[2], cache[3]
+            # Deletions since: drop them, the order of the others stands.
+            kept = [i for i, s in enumerate(cache[3]) if s.session_id not in deleted]
+            ends, sessions = [cache[2][i] for i in kept], [cache[3][i] for i in kept]
+        else:
+            pairs = sorted(
+                ((s.listed_end_time(now), s.index, s) for s in self.sessions()),
+                key=lambda t: (t[0], t[1]),
+            )
+            ends = [p[0] for p in pairs]
+            sessions = [p[2] for p in pairs]
+        self._index_cache = (now, deleted, ends, sessions)
         return ends, sessions
+
+
+def _picked(config: SimulatorConfig, session_id: str, purpose: str, share: float) -> bool:
+    """Whether ``session_id`` falls in ``share`` for ``purpose``: a stable hash of the seed, the
+    session and the purpose, so the program's own random stream is never drawn from."""
+    if share <= 0:
+        return False
+    if share >= 1:
+        return True
+    digest = hashlib.sha256(f"{config.seed}:{session_id}:{purpose}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < share * 2**64
 
 
 def _match(request: SimRequest) -> tuple[Route, dict[str, str]]:
@@ -717,7 +865,11 @@ def _history_sessions(ctx: _Ctx, *, company: bool) -> dict[str, Any]:
         if name and name not in f"{session.title} {program.webinar_of(session).title}".lower():
             continue
         chosen.append(session)
-    return ctx.page(chosen, lambda s: render.history_session(program, s, now, list_item=True))
+    return ctx.page(
+        chosen,
+        lambda s: render.history_session(program, s, now, list_item=True),
+        shown=lambda page: ctx.sim._listed(page, now),
+    )
 
 
 @_route("GET", HISTORY + "/sessions", "rcwHistoryListAllSessions")
@@ -766,6 +918,9 @@ def _role_filter(ctx: _Ctx, people: list[Participant]) -> list[Participant]:
 )
 def _list_participants(ctx: _Ctx) -> dict[str, Any]:
     session = ctx.session()
+    host = ctx.program.webinar_of(session).host
+    if ctx.sim.config.host_only_participants and host.index != ctx.caller.user:
+        raise _api_error(403, "CMN-419", "The user is not a host or co-host of this session")
     people = _role_filter(ctx, render.visible_participants(ctx.program, session, ctx.now))
     return ctx.page(people, lambda p: render.participant(ctx.program, session, p, ctx.now))
 
@@ -823,7 +978,7 @@ def _recordings(ctx: _Ctx, *, company: bool) -> list[SessionPlan]:
         ctx.require_admin()
     chosen = []
     program, now = ctx.program, ctx.now
-    for session in program.sessions:
+    for session in ctx.sim.sessions():
         state = render.recording_state(session, now)
         if state is None:
             continue
@@ -862,12 +1017,19 @@ def _list_company_recordings(ctx: _Ctx) -> dict[str, Any]:
     return ctx.page(chosen, lambda s: _recording_item(ctx, s, extended=False))
 
 
+def _recorded(ctx: _Ctx) -> SessionPlan:
+    """The session of the path's recording, which must exist at ``ctx.now``."""
+    plan = ctx.program.recording_ids.get(ctx.params["recordingId"])
+    session = ctx.sim.session(plan.session_id) if plan is not None else None
+    if session is None or render.recording_state(session, ctx.now) is None:
+        raise _not_found("recordingId")
+    return session
+
+
 def _recording_session(ctx: _Ctx, *, company: bool) -> SessionPlan:
     if company:
         ctx.require_admin()
-    session = ctx.program.recording_ids.get(ctx.params["recordingId"])
-    if session is None or render.recording_state(session, ctx.now) is None:
-        raise _not_found("recordingId")
+    session = _recorded(ctx)
     if not company and ctx.program.webinar_of(session).host.index != ctx.caller.user:
         raise _not_found("recordingId")
     return session
@@ -886,9 +1048,7 @@ def _get_company_recording(ctx: _Ctx) -> dict[str, Any]:
 @_route("GET", HISTORY + "/recordings/{recordingId}/download", "rcwHistoryGetRecordingDownload")
 def _get_recording_download(ctx: _Ctx) -> dict[str, Any]:
     media = ctx.enums("recordingMediaType", ("Video", "Audio"))
-    session = ctx.program.recording_ids.get(ctx.params["recordingId"])
-    if session is None or render.recording_state(session, ctx.now) is None:
-        raise _not_found("recordingId")
+    session = _recorded(ctx)
     state = render.recording_state(session, ctx.now)
     if state != "Available":
         raise _api_error(403, "CMN-403", f"The recording cannot be downloaded (status {state})")
@@ -929,7 +1089,7 @@ def _config_sessions(ctx: _Ctx, *, company: bool) -> dict[str, Any]:
         ctx.require_admin()
     program, now = ctx.program, ctx.now
     chosen = []
-    for session in program.sessions:
+    for session in ctx.sim.sessions():
         host = program.webinar_of(session).host
         if not company and host.index != ctx.caller.user:
             continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -184,6 +184,24 @@ class SessionPlan:
 
     def panel_size(self) -> int:
         return 1 + self.cohosts + self.panelists + self.promoted
+
+
+class NeverRanSession(SessionPlan):
+    """A view of a planned session that never ran: the host never started it.
+
+    The platform has no status for that, so it stays ``Scheduled`` at every clock: listed by
+    its planned times, with no participants, recording or broadcast fields. The plan itself is
+    unchanged (the simulator decides which sessions to show this way).
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, plan: SessionPlan) -> NeverRanSession:
+        return cls(**{f.name: getattr(plan, f.name) for f in fields(SessionPlan)})
+
+    def status(self, now: datetime) -> SessionStatus:
+        return "Scheduled"
 
 
 @dataclass(frozen=True, slots=True)

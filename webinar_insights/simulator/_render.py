@@ -367,7 +367,14 @@ def invitee_id(session: SessionPlan, p: Participant) -> str:
 
 
 def visible_registrants(program: Program, session: SessionPlan, now: datetime) -> list[Registrant]:
-    return [r for r in program.people(session).registrants if r.registration_time <= now]
+    """Registrants so far; post-webinar ones only once the session finished (a session that
+    never ran keeps the people who registered for it, and gets no on-demand registrants)."""
+    finished = session.status(now) == "Finished"
+    return [
+        r
+        for r in program.people(session).registrants
+        if r.registration_time <= now and (finished or not r.post_webinar)
+    ]
 
 
 def registrant(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import email.utils
 import hashlib
 import json
 import random
@@ -414,6 +415,11 @@ class Simulator:
     def now(self) -> datetime:
         base = self.config.now.astimezone(UTC) if self.config.now else datetime.now(UTC)
         return base + self._clock_offset
+
+    def http_date(self) -> str:
+        """The simulated clock as an HTTP ``Date`` header: clients read the server's time
+        from it (the platform sends one with every answer)."""
+        return email.utils.format_datetime(self.now(), usegmt=True)
 
     def advance(self, delta: timedelta) -> None:
         """Move the simulated clock forward (sessions start, finish, recordings get ready)."""

@@ -21,6 +21,7 @@ import gzip
 import json
 import os
 import sqlite3
+import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from . import frames
-from .errors import BadDataError, ConfigurationError, StoreError
+from .errors import BadDataError, ConfigurationError, DataWarning, StoreError
 
 FetchKind = Literal["registrants", "participants"]
 ProblemKind = Literal["listing", "session", "registrants", "participants"]
@@ -427,9 +428,10 @@ class Store:
             )
 
     def provenance(self) -> dict[str, Any]:
-        """When the store was synced, which windows it holds and how many requests that took."""
+        """When the store was synced, which windows it holds, how many requests that took, and
+        what could not be read (``problems``, one line each)."""
         if not self.exists:
-            return {"syncs": [], "windows": []}
+            return {"syncs": [], "windows": [], "problems": []}
         db = self._connect()
         syncs = [
             {
@@ -448,7 +450,7 @@ class Store:
             {"window": r[0], "listed_at": r[1]}
             for r in db.execute("SELECT key, listed_at FROM windows ORDER BY key")
         ]
-        return {"syncs": syncs, "windows": windows}
+        return {"syncs": syncs, "windows": windows, "problems": [str(p) for p in self.problems()]}
 
     # -- tables ---------------------------------------------------------------------------------
     def rebuild(self, *, repair: bool = False) -> dict[str, int]:
@@ -472,7 +474,16 @@ class Store:
                 corrupt.append(bad.name)
                 if repair:
                     self.forget_window(key)
-        sessions = _latest_sessions(frames.sessions_frame_from_pages(session_pages))
+        sessions = frames.sessions_frame_from_pages(session_pages)
+        nameless = sessions.filter(pl.col("session_id").is_null()).height
+        if nameless:
+            warnings.warn(
+                f"{nameless:,} session record(s) in the listings had no id and were left out",
+                DataWarning,
+                stacklevel=3,
+            )
+            sessions = sessions.filter(pl.col("session_id").is_not_null())
+        sessions = _latest_sessions(sessions)
         # Sessions the API confirmed deleted leave the tables (their raw pages stay on disk).
         gone = [r[0] for r in db.execute("SELECT session_id FROM sessions WHERE gone IS NOT NULL")]
         if gone:

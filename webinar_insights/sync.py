@@ -178,6 +178,7 @@ def sync(
         client.authenticate()  # the first answer comes before anything is written
         run.now = client.server_now()
         with store.writing(wait=wait):
+            run.previous = store.session_states()
             sync_id = store.begin_sync(start=first, end=last, depth=depth)
             windows = month_windows(first, last)
             run.total = len(windows)
@@ -235,7 +236,7 @@ class _Run:
         self.depth = depth
         self.full_refresh = full_refresh
         self.now = datetime.now(UTC)
-        self.previous = store.session_states()
+        self.previous: dict[str, SessionState] = {}  # the manifest's sessions as the sync began
         self.seen: set[str] = set()
         self.problems: list[ProblemRecord] = []
         self.done = 0  # units finished (listings and people fetches)
@@ -287,6 +288,7 @@ class _Run:
         for record in records:
             sid = record_id(record)
             if sid is None:
+                all_settled = False  # an odd listing: list it again next time
                 continue
             if sid in self.seen:
                 continue

@@ -57,6 +57,7 @@ _STATUSES: Final = tuple(schemas.SESSION_STATUS.categories.to_list())
 _MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
 _MAX_POINTS = 1_000  # attendance points drawn at most (the trend uses every session)
 _TIMELINE_SESSIONS = 40
+MAX_PROBLEMS_SHOWN = 3  # problem lines quoted in the data notes; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,6 +508,15 @@ def build_report(
     if previous.is_empty():
         notes.append(
             "No sessions in the previous period of equal length: the KPI header shows no changes."
+        )
+    problems = list((provenance or {}).get("problems") or [])
+    if problems:
+        shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        notes.append(
+            f"{len(problems):,} sessions or people lists could not be read when the store was"
+            " synced (deleted on the server, refused to this user, or unreadable); the figures"
+            f" leave them out: {shown}" + (f"; and {more:,} more." if more > 0 else ".")
         )
     ordered: dict[str, pl.DataFrame] = {n: frames[n] for n in FRAME_NAMES if n in frames}
     return Report(

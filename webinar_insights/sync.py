@@ -258,7 +258,7 @@ class _Run:
     def problem(self, session_id: str, kind: ProblemKind, problem: Problem, detail: str) -> None:
         self.store.record_problem(session_id, kind, problem, detail)
         self.problems.append(ProblemRecord(session_id, kind, problem, detail, ""))
-        logger.warning("%s", self.problems[-1])
+        logger.info("%s", self.problems[-1])  # the summary lists them all at the end
 
     # -- listings -------------------------------------------------------------------------------
     def list_window(
@@ -333,7 +333,13 @@ class _Run:
         try:
             self.client.get_session(session.webinar_id, session.session_id)
         except NotFoundError as error:
-            self.problem(session.session_id, "session", "gone", f"deleted on the server: {error}")
+            code = f" {error.error_code}" if error.error_code else ""
+            self.problem(
+                session.session_id,
+                "session",
+                "gone",
+                f"deleted on the server (its own record answers HTTP 404{code})",
+            )
             return True
         except CONFIRM_ERRORS:
             return False
@@ -398,8 +404,14 @@ class _Run:
             self.problem(sid, kind, "failed", str(error))
             return True
         except PermissionDeniedError as error:
-            reason = error.api_message or error.error_code or "HTTP 403"
-            self.problem(sid, kind, "forbidden", f"{reason} (asked again with a full refresh)")
+            code = f" {error.error_code}" if error.error_code else ""
+            reason = f": {error.api_message}" if error.api_message else ""
+            self.problem(
+                sid,
+                kind,
+                "forbidden",
+                f"HTTP 403{code}{reason} (asked again only with a full refresh)",
+            )
             return True
         except UNIT_ERRORS as error:
             self.problem(sid, kind, "failed", str(error))

@@ -19,7 +19,7 @@ import polars as pl
 from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import TimeLike, to_utc, zone, zone_key
 from webinar_insights.errors import ConfigurationError
-from webinar_insights.store import Store, atomic_write
+from webinar_insights.store import NEVER_RAN_GRACE, Store, atomic_write
 
 from ._bundle import vega_bundle
 from ._explore import explore_chart, explore_period, host_label
@@ -508,6 +508,14 @@ def build_report(
     if previous.is_empty():
         notes.append(
             "No sessions in the previous period of equal length: the KPI header shows no changes."
+        )
+    never_ran = current.filter(
+        pl.col("status") == "Scheduled", pl.col("scheduled_end") + NEVER_RAN_GRACE <= as_of
+    ).height
+    if never_ran:
+        notes.append(
+            f"{never_ran:,} sessions never ran: still Scheduled more than a day after their"
+            " planned end. They count as sessions but have no start delay or attendance rate."
         )
     problems = list((provenance or {}).get("problems") or [])
     if problems:

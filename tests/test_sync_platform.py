@@ -23,6 +23,7 @@ import pytest
 
 from webinar_insights import ConfigurationError, DataWarning
 from webinar_insights.client import Client, RetryPolicy
+from webinar_insights.report import report_from_store
 from webinar_insights.simulator import Simulator, SimulatorConfig, serve
 from webinar_insights.simulator import _render as render
 from webinar_insights.store import NEVER_RAN_GRACE, Store
@@ -119,8 +120,12 @@ def test_sessions_deleted_right_after_listing_cost_no_other_session(tmp_path: Pa
         spent = delta(before, requests(sim))
         # Nothing is asked of the gone sessions again (their GET, registrants or participants).
         assert "rcwHistoryGetSession" not in spent
-    report_notes = store.provenance()["problems"]
-    assert len(report_notes) == len(gone)
+    assert len(store.provenance()["problems"]) == len(gone)
+    report = report_from_store(store, start="2026-01-01", end="2026-12-31", now=NOW)
+    assert any(
+        n.startswith(f"{len(gone)} sessions or people lists could not be read")
+        for n in report.notes
+    )
 
 
 def test_a_forbidden_participants_list_is_recorded_and_not_asked_again(tmp_path: Path) -> None:
@@ -174,6 +179,11 @@ def test_a_session_that_never_ran_is_fetched_once_and_settles(tmp_path: Path) ->
         assert settled.requests == 0 or delta(before, requests(sim)) == {}
     registrants = set(store.registrants()["session_id"])
     assert never & registrants  # their registrants (people who registered; nobody came) kept
+    report = report_from_store(store, start="2026-01-01", end="2026-10-31", now=NOW)
+    noted = [n for n in report.notes if "never ran" in n]
+    assert noted and noted[0].startswith(
+        f"{len(never & set(report.frames['sessions']['session_id']))} sessions"
+    )
 
 
 class Glitch(httpx.BaseTransport):

@@ -1,23 +1,46 @@
 """The ``webinar-insights`` command line.
 
-Bad arguments exit with status 2 and one line on stderr, as argparse does.
+Bad arguments and settings exit with status 2 and one line on stderr, a failing API exits 1
+with one line, and Ctrl-C exits 130 with one line (a sync says how far it got).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import shlex
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
-from .errors import ConfigurationError, StoreError, WebinarInsightsError
+from . import __version__
+from .errors import (
+    ConfigurationError,
+    RateLimitedError,
+    StoreError,
+    SyncInterrupted,
+    WebinarInsightsError,
+)
 from .simulator import FAULT_KINDS, STATS_PATH, Simulator, SimulatorConfig, SimulatorServer
 from .store import Store
 from .sync import DEPTHS
+
+PROG = "webinar-insights"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+STATUSES = ("Scheduled", "Active", "Finished")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage dump):
+    ``webinar-insights sync: error: <what>; see --help``, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}; see --help\n")
 
 
 def _iso_datetime(text: str) -> datetime:
@@ -28,7 +51,7 @@ def _iso_datetime(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _non_negative(kind: type[int] | type[float]):  # type: ignore[no-untyped-def]
+def _non_negative(kind: type[int] | type[float]) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = kind(text)
@@ -48,70 +71,212 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    value = int(_non_negative(int)(text))
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port (0..65535): {text!r}")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    value = int(_non_negative(int)(text))
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _choice(choices: Sequence[str]) -> Callable[[str], str]:
+    """A type that accepts ``choices`` in any letter case and gives their own spelling."""
+    canonical = {choice.lower(): choice for choice in choices}
+
+    def parse(text: str) -> str:
+        try:
+            return canonical[text.strip().lower()]
+        except KeyError:
+            raise argparse.ArgumentTypeError(
+                f"invalid choice: {text!r} (choose from {', '.join(choices)})"
+            ) from None
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="webinar-insights",
-        description="Understand a RingCentral Webinar program: sync, frames, charts, reports.",
+    parser = _Parser(
+        prog=PROG,
+        description="Understand a RingCentral Webinar program: sync the Webinar API into a"
+        " local store, then build frames, charts and an offline HTML report from it.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {__version__}", help="print the version"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="run the main job on the built-in simulator")
-    demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--scale", type=_non_negative(int), default=400, help="number of sessions")
+    demo = commands.add_parser(
+        "demo",
+        help="fetch a simulated program through the real client and summarise it",
+        description="Fetch the built-in simulator's program through the real API client (in"
+        " process, nothing written) and print what it holds.",
+    )
+    demo.add_argument("--seed", type=int, default=42, help="simulator seed (default: %(default)s)")
+    demo.add_argument(
+        "--scale",
+        type=_non_negative(int),
+        default=400,
+        help="number of simulated sessions (default: %(default)s)",
+    )
 
-    sync_cmd = commands.add_parser("sync", help="fetch from the Webinar API into a local store")
-    sync_cmd.add_argument("--from", dest="start", help="first day (YYYY-MM-DD or ISO date-time)")
-    sync_cmd.add_argument("--to", dest="end", help="last day, included")
-    sync_cmd.add_argument("--depth", choices=DEPTHS, default="sessions")
-    sync_cmd.add_argument(
-        "--store", help="store directory (default $WEBINAR_INSIGHTS_STORE or ./webinar-data)"
+    sync_cmd = commands.add_parser(
+        "sync",
+        help="fetch from the Webinar API into a local store",
+        description="Fetch sessions (and, with --depth, their registrants and participants)"
+        " ending in a date range from the RingCentral Webinar API into a local store. Only"
+        " what changed is fetched again; an interrupted sync resumes where it stopped. The"
+        " credentials come from RC_APP_CLIENT_ID, RC_APP_CLIENT_SECRET and RC_USER_JWT (or a"
+        " .env file in the working directory).",
     )
-    sync_cmd.add_argument("--server-url", help="API server (default $RC_SERVER_URL or production)")
     sync_cmd.add_argument(
-        "--host", action="append", dest="hosts", help="only this host user id (repeatable)"
+        "--from", dest="start", help="first day (YYYY-MM-DD or ISO date-time; required)"
     )
-    sync_cmd.add_argument("--own", action="store_true", help="only the user's own sessions")
-    sync_cmd.add_argument("--full-refresh", action="store_true", help="list settled windows again")
-    sync_cmd.add_argument("--demo", action="store_true", help="use the built-in simulator")
-    sync_cmd.add_argument("--seed", type=int, default=42, help="simulator seed (with --demo)")
+    sync_cmd.add_argument("--to", dest="end", help="last day, included (required)")
     sync_cmd.add_argument(
-        "--scale", type=_non_negative(int), default=400, help="simulated sessions (with --demo)"
+        "--depth",
+        type=_choice(DEPTHS),
+        choices=DEPTHS,
+        default="sessions",
+        help="what to fetch: sessions; registrants (sessions and their registrants);"
+        " participants (sessions, registrants and participants) (default: %(default)s)",
     )
-    sync_cmd.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sync_cmd.add_argument(
+        "--store",
+        metavar="DIR",
+        help="store directory (default: $WEBINAR_INSIGHTS_STORE or ./webinar-data)",
+    )
+    sync_cmd.add_argument(
+        "--server-url",
+        metavar="URL",
+        help="API server (default: $RC_SERVER_URL or https://platform.ringcentral.com)",
+    )
+    sync_cmd.add_argument(
+        "--host",
+        action="append",
+        dest="hosts",
+        metavar="ID",
+        help="only sessions of this host user id (repeatable; default: every host)",
+    )
+    sync_cmd.add_argument(
+        "--own",
+        action="store_true",
+        help="only the user's own sessions (needs no WebinarSettings permission)",
+    )
+    sync_cmd.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="list settled months again and ask again for lists that were forbidden",
+    )
+    sync_cmd.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="fail at once (exit 1) instead of waiting whenever the rate limit needs a pause,"
+        " e.g. while another client of the same credentials is spending it",
+    )
+    sync_cmd.add_argument(
+        "--wait",
+        type=_non_negative(float),
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another sync's lock on the store (default: %(default)s)",
+    )
+    sync_cmd.add_argument(
+        "--demo", action="store_true", help="sync the built-in simulator instead of a server"
+    )
+    sync_cmd.add_argument(
+        "--seed", type=int, default=42, help="simulator seed, with --demo (default: %(default)s)"
+    )
+    sync_cmd.add_argument(
+        "--scale",
+        type=_non_negative(int),
+        default=400,
+        help="simulated sessions, with --demo (default: %(default)s)",
+    )
+    sync_cmd.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
 
-    simulator = commands.add_parser("simulator", help="the RingCentral Webinar API simulator")
-    sim_commands = simulator.add_subparsers(dest="simulator_command", required=True)
-    serve_cmd = sim_commands.add_parser("serve", help="serve the simulator over HTTP")
-    serve_cmd.add_argument("--host", default="127.0.0.1")
+    simulator = commands.add_parser(
+        "simulator",
+        help="the RingCentral Webinar API simulator",
+        description="The built-in simulator of the RingCentral Webinar API: serve it over HTTP"
+        " or summarise the program it simulates.",
+    )
+    sim_commands = simulator.add_subparsers(
+        dest="simulator_command", required=True, metavar="COMMAND"
+    )
+    serve_cmd = sim_commands.add_parser(
+        "serve",
+        help="serve the simulator over HTTP",
+        description="Serve the simulator over HTTP until Ctrl-C, and print how to sync from it"
+        " (its public demo credentials and an example command).",
+    )
     serve_cmd.add_argument(
-        "--port", type=_non_negative(int), default=8787, help="0 picks a free port"
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve_cmd.add_argument(
+        "--port",
+        type=_port,
+        default=8787,
+        help="port to listen on; 0 picks a free port (default: %(default)s)",
     )
     _simulator_options(serve_cmd)
-    summary = sim_commands.add_parser("summary", help="print what the simulated program holds")
+    summary = sim_commands.add_parser(
+        "summary",
+        help="print what the simulated program holds",
+        description="Print what the simulated program holds (hosts, webinars, sessions,"
+        " people) and how the simulated platform behaves, without serving it.",
+    )
     _simulator_options(summary)
     _report_parser(commands)
     return parser
 
 
 def _simulator_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--scale", type=_non_negative(int), default=200, help="number of sessions")
+    parser.add_argument("--seed", type=int, default=42, help="program seed (default: %(default)s)")
+    parser.add_argument(
+        "--scale",
+        type=_non_negative(int),
+        default=200,
+        help="number of sessions (default: %(default)s)",
+    )
     parser.add_argument(
         "--rate-limit-window",
         type=_non_negative(float),
         default=60.0,
-        help="seconds (fractions allowed, e.g. 0.5)",
+        metavar="SECONDS",
+        help="rate-limit window, fractions allowed, e.g. 0.5 (default: %(default)s)",
     )
-    parser.add_argument("--fault-rate", type=_fraction, default=0.0, help="0..1 of requests")
+    parser.add_argument(
+        "--fault-rate",
+        type=_fraction,
+        default=0.0,
+        metavar="SHARE",
+        help="share 0..1 of requests that meet a fault (default: %(default)s)",
+    )
     parser.add_argument(
         "--fault-kind",
         action="append",
+        type=_choice(FAULT_KINDS),
         choices=FAULT_KINDS,
-        help="limit faults to these kinds (repeatable; default all)",
+        metavar="KIND",
+        help=f"limit faults to this kind, repeatable: {', '.join(FAULT_KINDS)} (default: all)",
     )
-    parser.add_argument("--now", type=_iso_datetime, help="fix the clock (ISO date-time)")
     parser.add_argument(
-        "--series", type=_non_negative(int), default=1, help="max sessions per webinar"
+        "--now",
+        type=_iso_datetime,
+        metavar="DATETIME",
+        help="fix the simulated clock, ISO date-time (default: the real clock)",
+    )
+    parser.add_argument(
+        "--series",
+        type=_non_negative(int),
+        default=1,
+        help="max sessions per webinar (default: %(default)s)",
     )
     parser.add_argument(
         "--no-webinar-settings",
@@ -128,7 +293,7 @@ def _simulator_from(args: argparse.Namespace) -> Simulator:
             now=args.now,
             rate_limit_window=args.rate_limit_window,
             fault_rate=args.fault_rate,
-            fault_kinds=tuple(args.fault_kind) if args.fault_kind else FAULT_KINDS,
+            fault_kinds=tuple(dict.fromkeys(args.fault_kind)) if args.fault_kind else FAULT_KINDS,
             max_sessions_per_webinar=max(1, args.series),
             webinar_settings_permission=not args.no_webinar_settings,
         )
@@ -136,15 +301,16 @@ def _simulator_from(args: argparse.Namespace) -> Simulator:
 
 
 def program_summary(sim: Simulator) -> str:
-    """A few lines describing the simulated program at the simulator's clock."""
-    program, now = sim.program, sim.now()
+    """A few lines describing the simulated program at the simulator's clock, and how the
+    simulated platform behaves (its rate limit, faults and permission)."""
+    program, config, now = sim.program, sim.config, sim.now()
     statuses = Counter(s.status(now) for s in program.sessions)
     participants = sum(s.unique_attendees() + s.panel_size() for s in program.sessions)
     registrants = sum(s.live_registrants + s.post_registrants for s in program.sessions)
     first = min((s.scheduled_start for s in program.sessions), default=now)
     last = max((s.scheduled_start for s in program.sessions), default=now)
     lines = [
-        f"Simulated RingCentral Webinar program (seed {program.config.seed}, clock {now:%Y-%m-%d %H:%M} UTC)",
+        f"Simulated RingCentral Webinar program (seed {config.seed}, clock {now:%Y-%m-%d %H:%M} UTC)",
         f"  hosts        {len(program.hosts):>9,}",
         f"  webinars     {len(program.webinars):>9,}",
         f"  sessions     {len(program.sessions):>9,}  "
@@ -152,23 +318,37 @@ def program_summary(sim: Simulator) -> str:
         f"  registrants  {registrants:>9,}",
         f"  participants {participants:>9,}  (as of each session's end)",
         f"  scheduled    {first:%Y-%m-%d} .. {last:%Y-%m-%d}",
+        f"  rate limit   {config.heavy_limit} webinar requests and {config.auth_limit} token"
+        f" requests per {config.rate_limit_window:g} s",
     ]
+    if config.fault_rate > 0:
+        lines.append(
+            f"  faults       {config.fault_rate:.0%} of requests: {', '.join(config.fault_kinds)}"
+        )
+    if not config.webinar_settings_permission:
+        lines.append(
+            "  permission   no WebinarSettings: company-wide endpoints answer 403 (sync --own)"
+        )
     return "\n".join(lines)
 
 
 def _fail(message: str) -> int:
-    print(f"webinar-insights: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {message}", file=sys.stderr, flush=True)
     return 2
 
 
 def _guarded(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """Run a command; bad input exits 2 with one line, an API failure exits 1 with one line."""
+    """Run a command: bad input exits 2 with one line, an API failure exits 1 with one line,
+    an interrupted sync exits 130 with one line saying how far it got."""
     try:
         return command(args)
+    except SyncInterrupted as error:
+        print(f"{PROG}: {error}", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
     except (ConfigurationError, StoreError) as error:
         return _fail(str(error))
     except WebinarInsightsError as error:
-        print(f"webinar-insights: {error}", file=sys.stderr)
+        print(f"{PROG}: {error}", file=sys.stderr, flush=True)
         return 1
 
 
@@ -183,8 +363,6 @@ def _writable_store(path: str | None) -> Store:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
     from ._time import time_range
     from .client import Client
     from .sync import sync
@@ -193,6 +371,12 @@ def _sync(args: argparse.Namespace) -> int:
         raise ConfigurationError("--from and --to are required (or use --demo)")
     if args.own and args.hosts:
         raise ConfigurationError("--own and --host exclude each other")
+    if args.demo and args.server_url:
+        raise ConfigurationError("--demo and --server-url exclude each other")
+    if args.demo and args.fail_fast:
+        raise ConfigurationError(
+            "--fail-fast needs a server: with --demo no other client shares the rate limit"
+        )
     now = datetime.now(UTC)
     start = args.start or (now - timedelta(days=400)).date().isoformat()
     end = args.end or (now + timedelta(days=40)).date().isoformat()
@@ -203,18 +387,36 @@ def _sync(args: argparse.Namespace) -> int:
         client = Client.simulator(seed=args.seed, scale=args.scale, progress=progress)
     else:
         options = {"server_url": args.server_url} if args.server_url else {}
-        client = Client.from_env(progress=progress, **options)
+        client = Client.from_env(progress=progress, fail_fast=args.fail_fast, **options)
     with client:
-        summary = sync(
-            client,
-            store,
-            start=start,
-            end=end,
-            depth=args.depth,
-            hosts=args.hosts,
-            company=not args.own,
-            full_refresh=args.full_refresh,
-        )
+        try:
+            # The server's first answer (or a clear failure) before the store is touched.
+            client.authenticate()
+            summary = sync(
+                client,
+                store,
+                start=start,
+                end=end,
+                depth=args.depth,
+                hosts=args.hosts,
+                company=not args.own,
+                full_refresh=args.full_refresh,
+                wait=args.wait,
+            )
+        except RateLimitedError as error:
+            if not args.fail_fast:
+                raise
+            raise RateLimitedError(
+                f"{error}; --fail-fast stopped instead of waiting {error.retry_after:.1f} s"
+                " (another client of these credentials may be spending the rate limit): run"
+                " again later, or without --fail-fast to wait",
+                retry_after=error.retry_after,
+                status_code=error.status_code,
+            ) from None
+        except StoreError as error:  # name the flag, not the Python argument
+            raise StoreError(
+                str(error).replace("pass wait= to", "pass --wait SECONDS to")
+            ) from None
     print(summary)
     print(f"Store: {store.path}")
     return 0
@@ -222,8 +424,6 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     """Fetch the simulated program through the real client path and summarise it."""
-    from datetime import timedelta
-
     from .client import Client
     from .frames import sessions_frame
 
@@ -252,6 +452,70 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# simulator
+
+
+def _simulator(args: argparse.Namespace) -> int:
+    sim = _simulator_from(args)
+    if args.simulator_command == "summary":
+        print(program_summary(sim))
+        return 0
+    try:
+        return _serve(sim, args)
+    except KeyboardInterrupt:
+        return 0  # Ctrl-C is how a server is stopped
+
+
+def _serve(sim: Simulator, args: argparse.Namespace) -> int:
+    try:
+        server = SimulatorServer(sim, args.host, args.port)
+    except OSError as error:  # socket.gaierror too: an unknown host name
+        reason = (
+            "the port is already in use"
+            if error.errno == errno.EADDRINUSE
+            else (error.strerror or str(error))
+        )
+        raise ConfigurationError(
+            f"cannot serve at {args.host}:{args.port}: {reason}; choose another --host or"
+            " --port (--port 0 picks a free one)"
+        ) from None
+    try:
+        print(f"Simulator serving at {server.url} (stats: {server.url}{STATS_PATH})", flush=True)
+        print(_serve_hints(sim, server.url), flush=True)
+        server.serve_forever()
+    finally:
+        server.stop()
+    return 0
+
+
+def _serve_hints(sim: Simulator, url: str) -> str:
+    """What a user types next to sync from a served simulator (its public demo credentials)."""
+    config, sessions = sim.config, sim.program.sessions
+    now = sim.now()
+    first = min((s.scheduled_start for s in sessions), default=now)
+    last = max((s.scheduled_start for s in sessions), default=now) + timedelta(days=1)
+    reachable = url.replace("//0.0.0.0:", "//127.0.0.1:")  # a wildcard address is no destination
+    command = [PROG, "sync", "--from", f"{first:%Y-%m-%d}", "--to", f"{last:%Y-%m-%d}"]
+    if not config.webinar_settings_permission:
+        command.append("--own")
+    command += ["--store", "simulator-data"]
+    exports = (
+        ("RC_SERVER_URL", reachable),
+        ("RC_APP_CLIENT_ID", config.client_id),
+        ("RC_APP_CLIENT_SECRET", config.client_secret),
+        ("RC_USER_JWT", config.jwt),
+    )
+    return "\n".join(
+        [
+            "To sync from it, in another shell (the simulator's public demo credentials):",
+            *(f"  export {name}={shlex.quote(value)}" for name, value in exports),
+            "  " + shlex.join(command),
+            "Stop it with Ctrl-C.",
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # report
 
 DEMO_REPORT_NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -274,40 +538,51 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
         " a .demo-store folder beside the output)",
     )
     report.add_argument(
-        "--from", dest="start", help="first day (YYYY-MM-DD in --time-zone, or ISO date-time)"
+        "--from",
+        dest="start",
+        help="first day, YYYY-MM-DD in --time-zone or ISO date-time (default: the store's"
+        " first session; with --demo 2026-05-01)",
     )
-    report.add_argument("--to", dest="end", help="last day, included")
+    report.add_argument(
+        "--to",
+        dest="end",
+        help="last day, included (default: the store's last session; with --demo 2026-11-30)",
+    )
     report.add_argument(
         "--webinar",
         action="append",
         dest="webinars",
         metavar="ID",
-        help="only this webinar id (repeatable)",
+        help="only this webinar id (repeatable; default: every webinar)",
     )
     report.add_argument(
         "--host",
         action="append",
         dest="hosts",
         metavar="ID",
-        help="only this host user id (repeatable)",
+        help="only this host user id (repeatable; default: every host)",
     )
     report.add_argument(
         "--status",
         action="append",
         dest="statuses",
-        choices=("Scheduled", "Active", "Finished"),
-        help="only sessions of this status (repeatable)",
+        type=_choice(STATUSES),
+        choices=STATUSES,
+        help="only sessions of this status: Scheduled, Active or Finished (repeatable;"
+        " default: all)",
     )
     report.add_argument(
-        "--time-zone", default="UTC", help="IANA zone of days, periods and times (default UTC)"
+        "--time-zone",
+        default="UTC",
+        help="IANA zone of days, periods and times (default: %(default)s)",
     )
     report.add_argument(
         "-o",
         "--output",
         default=DEMO_REPORT_OUTPUT,
-        help=f"HTML file (default {DEMO_REPORT_OUTPUT})",
+        help="HTML file (default: %(default)s)",
     )
-    report.add_argument("--title", help="the report's title")
+    report.add_argument("--title", help="the report's title (default: 'Webinar program report')")
     report.add_argument(
         "--demo",
         action="store_true",
@@ -418,29 +693,28 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "demo": _demo,
+        "sync": _sync,
+        "simulator": _simulator,
+        "report": _report,
+    }
+    return _guarded(commands[args.command], args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        return _demo(args)
-    if args.command == "report":
-        return _guarded(_report, args)
-    if args.command == "sync":
-        return _guarded(_sync, args)
-    if args.command == "simulator":
-        sim = _simulator_from(args)
-        if args.simulator_command == "summary":
-            print(program_summary(sim))
-            return 0
-        server = SimulatorServer(sim, args.host, int(args.port))
-        print(f"Simulator serving at {server.url} (stats: {server.url}{STATS_PATH})", flush=True)
+    """Run the command line; returns the exit status (2 for bad arguments, also after
+    ``--help`` and ``--version`` return 0) instead of raising ``SystemExit``."""
+    try:
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.stop()
-        return 0
-    return 2
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # argparse: --help, --version, or a bad argument
+            return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+        return _run(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

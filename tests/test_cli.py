@@ -47,7 +47,8 @@ def test_bad_sync_arguments_exit_2_with_one_line_and_write_nothing(
     result = run("sync", "--store", str(tmp_path / "store"), *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 or "usage:" in result.stderr
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    assert "usage:" not in result.stderr
     assert not (tmp_path / "store").exists()
 
 

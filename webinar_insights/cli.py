@@ -353,12 +353,9 @@ def _guarded(command: Callable[[argparse.Namespace], int], args: argparse.Namesp
 
 
 def _writable_store(path: str | None) -> Store:
+    """The store at ``path``, if it can be written (missing parent folders are made later)."""
     store = Store(path)
-    probe = store.path if store.path.exists() else store.path.parent.resolve()
-    if not probe.is_dir() or not os.access(probe, os.W_OK):
-        raise ConfigurationError(
-            f"cannot write the store at {store.path}: {probe} is not a writable directory"
-        )
+    _writable_path(str(store.path), what="the store", folder=True)
     return store
 
 

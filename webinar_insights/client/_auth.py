@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -24,7 +25,34 @@ JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 MIN_LIFETIME = 60.0
 MAX_LIFETIME = 7 * 24 * 3600.0
 
-SendToken = Callable[[dict[str, str]], httpx.Response]
+
+class Secret:
+    """A client secret, JWT or token. ``repr`` and ``str`` never show it, so a traceback that
+    prints local variables (IPython's verbose mode, rich, Sentry) shows nothing usable;
+    ``reveal()`` gives it, and the client calls that only inside the expression that sends it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | Secret) -> None:
+        self._value = value.reveal() if isinstance(value, Secret) else str(value)
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Secret is not pickled")
+
+
+TokenForm = dict[str, "str | Secret"]
+SendToken = Callable[[TokenForm], httpx.Response]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +60,8 @@ class Credentials:
     """An app (client id and secret) and a user's JWT. The repr shows the client id only."""
 
     client_id: str
-    client_secret: str
-    jwt: str
+    client_secret: Secret
+    jwt: Secret
 
     def __repr__(self) -> str:
         return f"Credentials(client_id={self.client_id!r}, client_secret=***, jwt=***)"
@@ -49,38 +77,38 @@ class TokenManager:
         self._credentials = credentials
         self._clock = clock
         self._lock = threading.Lock()
-        self._access: str | None = None
+        self._access: Secret | None = None
         self._renew_at = 0.0
-        self._refresh: str | None = None
+        self._refresh: Secret | None = None
         self._refresh_renew_at = 0.0
         self.exchanges = 0  # token requests made, for tests and provenance
 
     def __repr__(self) -> str:
         return "TokenManager(<tokens hidden>)"
 
-    def access_token(self, send: SendToken) -> str:
+    def access_token(self, send: SendToken) -> Secret:
         with self._lock:
             if self._access is None or self._clock() >= self._renew_at:
                 self._renew(send)
             assert self._access is not None
             return self._access
 
-    def forget(self) -> str | None:
+    def forget(self) -> Secret | None:
         """Drop the tokens held; return one that identifies the OAuth session (to revoke it)."""
         with self._lock:
             token = self._refresh or self._access
             self._access = self._refresh = None
             return token
 
-    def invalidate(self, token: str) -> None:
+    def invalidate(self, token: Secret) -> None:
         """The server refused ``token``: the next call gets a new one (unless already renewed)."""
         with self._lock:
-            if self._access == token:
+            if self._access is token:
                 self._access = None
 
     def _renew(self, send: SendToken) -> None:
         if self._refresh is not None and self._clock() < self._refresh_renew_at:
-            form = {"grant_type": "refresh_token", "refresh_token": self._refresh}
+            form: TokenForm = {"grant_type": "refresh_token", "refresh_token": self._refresh}
             self._refresh = None  # single use, whatever happens next
             try:
                 self._store(self._exchange(send, form, "refresh"))
@@ -93,7 +121,7 @@ class TokenManager:
             )
         )
 
-    def _exchange(self, send: SendToken, form: dict[str, str], kind: str) -> httpx.Response:
+    def _exchange(self, send: SendToken, form: TokenForm, kind: str) -> httpx.Response:
         self.exchanges += 1
         response = send(form)
         if response.status_code == 200:
@@ -115,17 +143,13 @@ class TokenManager:
         )
 
     def _store(self, response: httpx.Response) -> None:
-        try:
-            body = response.json()
-            access = str(body["access_token"])
-            lifetime = float(body["expires_in"])
-            if not access:
-                raise ValueError("empty access token")
-        except (ValueError, KeyError, TypeError):
+        fields = _token_fields(response)
+        if fields is None:
             raise AuthenticationError(
                 "Authentication failed: the token endpoint sent an unreadable answer",
                 status_code=response.status_code,
-            ) from None
+            )
+        access, lifetime, refresh, refresh_lifetime = fields
         if not MIN_LIFETIME <= lifetime <= MAX_LIFETIME:  # 0, negative, NaN or absurd
             logger.info(
                 "The token endpoint said expires_in=%s; assuming %s s", lifetime, MIN_LIFETIME
@@ -134,16 +158,34 @@ class TokenManager:
         now = self._clock()
         self._access = access
         self._renew_at = now + lifetime - _margin(lifetime)
-        refresh = body.get("refresh_token")
-        if refresh:
-            try:
-                refresh_lifetime = float(body.get("refresh_token_expires_in", 0) or 0)
-            except (ValueError, TypeError):
-                refresh_lifetime = 0.0
+        self._refresh = refresh
+        if refresh is not None:
             if not 0 <= refresh_lifetime <= MAX_LIFETIME * 24 * 365:
                 refresh_lifetime = 0.0  # unknown: use the JWT again when the access token ends
-            self._refresh = str(refresh)
             self._refresh_renew_at = now + refresh_lifetime - _margin(refresh_lifetime)
-        else:
-            self._refresh = None
         logger.debug("Obtained an access token valid for %.0f s", lifetime)
+
+
+def _token_fields(response: httpx.Response) -> tuple[Secret, float, Secret | None, float] | None:
+    """The tokens and lifetimes of a token answer, wrapped at once; None when unreadable.
+
+    Nothing that holds a token outlives this function unwrapped, and it raises nothing, so no
+    traceback ever shows its locals.
+    """
+    try:
+        body = response.json()
+        access = Secret(body["access_token"]) if isinstance(body["access_token"], str) else None
+        lifetime = float(body["expires_in"])
+        raw_refresh = body.get("refresh_token")
+        refresh = Secret(raw_refresh) if isinstance(raw_refresh, str) and raw_refresh else None
+        try:
+            refresh_lifetime = float(body.get("refresh_token_expires_in", 0) or 0)
+        except (ValueError, TypeError):
+            refresh_lifetime = 0.0
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    finally:
+        body = raw_refresh = None  # drop the parsed answer before anything else can happen
+    if not access:
+        return None
+    return access, lifetime, refresh, refresh_lifetime

@@ -10,7 +10,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,7 +31,7 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ._auth import Credentials, TokenManager
+from ._auth import Credentials, Secret, TokenForm, TokenManager
 from ._errors import error_for, retry_after
 from ._pacing import FilePacer, Pacer
 
@@ -56,6 +56,9 @@ ENV_VARIABLES = {
 # after this many empty pages in a row that still name a next page.
 MAX_RECORDS = 200_000
 MAX_EMPTY_PAGES = 3
+# The most an answer may weigh once decoded: a full page of 1,000 records with questionnaires is
+# a few MB, so this only stops a gzip bomb or a runaway body before it costs the machine.
+MAX_BODY_BYTES = 64 * 2**20
 
 Record = dict[str, Any]
 SessionStatus = Literal["Scheduled", "Active", "Finished"]
@@ -132,8 +135,8 @@ class Client:
         *,
         server_url: str = DEFAULT_SERVER_URL,
         client_id: str,
-        client_secret: str,
-        jwt: str,
+        client_secret: str | Secret,
+        jwt: str | Secret,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
         per_page: int = 1000,
@@ -142,17 +145,20 @@ class Client:
         progress: bool = True,
         limiter_dir: str | os.PathLike[str] | Literal["default"] | None = "default",
     ) -> None:
+        # From here on only redacted wrappers: a traceback that prints locals shows no secret.
+        self._credentials = Credentials(client_id, Secret(client_secret), Secret(jwt))
+        del client_secret, jwt
         for name, value in (
-            ("client_id", client_id),
-            ("client_secret", client_secret),
-            ("jwt", jwt),
+            ("client_id", self._credentials.client_id),
+            ("client_secret", self._credentials.client_secret),
+            ("jwt", self._credentials.jwt),
         ):
             if not value:
                 raise ConfigurationError(f"{name} is empty; set {ENV_VARIABLES[name]}")
         if not 1 <= per_page <= 1000:
             raise ConfigurationError(f"per_page must be between 1 and 1000, got {per_page}")
         self.server_url = checked_server_url(server_url)
-        self._credentials = Credentials(client_id, client_secret, jwt)
+        self.timeout = timeout
         self._auth = TokenManager(self._credentials)
         self._http = httpx.Client(
             base_url=self.server_url,
@@ -182,27 +188,13 @@ class Client:
     ) -> Client:
         """A client from ``RC_SERVER_URL``, ``RC_APP_CLIENT_ID``, ``RC_APP_CLIENT_SECRET`` and
         ``RC_USER_JWT`` (the process environment wins over a ``.env`` file in the working directory)."""
-        values: dict[str, str | None] = {}
-        if env_file is not None and Path(env_file).is_file():
-            values.update(dotenv_values(env_file))
-        values.update({k: v for k, v in os.environ.items() if k.startswith("RC_")})
-        settings: dict[str, str] = {}
-        for field, variable in ENV_VARIABLES.items():
-            value = values.get(variable)
-            if value:
-                settings[field] = value
-            elif field != "server_url":
-                raise ConfigurationError(
-                    f"{variable} is not set: export {variable}=... or put it in a .env file in "
-                    f"the working directory (the README's 'Using the real RingCentral Webinar "
-                    f"API' lists all four variables)"
-                )
+        settings = _settings_from_env(env_file)
         server_url = options.pop("server_url", None) or settings.get(
             "server_url", DEFAULT_SERVER_URL
         )
         return cls(
-            server_url=server_url,
-            client_id=settings["client_id"],
+            server_url=str(server_url),
+            client_id=str(settings["client_id"]),
             client_secret=settings["client_secret"],
             jwt=settings["jwt"],
             **options,
@@ -254,7 +246,7 @@ class Client:
             (
                 self.server_url,
                 self._credentials.client_id,
-                hashlib.sha256(self._credentials.jwt.encode()).hexdigest(),
+                hashlib.sha256(self._credentials.jwt.reveal().encode()).hexdigest(),
             )
         )
         if isinstance(self._pacer, FilePacer) and self._pacer.path.parent == directory:
@@ -262,7 +254,11 @@ class Client:
         self._pacer = FilePacer(directory, key)
 
     def __repr__(self) -> str:
-        return f"Client(server_url={self.server_url!r}, client_id={self._credentials.client_id!r})"
+        # Robust to a half-built client: a traceback of a failed __init__ shows this repr.
+        server_url = getattr(self, "server_url", None)
+        credentials = getattr(self, "_credentials", None)
+        client_id = credentials.client_id if credentials is not None else None
+        return f"Client(server_url={server_url!r}, client_id={client_id!r})"
 
     def __enter__(self) -> Client:
         return self
@@ -289,7 +285,7 @@ class Client:
                 )
         self._http.close()
 
-    def _revoke(self, token: str) -> None:
+    def _revoke(self, token: Secret) -> None:
         if self._pacer.pending_block("Auth") > 0:
             return
         sent_at = self._pacer.wait_turn("Auth", sleep=_never_wait)
@@ -297,8 +293,8 @@ class Client:
         try:
             response = self._http.post(
                 "/restapi/oauth/revoke",
-                data={"token": token},
-                auth=(self._credentials.client_id, self._credentials.client_secret),
+                data={"token": token.reveal()},
+                auth=(self._credentials.client_id, self._credentials.client_secret.reveal()),
                 timeout=5.0,
             )
             self._observe("Auth", response, sent_at)
@@ -323,16 +319,15 @@ class Client:
             )
         time.sleep(seconds)
 
-    def _send_token(self, form: dict[str, str]) -> httpx.Response:
+    def _send_token(self, form: TokenForm) -> httpx.Response:
         """POST to the token endpoint (Auth group), retrying transient failures."""
-        auth = (self._credentials.client_id, self._credentials.client_secret)
         return self._request(
             "POST",
             "/restapi/oauth/token",
             group="Auth",
             what="token request",
             data=form,
-            basic=auth,
+            basic=True,
         )
 
     def _request(
@@ -343,29 +338,44 @@ class Client:
         group: str,
         what: str,
         params: Sequence[tuple[str, str]] = (),
-        data: Mapping[str, str] | None = None,
-        basic: tuple[str, str] | None = None,
+        data: TokenForm | None = None,
+        basic: bool = False,
     ) -> httpx.Response:
+        """Send one request until it gets a usable answer, within the retry policy.
+
+        ``basic`` authenticates with the app's credentials (the token endpoint) instead of the
+        bearer token. Secrets stay wrapped in this frame: they are revealed only inside the
+        expression that hands them to httpx.
+        """
         failures: list[str] = []
         limited = 0
         reauthenticated = False
         began = time.monotonic()
         while True:
             token = None
-            headers = {}
-            if basic is None:  # token work first: the paced slot must be used at once
+            if not basic:  # token work first: the paced slot must be used at once
                 token = self._auth.access_token(self._send_token)
-                headers["Authorization"] = f"Bearer {token}"
             sent_at = self._pacer.wait_turn(group, sleep=self._wait)
             self.requests_sent += 1
             server_delay = 0.0  # a Retry-After on a 5xx answer
             try:
-                response = self._http.request(
-                    method, path, params=list(params), data=data, headers=headers, auth=basic
+                response = self._send(
+                    self._http.build_request(
+                        method,
+                        path,
+                        params=list(params),
+                        data=_revealed(data),
+                        headers=_bearer(token),
+                    ),
+                    auth=self._basic() if basic else None,
                 )
             except httpx.TimeoutException:
                 self._pacer.done(group, sent_at)
                 failures.append("timed out")
+            except _TooLarge as too_large:
+                self._answered = True
+                self._pacer.done(group, sent_at)
+                failures.append(str(too_large))
             except httpx.TransportError as failure:
                 self._pacer.done(group, sent_at)
                 if _unknown_host(failure):
@@ -394,7 +404,7 @@ class Client:
                     if (
                         self.fail_fast
                         or limited > self.retry.rate_limited
-                        or (basic is not None and limited > 1)
+                        or (basic and limited > 1)
                     ):
                         raise error_for(response, what=what)
                     continue
@@ -409,7 +419,7 @@ class Client:
                             error_code=last.error_code,
                             api_message=last.api_message,
                         )
-                elif basic is not None:
+                elif basic:
                     return response  # the token manager reads OAuth answers itself
                 elif status >= 400:
                     raise error_for(response, what=what)
@@ -451,6 +461,38 @@ class Client:
             return
         if when.tzinfo is not None:
             self._clock_offset = when - datetime.now(UTC)
+
+    def _basic(self) -> httpx.BasicAuth:
+        return httpx.BasicAuth(
+            self._credentials.client_id, self._credentials.client_secret.reveal()
+        )
+
+    def _send(self, request: httpx.Request, *, auth: httpx.Auth | None) -> httpx.Response:
+        """Send ``request`` and read its answer within one overall deadline (``timeout``: a
+        server trickling bytes cannot hold a request longer) and ``MAX_BODY_BYTES`` decoded
+        (a gzip bomb or a huge body costs that much memory at most)."""
+        deadline = time.monotonic() + self.timeout
+        response = self._http.send(request, auth=auth, stream=True)
+        try:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise _TooLarge(f"answer was larger than {MAX_BODY_BYTES // 2**20} MiB")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(
+                        f"the answer took longer than {self.timeout:g} s", request=request
+                    )
+        finally:
+            response.close()
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(body), request=request
+        )
 
     def _observe(self, group: str, response: httpx.Response, sent_at: float) -> None:
         headers = response.headers
@@ -767,6 +809,30 @@ def _float(value: str | None) -> float | None:
         return None
 
 
+def _settings_from_env(env_file: str | os.PathLike[str] | None) -> dict[str, str | Secret]:
+    """The ``RC_*`` settings, the secret ones wrapped as soon as they are read."""
+    values: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update(dotenv_values(env_file))
+    values.update({k: v for k, v in os.environ.items() if k.startswith("RC_")})
+    settings: dict[str, str | Secret] = {}
+    missing = None
+    for field, variable in ENV_VARIABLES.items():
+        value = values.get(variable)
+        if value:
+            settings[field] = Secret(value) if field in ("client_secret", "jwt") else value
+        elif field != "server_url" and missing is None:
+            missing = variable
+    values.clear()
+    if missing is not None:
+        raise ConfigurationError(
+            f"{missing} is not set: export {missing}=... or put it in a .env file in the working"
+            " directory (the README's 'Using the real RingCentral Webinar API' lists all four"
+            " variables)"
+        )
+    return settings
+
+
 def checked_server_url(value: str) -> str:
     """``value`` without a trailing slash, if it is an http(s) URL with a host."""
     try:
@@ -798,6 +864,20 @@ def _unknown_host(failure: BaseException) -> bool:
             return cause.errno not in (socket.EAI_AGAIN,)  # a DNS outage is worth retrying
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+def _revealed(form: TokenForm | None) -> dict[str, str] | None:
+    if form is None:
+        return None
+    return {k: v.reveal() if isinstance(v, Secret) else v for k, v in form.items()}
+
+
+def _bearer(token: Secret | None) -> dict[str, str]:
+    return {} if token is None else {"Authorization": f"Bearer {token.reveal()}"}
+
+
+class _TooLarge(Exception):
+    pass
 
 
 class _NoWait(Exception):

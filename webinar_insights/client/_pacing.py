@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
 import os
 import threading
 import time
@@ -26,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
+
+logger = logging.getLogger("webinar_insights")
 
 # The platform's documented defaults, used until the server's headers say otherwise.
 DEFAULT_BUDGETS = {
@@ -39,6 +43,11 @@ DEFAULT_BUDGETS = {
 # the server's own boundary rule.
 MARGIN_SECONDS = 0.003
 MARGIN_SHARE = 0.002
+# What a server may announce, and what a state file may hold, before it is taken as nonsense:
+# a window or penalty longer than an hour, or a budget above 10,000 requests, is no platform's.
+MAX_WINDOW = 3600.0
+MAX_LIMIT = 10_000
+MAX_PENALTY = 3600.0
 
 
 @dataclass(slots=True)
@@ -57,13 +66,21 @@ class GroupState:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> GroupState:
-        return cls(
-            limit=int(data["limit"]),
-            window=float(data["window"]),
-            sent=[float(t) for t in data["sent"]],
-            blocked_until=float(data["blocked_until"]),
-        )
+    def from_json(cls, data: dict[str, Any], *, now: float) -> GroupState:
+        """The state a file holds, or ``ValueError`` when it is not a sane one (the file is then
+        replaced, not obeyed: a damaged or hostile file must not stop every later sync)."""
+        limit, window = int(data["limit"]), float(data["window"])
+        sent = [float(t) for t in data["sent"]]
+        blocked_until = float(data["blocked_until"])
+        if not 1 <= limit <= MAX_LIMIT or not 0 < window <= MAX_WINDOW:
+            raise ValueError(f"limit {limit} / window {window} out of range")
+        if not math.isfinite(blocked_until) or blocked_until > now + MAX_PENALTY:
+            raise ValueError(f"a penalty until {blocked_until}")
+        if len(sent) > 4 * MAX_LIMIT or not all(
+            math.isfinite(t) and t <= now + MAX_PENALTY for t in sent
+        ):
+            raise ValueError("send times out of range")
+        return cls(limit=limit, window=window, sent=sorted(sent), blocked_until=blocked_until)
 
 
 def _reserve(state: GroupState, now: float) -> float:
@@ -97,9 +114,9 @@ def _observe(
     window: float | None,
     remaining: int | None,
 ) -> None:
-    if limit is not None and limit > 0:
+    if limit is not None and 0 < limit <= MAX_LIMIT:
         state.limit = limit
-    if window is not None and window > 0:
+    if window is not None and 0 < window <= MAX_WINDOW:  # NaN fails both comparisons
         state.window = window
     if remaining is not None:
         # The server counted its window when our request arrived, i.e. just after sent_at.
@@ -191,9 +208,10 @@ class Pacer:
 
     def penalize(self, group: str, seconds: float) -> None:
         """A 429 arrived: send nothing in ``group`` for ``seconds``."""
+        seconds = min(MAX_PENALTY, seconds) if math.isfinite(seconds) else MAX_PENALTY
         with self._state() as groups:
             state = _group(groups, group)
-            state.blocked_until = max(state.blocked_until, self._clock() + seconds)
+            state.blocked_until = max(state.blocked_until, self._clock() + max(0.0, seconds))
 
 
 def _group(groups: dict[str, GroupState], name: str) -> GroupState:
@@ -225,9 +243,14 @@ class FilePacer(Pacer):
             groups: dict[str, GroupState] = {}
             try:
                 data = json.loads(self.path.read_text())
-                groups = {name: GroupState.from_json(g) for name, g in data.items()}
-            except (FileNotFoundError, ValueError, KeyError, TypeError):
-                groups = {}  # a missing or damaged state file only costs pacing precision
+                now = self._clock()
+                groups = {name: GroupState.from_json(g, now=now) for name, g in data.items()}
+            except FileNotFoundError:
+                pass
+            except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
+                # A damaged state file is replaced: it only costs pacing precision.
+                logger.warning("Replacing the rate-limit state %s (%s)", self.path, error)
+                groups = {}
             yield groups
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({name: g.to_json() for name, g in groups.items()}))

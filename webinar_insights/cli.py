@@ -283,6 +283,34 @@ def _simulator_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the user lacks the WebinarSettings permission (company endpoints answer 403)",
     )
+    parser.add_argument(
+        "--delete-after-listing",
+        type=_fraction,
+        default=0.0,
+        metavar="SHARE",
+        help="share 0..1 of Scheduled sessions their host deletes right after a listing first"
+        " shows them (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--host-only-participants",
+        action="store_true",
+        help="participants listings answer 403 for sessions the user did not host",
+    )
+    parser.add_argument(
+        "--never-ran-share",
+        type=_fraction,
+        default=0.0,
+        metavar="SHARE",
+        help="share 0..1 of sessions that never ran and stay Scheduled (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-oauth-sessions",
+        type=_at_least_one,
+        default=5,
+        metavar="N",
+        help="OAuth sessions kept per user and app; a new login beyond it evicts the oldest"
+        " (default: %(default)s)",
+    )
 
 
 def _simulator_from(args: argparse.Namespace) -> Simulator:
@@ -296,6 +324,10 @@ def _simulator_from(args: argparse.Namespace) -> Simulator:
             fault_kinds=tuple(dict.fromkeys(args.fault_kind)) if args.fault_kind else FAULT_KINDS,
             max_sessions_per_webinar=max(1, args.series),
             webinar_settings_permission=not args.no_webinar_settings,
+            delete_after_listing=args.delete_after_listing,
+            host_only_participants=args.host_only_participants,
+            never_ran_share=args.never_ran_share,
+            max_oauth_sessions=args.max_oauth_sessions,
         )
     )
 
@@ -304,8 +336,9 @@ def program_summary(sim: Simulator) -> str:
     """A few lines describing the simulated program at the simulator's clock, and how the
     simulated platform behaves (its rate limit, faults and permission)."""
     program, config, now = sim.program, sim.config, sim.now()
-    statuses = Counter(s.status(now) for s in program.sessions)
-    participants = sum(s.unique_attendees() + s.panel_size() for s in program.sessions)
+    shown = sim.sessions()  # as the API shows them: those that never ran stay Scheduled
+    statuses = Counter(s.status(now) for s in shown)
+    participants = sum(s.unique_attendees() + s.panel_size() for s in shown if not sim.never_ran(s))
     registrants = sum(s.live_registrants + s.post_registrants for s in program.sessions)
     first = min((s.scheduled_start for s in program.sessions), default=now)
     last = max((s.scheduled_start for s in program.sessions), default=now)
@@ -329,6 +362,17 @@ def program_summary(sim: Simulator) -> str:
         lines.append(
             "  permission   no WebinarSettings: company-wide endpoints answer 403 (sync --own)"
         )
+    if config.never_ran_share > 0:
+        never = sum(1 for s in shown if sim.never_ran(s))
+        lines.append(f"  never ran    {never:>9,}  (stay Scheduled at every clock)")
+    if config.delete_after_listing > 0:
+        lines.append(
+            f"  deletions    {config.delete_after_listing:.0%} of the Scheduled sessions a"
+            " listing shows are deleted right after it"
+        )
+    if config.host_only_participants:
+        lines.append("  participants listed for the user's own sessions only (403 for others)")
+    lines.append(f"  logins       {config.max_oauth_sessions} OAuth sessions kept per user and app")
     return "\n".join(lines)
 
 

@@ -10,6 +10,10 @@ import polars as pl
 from .errors import ConfigurationError
 
 TimeLike = datetime | date | str
+# The dates a user may ask for: RingCentral Webinar started in 2020, and nothing is planned a
+# century ahead. Outside this, arithmetic on the range (a day after 9999-12-31) would overflow.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def to_utc(value: TimeLike, *, name: str, end_of_day: bool = False) -> datetime:
@@ -35,13 +39,26 @@ def to_utc(value: TimeLike, *, name: str, end_of_day: bool = False) -> datetime:
                 "2026-03-01T09:00:00Z)"
             ) from None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, date):
+        try:
+            moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except OverflowError:
+            moment = (datetime.max if value.year > EARLIEST.year else datetime.min).replace(
+                tzinfo=UTC
+            )
+    elif isinstance(value, date):
         moment = datetime.combine(value, time(0), tzinfo=UTC)
-        return moment + timedelta(days=1) if end_of_day else moment
-    raise ConfigurationError(
-        f"{name}: expected a date, datetime or ISO string, got {type(value).__name__}"
-    )
+        if end_of_day and moment < LATEST:
+            moment += timedelta(days=1)
+    else:
+        raise ConfigurationError(
+            f"{name}: expected a date, datetime or ISO string, got {type(value).__name__}"
+        )
+    if not EARLIEST <= moment <= LATEST:
+        raise ConfigurationError(
+            f"{name}: {value} is outside the dates this tool handles,"
+            f" {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}"
+        )
+    return moment
 
 
 def time_range(start: TimeLike, end: TimeLike) -> tuple[datetime, datetime]:

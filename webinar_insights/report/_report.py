@@ -150,6 +150,7 @@ def _bound(value: TimeLike, *, name: str, time_zone: str, end: bool) -> datetime
         day = value
     if day is None:
         return to_utc(value, name=name)
+    to_utc(day, name=name)  # the supported range of dates, before any arithmetic
     moment = datetime.combine(day + timedelta(days=1) if end else day, time(0))
     return moment.replace(tzinfo=zone(time_zone)).astimezone(UTC)
 

@@ -560,11 +560,11 @@ class Client:
             empty_run = 0 if records else empty_run + 1
             fresh = []
             for record in records:
-                record_id = record.get("id") if isinstance(record, dict) else None
-                if isinstance(record_id, str | int) and not isinstance(record_id, bool):
-                    if str(record_id) in seen_ids:
+                key = _record_key(record)
+                if key is not None:
+                    if key in seen_ids:
                         continue
-                    seen_ids.add(str(record_id))
+                    seen_ids.add(key)
                 fresh.append(record)
             yield Page(operation, query, fresh, response.content)
             next_token = paging.get("nextPageToken")
@@ -641,8 +641,8 @@ class Client:
                     params.append(("nameFragment", name))
                 what = f"sessions ending {lower:%Y-%m-%d}..{upper:%Y-%m-%d}"
                 for page in self.iter_pages(path, params, operation=operation, what=what):
-                    fresh = [r for r in page.records if r.get("id") not in seen]
-                    seen.update(str(r.get("id")) for r in fresh)
+                    fresh = [r for r in page.records if _record_key(r) not in seen]
+                    seen.update(key for r in fresh if (key := _record_key(r)) is not None)
                     yield Page(page.operation, page.params, fresh, page.content)
 
     def iter_sessions(self, start: TimeLike, end: TimeLike, **filters: Any) -> Iterator[Record]:
@@ -864,6 +864,15 @@ def _unknown_host(failure: BaseException) -> bool:
             return cause.errno not in (socket.EAI_AGAIN,)  # a DNS outage is worth retrying
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+def _record_key(record: object) -> str | None:
+    """A record's ``id`` as text, None when it has no usable one (not an object, no id, or an
+    id that is an object or a list): such a record is passed on for the store to judge."""
+    value = record.get("id") if isinstance(record, dict) else None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _revealed(form: TokenForm | None) -> dict[str, str] | None:

@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -373,3 +373,34 @@ def test_two_processes_on_two_stores_share_the_credential_budget(tmp_path: Path)
     assert run_pair((shared, shared)) == (0, [])
     refused, _ = run_pair((tmp_path / "one", tmp_path / "two"))
     assert refused > 0  # pacing apart, they trip each other (and may die in the penalty trap)
+
+
+def test_people_registering_after_the_webinar_are_fetched_at_the_checkpoints(
+    tmp_path: Path,
+) -> None:
+    """Registrants for the recording keep coming for weeks after a session ended, and its
+    record does not change for them: the sync asks again 1, 7 and 30 days after its end."""
+    sim = make_sim(scale=80)
+    store = Store(tmp_path)
+    recent = [
+        s.session_id
+        for s in sim.program.sessions
+        if s.status(NOW) == "Finished" and NOW - s.end_time < timedelta(days=25)
+    ]
+    assert recent
+
+    def counts() -> dict[str, int]:
+        frame = store.registrants().filter(pl.col("session_id").is_in(recent))
+        return dict(frame.group_by("session_id").len().iter_rows())
+
+    with client_of(sim) as client:
+        sync(client, store, depth="registrants", **WHOLE)
+        before_checkpoint = counts()
+        sim.advance(timedelta(days=12))  # past the 30-day checkpoint of the recent sessions
+        sync(client, store, depth="registrants", **WHOLE)
+        people_match(store, sim, participants=False)
+        assert any(counts().get(sid, 0) > before_checkpoint.get(sid, 0) for sid in recent)
+        before = requests(sim)
+        again = sync(client, store, depth="registrants", **WHOLE)
+        spent = delta(before, requests(sim)).get("rcwRegListRegistrants", 0)
+        assert spent == again.registrants_fetched  # no checkpoint left for them: not asked again

@@ -373,8 +373,10 @@ class Store:
         status: str | None,
         modified: str | None,
         pages: Sequence[bytes],
+        fetched_at: datetime | None = None,
     ) -> None:
-        """Store all pages of one session's registrants or participants."""
+        """Store all pages of one session's registrants or participants; ``fetched_at`` is the
+        server's time of the fetch (default: this machine's clock)."""
         seq = self._next_seq()
         names = self._write_pages(Path("raw", kind, _safe(session_id)), seq, pages)
         db = self._connect()
@@ -384,7 +386,15 @@ class Store:
         with db:
             db.execute(
                 "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session_id, kind, status, modified, _now(), seq, json.dumps(names)),
+                (
+                    session_id,
+                    kind,
+                    status,
+                    modified,
+                    fetched_at.isoformat(timespec="seconds") if fetched_at else _now(),
+                    seq,
+                    json.dumps(names),
+                ),
             )
         if old:
             self._remove(json.loads(old[0]))

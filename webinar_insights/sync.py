@@ -6,8 +6,10 @@ windows (UTC) and then fetches, per session, what the depth asks for:
 * a window is listed again unless it is *settled*: listed before, every session in it Finished
   or never ran (still Scheduled a day after its planned end), nothing known missing from its
   listing, and its end at least ``settle`` before that listing;
-* registrants are fetched again while a session can still change (not Finished, not never-ran)
-  or when its ``lastModifiedTime`` changed;
+* registrants are fetched again while a session can still change (not Finished, not never-ran),
+  when its ``lastModifiedTime`` changed, and for a Finished session once 1, 7 and 30 days after
+  its end have passed (people register for the recording afterwards, and the record does not
+  change for them);
 * participants are fetched for Active and Finished sessions, and never again once fetched
   for a Finished session.
 
@@ -48,11 +50,13 @@ from .errors import (
 )
 from .store import (
     FetchKind,
+    FetchState,
     Problem,
     ProblemKind,
     ProblemRecord,
     SessionState,
     Store,
+    parse_time,
     record_id,
 )
 
@@ -66,6 +70,9 @@ CONFIRM_ERRORS: tuple[type[Exception], ...] = (*UNIT_ERRORS, PermissionDeniedErr
 MAX_PROBLEM_LINES = 5
 NEVER_RAN = "NeverRan"  # the status a fetch is recorded with when its session never ran
 SETTLED_FETCH = ("Finished", NEVER_RAN)
+# After a Finished session ends, its registrants are asked again once each of these has passed:
+# people keep registering for the recording (post-webinar registrants) for days or weeks.
+POST_WEBINAR_CHECKS = (timedelta(days=1), timedelta(days=7), timedelta(days=30))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +203,7 @@ def sync(
                             continue
                     run.list_window(key, scope, lower, upper, company=company, hosts=hosts)
                 if depth != "sessions":
+                    run.now = client.server_now()  # the listings' answers moved it on
                     in_range = [
                         s
                         for s in store.session_states().values()
@@ -378,8 +386,19 @@ class _Run:
             return True
         if kind == "participants":
             return done.status != "Finished"  # a Finished session's participants do not change
-        # Settled when fetched (Finished, or never ran) and not modified since: nothing new.
-        return done.status not in SETTLED_FETCH or done.modified != session.modified
+        # Settled when fetched (Finished, or never ran) and not modified since: nothing new,
+        # except people registering for the recording after a Finished session ended (the
+        # record's lastModifiedTime does not move for them): asked again at a few checkpoints.
+        if done.status not in SETTLED_FETCH or done.modified != session.modified:
+            return True
+        return done.status == "Finished" and self.post_webinar_check_due(session, done)
+
+    def post_webinar_check_due(self, session: SessionState, done: FetchState) -> bool:
+        end, fetched_at = parse_time(session.end_time), parse_time(done.fetched_at)
+        if end is None or fetched_at is None:
+            return False
+        passed = [end + after for after in POST_WEBINAR_CHECKS if end + after <= self.now]
+        return bool(passed) and fetched_at < passed[-1]
 
     @functools.cached_property
     def forbidden(self) -> set[tuple[str, str]]:
@@ -420,6 +439,7 @@ class _Run:
             sid,
             kind,
             status=NEVER_RAN if session.never_ran(self.now) else session.status,
+            fetched_at=self.client.server_now(),
             modified=session.modified,
             pages=[page.content for page in pages],
         )

@@ -448,7 +448,10 @@ class Client:
 
     def server_now(self) -> datetime:
         """The server's clock as its last ``Date`` header showed it (this machine's clock
-        before any answer). Whether a session is overdue is the server's call, not ours."""
+        before any answer). Whether a session is overdue is the server's call, not ours. A
+        client of the in-process simulator reads the simulator's clock itself."""
+        if self.simulator_instance is not None:
+            return self.simulator_instance.now()
         return datetime.now(UTC) + self._clock_offset
 
     def _read_clock(self, response: httpx.Response) -> None:

@@ -42,6 +42,14 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())}; see --help\n")
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and self.prog != PROG:  # a subcommand names itself, not only the root
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
 
 def _iso_datetime(text: str) -> datetime:
     try:
@@ -639,7 +647,8 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
     report.add_argument(
         "--export-data",
         metavar="DIR",
-        help="also write the frames behind the report (Parquet, CSV) and the charts (SVG, PNG)",
+        help="also write the frames behind the report (Parquet, CSV) and the charts (SVG, PNG)"
+        " into DIR (default: not written)",
     )
 
 

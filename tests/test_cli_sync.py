@@ -273,7 +273,7 @@ def test_fail_fast_stops_at_once_while_another_client_spends_the_rate_limit(
             code, out, err = run(capsys, "sync", "--server-url", running.url, *argv, "--fail-fast")
             failed_after = time.monotonic() - started
             assert (code, out) == (1, "")
-            assert "--fail-fast stopped instead of waiting" in one_line(err)
+            assert "--fail-fast stopped the sync instead of waiting" in one_line(err)
             assert failed_after < 1.0
             started = time.monotonic()
             code, out, err = run(capsys, "sync", "--server-url", running.url, *argv)

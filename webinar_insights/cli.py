@@ -184,8 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync_cmd.add_argument(
         "--fail-fast",
         action="store_true",
-        help="fail at once (exit 1) instead of waiting whenever the rate limit needs a pause,"
-        " e.g. while another client of the same credentials is spending it",
+        help="fail at once (exit 1) instead of waiting whenever the rate limit needs a pause:"
+        " while another client of the same credentials is spending it, or once this sync has"
+        " spent it itself (RingCentral allows 10 webinar requests a minute)",
     )
     sync_cmd.add_argument(
         "--wait",
@@ -456,9 +457,9 @@ def _sync(args: argparse.Namespace) -> int:
             if not args.fail_fast:
                 raise
             raise RateLimitedError(
-                f"{error}; --fail-fast stopped instead of waiting {error.retry_after:.1f} s"
-                " (another client of these credentials may be spending the rate limit): run"
-                " again later, or without --fail-fast to wait",
+                f"the rate limit of these credentials needs a pause of {error.retry_after:.1f} s"
+                " (another client's requests or this sync's own) and --fail-fast stopped the"
+                " sync instead of waiting; run it again later, or without --fail-fast to wait",
                 retry_after=error.retry_after,
                 status_code=error.status_code,
             ) from None

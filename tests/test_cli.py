@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from webinar_insights.cli import main
 from webinar_insights.simulator import Simulator, SimulatorConfig, serve
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -42,13 +43,19 @@ def run(
     ],
 )
 def test_bad_sync_arguments_exit_2_with_one_line_and_write_nothing(
-    tmp_path: Path, args: list[str], message: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
 ) -> None:
-    result = run("sync", "--store", str(tmp_path / "store"), *args, cwd=tmp_path)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
-    assert "usage:" not in result.stderr
+    monkeypatch.chdir(tmp_path)  # no .env file here
+    assert main(["sync", "--store", str(tmp_path / "store"), *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+    assert captured.err.endswith("\n") and captured.err.count("\n") == 1, captured.err
+    assert "usage:" not in captured.err
     assert not (tmp_path / "store").exists()
 
 

@@ -94,7 +94,10 @@ def test_a_session_deleted_between_syncs_is_dropped_and_later_syncs_are_clean(
         assert victim not in store.sessions()["session_id"].to_list()
         assert victim not in store.registrants()["session_id"].to_list()
         assert any(victim in line and "gone" in line for line in second.problems)
-        assert f"session {victim}: gone" in str(second)
+        assert "1 session gone: deleted on the server; its own record answers HTTP 404" in str(
+            second
+        )
+        assert f"(session {victim})" in str(second)
         people_match(store, sim)
         for refresh in (False, True):
             again = sync(client, store, depth="participants", full_refresh=refresh, **WHOLE)
@@ -120,12 +123,15 @@ def test_sessions_deleted_right_after_listing_cost_no_other_session(tmp_path: Pa
         spent = delta(before, requests(sim))
         # Nothing is asked of the gone sessions again (their GET, registrants or participants).
         assert "rcwHistoryGetSession" not in spent
-    assert len(store.provenance()["problems"]) == len(gone)
+    assert len(store.problems()) == len(gone)
+    assert store.provenance()["problems"] == [
+        f"{len(gone)} sessions gone: deleted on the server; its own record answers HTTP 404"
+        f" CMN-102 (sessions {', '.join(p.session_id for p in store.problems()[:3])}"
+        + (f" and {len(gone) - 3} more)" if len(gone) > 3 else ")")
+    ]
     report = report_from_store(store, start="2026-01-01", end="2026-12-31", now=NOW)
-    assert any(
-        n.startswith(f"{len(gone)} sessions or people lists could not be read")
-        for n in report.notes
-    )
+    noted = [n for n in report.notes if n.startswith("Not read when the store was synced")]
+    assert len(noted) == 1 and store.provenance()["problems"][0] in noted[0]
 
 
 def test_a_forbidden_participants_list_is_recorded_and_not_asked_again(tmp_path: Path) -> None:

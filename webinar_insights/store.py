@@ -123,6 +123,34 @@ class ProblemRecord:
         return f"{what} {self.session_id}: {self.problem}: {self.detail}"
 
 
+_PROBLEM_NOUNS = {
+    "listing": ("session listing", "session listings"),
+    "session": ("session", "sessions"),
+    "registrants": ("registrant list", "registrant lists"),
+    "participants": ("participant list", "participant lists"),
+}
+
+
+def problem_lines(problems: Sequence[ProblemRecord], *, examples: int = 3) -> list[str]:
+    """One line per kind of problem, with how many and a few of the sessions, e.g.
+    ``161 participant lists forbidden: HTTP 403 CMN-419: ... (sessions 500000212, 500000252,
+    500000200 and 158 more)``: a reader wants the pattern first, the ids second."""
+    groups: dict[tuple[str, str], list[ProblemRecord]] = {}
+    for record in problems:
+        groups.setdefault((record.kind, record.problem), []).append(record)
+    lines = []
+    for (kind, problem), records in sorted(groups.items(), key=lambda g: -len(g[1])):
+        one, many = _PROBLEM_NOUNS.get(kind, (kind, kind))
+        ids = [r.session_id for r in records]
+        shown = ", ".join(ids[:examples]) + (
+            f" and {len(ids) - examples:,} more" if len(ids) > examples else ""
+        )
+        where = "" if kind == "listing" else "session " if len(ids) == 1 else "sessions "
+        noun = one if len(records) == 1 else many
+        lines.append(f"{len(records):,} {noun} {problem}: {records[0].detail} ({where}{shown})")
+    return lines
+
+
 def default_store_path() -> Path:
     """``$WEBINAR_INSIGHTS_STORE``, else ``./webinar-data``."""
     return Path(os.environ.get("WEBINAR_INSIGHTS_STORE") or DEFAULT_STORE)
@@ -439,7 +467,7 @@ class Store:
 
     def provenance(self) -> dict[str, Any]:
         """When the store was synced, which windows it holds, how many requests that took, and
-        what could not be read (``problems``, one line each)."""
+        what could not be read (``problems``: one line per kind of problem, ``problem_lines``)."""
         if not self.exists:
             return {"syncs": [], "windows": [], "problems": []}
         db = self._connect()
@@ -460,7 +488,7 @@ class Store:
             {"window": r[0], "listed_at": r[1]}
             for r in db.execute("SELECT key, listed_at FROM windows ORDER BY key")
         ]
-        return {"syncs": syncs, "windows": windows, "problems": [str(p) for p in self.problems()]}
+        return {"syncs": syncs, "windows": windows, "problems": problem_lines(self.problems())}
 
     # -- tables ---------------------------------------------------------------------------------
     def rebuild(self, *, repair: bool = False) -> dict[str, int]:

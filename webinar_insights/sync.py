@@ -57,6 +57,7 @@ from .store import (
     SessionState,
     Store,
     parse_time,
+    problem_lines,
     record_id,
 )
 
@@ -67,7 +68,6 @@ DEPTHS: tuple[Depth, ...] = ("sessions", "registrants", "participants")
 # dropped connections and rate limits stop the sync instead: they concern every request.
 UNIT_ERRORS: tuple[type[Exception], ...] = (BadRequestError, BadResponseError, PagingError)
 CONFIRM_ERRORS: tuple[type[Exception], ...] = (*UNIT_ERRORS, PermissionDeniedError)
-MAX_PROBLEM_LINES = 5
 NEVER_RAN = "NeverRan"  # the status a fetch is recorded with when its session never ran
 SETTLED_FETCH = ("Finished", NEVER_RAN)
 # After a Finished session ends, its registrants are asked again once each of these has passed:
@@ -91,7 +91,8 @@ class SyncSummary:
     seconds: float
     tables: dict[str, int]
     never_ran: int = 0
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # one line per session or list that could not be read
+    problem_groups: tuple[str, ...] = ()  # the same, one line per kind of problem
 
     def __str__(self) -> str:
         lines = [
@@ -115,10 +116,8 @@ class SyncSummary:
             )
         if self.problems:
             count = len(self.problems)
-            lines.append(f"  problems   {count:,} could not be read (see Store.problems()):")
-            lines += [f"    {p}" for p in self.problems[:MAX_PROBLEM_LINES]]
-            if count > MAX_PROBLEM_LINES:
-                lines.append(f"    and {count - MAX_PROBLEM_LINES:,} more")
+            lines.append(f"  problems   {count:,} could not be read (Store.problems() lists each):")
+            lines += [f"    {line}" for line in self.problem_groups]
         return "\n".join(lines)
 
 
@@ -228,6 +227,7 @@ def sync(
                 tables=tables,
                 never_ran=run.counts["never_ran"],
                 problems=tuple(str(p) for p in run.problems),
+                problem_groups=tuple(problem_lines(run.problems)),
             )
             store.finish_sync(sync_id, requests=summary.requests, summary=asdict(summary))
     except KeyboardInterrupt:
@@ -346,7 +346,7 @@ class _Run:
                 session.session_id,
                 "session",
                 "gone",
-                f"deleted on the server (its own record answers HTTP 404{code})",
+                f"deleted on the server; its own record answers HTTP 404{code}",
             )
             return True
         except CONFIRM_ERRORS:
@@ -429,7 +429,7 @@ class _Run:
                 sid,
                 kind,
                 "forbidden",
-                f"HTTP 403{code}{reason} (asked again only with a full refresh)",
+                f"HTTP 403{code}{reason}; asked again only with a full refresh",
             )
             return True
         except UNIT_ERRORS as error:

@@ -57,7 +57,6 @@ _STATUSES: Final = tuple(schemas.SESSION_STATUS.categories.to_list())
 _MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
 _MAX_POINTS = 1_000  # attendance points drawn at most (the trend uses every session)
 _TIMELINE_SESSIONS = 40
-MAX_PROBLEMS_SHOWN = 3  # problem lines quoted in the data notes; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,15 +517,10 @@ def build_report(
             f"{never_ran:,} sessions never ran: still Scheduled more than a day after their"
             " planned end. They count as sessions but have no start delay or attendance rate."
         )
-    problems = list((provenance or {}).get("problems") or [])
-    if problems:
-        shown = "; ".join(problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        notes.append(
-            f"{len(problems):,} sessions or people lists could not be read when the store was"
-            " synced (deleted on the server, refused to this user, or unreadable); the figures"
-            f" leave them out: {shown}" + (f"; and {more:,} more." if more > 0 else ".")
-        )
+    notes += [
+        f"Not read when the store was synced, so the figures built from them leave these out: {line}."
+        for line in (provenance or {}).get("problems") or []
+    ]
     ordered: dict[str, pl.DataFrame] = {n: frames[n] for n in FRAME_NAMES if n in frames}
     return Report(
         title=DEFAULT_TITLE if title is None else str(title),

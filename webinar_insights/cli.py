@@ -439,9 +439,7 @@ def _sync(args: argparse.Namespace) -> int:
         options = {"server_url": args.server_url} if args.server_url else {}
         client = Client.from_env(progress=progress, fail_fast=args.fail_fast, **options)
     with client:
-        try:
-            # The server's first answer (or a clear failure) before the store is touched.
-            client.authenticate()
+        try:  # sync() hears from the server (or fails clearly) before touching the store
             summary = sync(
                 client,
                 store,

@@ -231,6 +231,8 @@ def test_an_empty_listing_for_a_past_month_loses_nothing(tmp_path: Path) -> None
         assert store.window("company/2026-03") == (False, store.window("company/2026-03")[1])  # type: ignore[index]
         glitch.enabled = False
         sync(client, store, depth="registrants", **WHOLE)
+        assert store.window("company/2026-03")[0] is False  # type: ignore[index]
+        sync(client, store, depth="registrants", **WHOLE)  # two clean listings agree: settled
         assert store.window("company/2026-03")[0] is True  # type: ignore[index]
     assert store.problems() == []
 

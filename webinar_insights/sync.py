@@ -28,6 +28,7 @@ the store (``Store.problems()``) and listed in the summary.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import time
 from collections.abc import Sequence
@@ -292,12 +293,14 @@ class _Run:
             return
         self.store.clear_problem(key, "listing")
         records = [r for page in pages for r in page.records]
+        listed: set[str] = set()
         all_settled = True
         for record in records:
             sid = record_id(record)
             if sid is None:
                 all_settled = False  # an odd listing: list it again next time
                 continue
+            listed.add(sid)
             if sid in self.seen:
                 continue
             self.seen.add(sid)
@@ -320,6 +323,10 @@ class _Run:
             if s.window_key == key and s.gone is None and s.session_id not in self.seen
         ]
         unconfirmed = [s for s in missing if not self.confirm_gone(s)]
+        # A window settles only when two listings agree on what it holds: a first listing that
+        # came back empty or short (a glitch) must not be taken as final.
+        digest = hashlib.sha256(" ".join(sorted(listed)).encode()).hexdigest()[:32]
+        agreed = self.store.window_digest(key) == digest
         self.store.record_window(
             key=key,
             scope=scope,
@@ -327,7 +334,8 @@ class _Run:
             end=upper,
             pages=[p.content for p in pages],
             sessions=records,
-            settled=all_settled and not unconfirmed,
+            settled=all_settled and not unconfirmed and agreed,
+            ids_digest=digest,
             listed_at=self.client.server_now(),
             keep_previous=bool(unconfirmed),
         )

@@ -67,7 +67,7 @@ class TallyingSimulator(Simulator):
     def handle(self, request: SimRequest) -> SimResponse:
         response = super().handle(request)
         if request.path != STATS_PATH:
-            kind = "token" if request.path == TOKEN_PATH else "api"
+            kind = "token" if request.path.startswith("/restapi/oauth/") else "api"  # and revoke
             with self._tally_lock:
                 self.answers[kind, response.status] += 1
         return response
@@ -111,7 +111,7 @@ def fetch_ours(sim: Simulator) -> tuple[Fetched, int]:
             fetched.participants += len(client.list_participants(webinar_id, session_id))
             fetched.registrants += len(client.list_registrants(session_id))
             fetched.sessions_done += 1
-        return fetched, client.requests_sent
+    return fetched, client.requests_sent  # after close(), which revokes the token
 
 
 # -- the naive client ---------------------------------------------------------------------------

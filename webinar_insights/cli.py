@@ -184,9 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     sync_cmd.add_argument(
         "--fail-fast",
         action="store_true",
-        help="fail at once (exit 1) instead of waiting whenever the rate limit needs a pause:"
-        " while another client of the same credentials is spending it, or once this sync has"
-        " spent it itself (RingCentral allows 10 webinar requests a minute)",
+        help="fail at once (exit 1) instead of queueing when another client of the same"
+        " credentials is spending the rate limit, or a 429 penalty is running; the sync's own"
+        " pacing (10 webinar requests a minute) still waits",
     )
     sync_cmd.add_argument(
         "--wait",
@@ -456,8 +456,9 @@ def _sync(args: argparse.Namespace) -> int:
                 raise
             raise RateLimitedError(
                 f"the rate limit of these credentials needs a pause of {error.retry_after:.1f} s"
-                " (another client's requests or this sync's own) and --fail-fast stopped the"
-                " sync instead of waiting; run it again later, or without --fail-fast to wait",
+                " (another client of these credentials is spending it, or a 429 penalty is"
+                " running) and --fail-fast stopped the sync instead of waiting; run it again"
+                " later, or without --fail-fast to wait",
                 retry_after=error.retry_after,
                 status_code=error.status_code,
             ) from None

@@ -209,13 +209,25 @@ def test_404_and_bad_ids(sim: Simulator) -> None:
             client.get_session("300000000", "../x")
 
 
-def test_fail_fast_raises_rate_limited_with_retry_after() -> None:
-    sim = make_sim(rate_limit_window=5.0, scale=12)
-    with client_for(sim, fail_fast=True, per_page=1) as client:
-        with pytest.raises(RateLimitedError) as caught:
+def test_fail_fast_refuses_to_queue_behind_another_client(tmp_path: Path) -> None:
+    sim = make_sim(rate_limit_window=3.0, scale=12)
+    day = timedelta(days=1)
+    with client_for(sim, limiter_dir=tmp_path) as other:  # the same credential, another client
+        other.list_sessions(NOW - 10 * day, NOW, window=day)  # ten listings: the whole budget
+    with client_for(sim, fail_fast=True, limiter_dir=tmp_path) as client:
+        with pytest.raises(RateLimitedError, match="another client") as caught:
             client.list_sessions(START, END)
-        assert 4.0 < caught.value.retry_after <= 5.0 * 1.03  # a window, plus the safety margin
+        assert 2.0 < caught.value.retry_after <= 3.0 * 1.03  # a window, plus the safety margin
     assert sim.stats()["rate_limited"] == 0  # it stopped before tripping the limit
+
+
+def test_fail_fast_still_paces_its_own_requests() -> None:
+    sim = make_sim(rate_limit_window=0.3, scale=12)
+    started = time.monotonic()
+    with client_for(sim, fail_fast=True, per_page=1) as client:
+        assert len(client.list_sessions(START, END)) == 12  # 18 listing pages: it had to wait
+    assert time.monotonic() - started > 0.3
+    assert sim.stats()["rate_limited"] == 0
 
 
 @pytest.mark.parametrize(

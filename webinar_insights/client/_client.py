@@ -33,7 +33,7 @@ from ..errors import (
 )
 from ._auth import Credentials, Secret, TokenForm, TokenManager
 from ._errors import error_for, retry_after
-from ._pacing import FilePacer, Pacer
+from ._pacing import FilePacer, Pacer, SharedBudget
 
 if TYPE_CHECKING:
     from ..simulator import Simulator
@@ -311,13 +311,19 @@ class Client:
         return self._auth.exchanges
 
     # -- the request loop -----------------------------------------------------------------------
-    def _wait(self, seconds: float) -> None:
-        if self.fail_fast and seconds > 0:
+    def _wait_turn(self, group: str) -> float:
+        """Wait for a send slot in ``group``. With ``fail_fast``, a wait that another client of
+        the credential causes (its sends in the window, or a 429 penalty) raises
+        ``RateLimitedError`` instead; this client's own pacing still waits."""
+        try:
+            return self._pacer.wait_turn(group, refuse_to_share=self.fail_fast)
+        except SharedBudget as shared:
             raise RateLimitedError(
-                f"the rate limit needs a pause of {seconds:.2f} s and fail_fast is set",
-                retry_after=seconds,
-            )
-        time.sleep(seconds)
+                f"another client of this credential is spending the rate limit, or a 429 penalty"
+                f" is running: the next request would wait {shared.seconds:.1f} s and fail_fast"
+                " is set",
+                retry_after=shared.seconds,
+            ) from None
 
     def _send_token(self, form: TokenForm) -> httpx.Response:
         """POST to the token endpoint (Auth group), retrying transient failures."""
@@ -355,7 +361,7 @@ class Client:
             token = None
             if not basic:  # token work first: the paced slot must be used at once
                 token = self._auth.access_token(self._send_token)
-            sent_at = self._pacer.wait_turn(group, sleep=self._wait)
+            sent_at = self._wait_turn(group)
             self.requests_sent += 1
             server_delay = 0.0  # a Retry-After on a 5xx answer
             try:

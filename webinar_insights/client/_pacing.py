@@ -135,18 +135,39 @@ class Pacer:
         self._clock = clock
         self._lock = threading.Lock()
         self._groups: dict[str, GroupState] = {}
+        self._own: dict[str, set[float]] = {}  # send times this pacer logged, per group
 
     @contextmanager
     def _state(self) -> Iterator[dict[str, GroupState]]:
         with self._lock:
             yield self._groups
 
-    def wait_turn(self, group: str, *, sleep: Callable[[float], None] = time.sleep) -> float:
-        """Block until a request in ``group`` may be sent; return the send time logged."""
+    def wait_turn(
+        self,
+        group: str,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        refuse_to_share: bool = False,
+    ) -> float:
+        """Block until a request in ``group`` may be sent; return the send time logged.
+
+        With ``refuse_to_share``, a wait that someone else causes (a 429 penalty, or sends in
+        the window that this pacer did not log: another client of the credential) raises
+        ``SharedBudget`` instead; this client's own pacing still waits.
+        """
         while True:
             with self._state() as groups:
                 now = self._clock()
-                booked = _reserve(_group(groups, group), now)
+                state = _group(groups, group)
+                booked = _reserve(state, now)
+                if booked > now and refuse_to_share:
+                    own = self._own.get(group, set())
+                    foreign = state.blocked_until > now or any(
+                        t > now - state.window and t not in own and t != booked for t in state.sent
+                    )
+                    if foreign:
+                        _unbook(state, booked)
+                        raise SharedBudget(booked - now)
             if booked > now:
                 try:
                     sleep(booked - now)
@@ -164,6 +185,7 @@ class Pacer:
                 if at > now:
                     _unbook(state, at)
                     continue  # a send in flight finished later than booked: the slot moved
+                self._own.setdefault(group, set()).add(now)
                 return now  # _reserve logged the send at this very moment
 
     def done(self, group: str, sent_at: float) -> None:
@@ -175,8 +197,14 @@ class Pacer:
         with self._state() as groups:
             state = _group(groups, group)
             _unbook(state, sent_at)
-            state.sent.append(max(sent_at, self._clock()))
+            logged = max(sent_at, self._clock())
+            state.sent.append(logged)
             state.sent.sort()
+            own = self._own.setdefault(group, set())
+            own.discard(sent_at)
+            own.add(logged)
+            horizon = logged - 2 * state.window
+            self._own[group] = {t for t in own if t > horizon}
 
     def window(self, group: str) -> float:
         """The rate-limit window of ``group`` last announced by the server (or the default)."""
@@ -212,6 +240,14 @@ class Pacer:
         with self._state() as groups:
             state = _group(groups, group)
             state.blocked_until = max(state.blocked_until, self._clock() + max(0.0, seconds))
+
+
+class SharedBudget(Exception):
+    """A send would have to wait for someone else's use of the budget (``seconds``)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 def _group(groups: dict[str, GroupState], name: str) -> GroupState:

@@ -1,5 +1,6 @@
-"""Dates far outside what a webinar program can hold are refused with one clear line, never an
-OverflowError, from the Python API and the command line alike."""
+"""Dates far outside what a webinar program can hold, and an empty store path, are refused with
+one clear line (never an OverflowError, never the current directory turned into a store), from
+the Python API and the command line alike."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from webinar_insights import ConfigurationError
 from webinar_insights._time import time_range, to_utc
 from webinar_insights.cli import main
 from webinar_insights.report import report_range
+from webinar_insights.store import Store
 
 
 @pytest.mark.parametrize(
@@ -52,3 +54,19 @@ def test_the_cli_refuses_them_with_one_line(
     assert len(err.strip().splitlines()) == 1
     assert "outside the dates this tool handles" in err
     assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize("command", ["sync", "report"])
+def test_an_empty_store_path_is_refused(
+    command: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main([command, "--demo", "--store", ""])
+    assert code == 2
+    assert "empty path" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # the current directory did not become a store
+    with pytest.raises(ConfigurationError, match="store path is empty"):
+        Store("")

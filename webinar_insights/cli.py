@@ -72,6 +72,12 @@ def _non_negative(kind: type[int] | type[float]) -> Callable[[str], float]:
     return parse
 
 
+def _folder(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path would make the current directory a store")
+    return text
+
+
 def _fraction(text: str) -> float:
     value = float(_non_negative(float)(text))
     if value > 1:
@@ -157,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_cmd.add_argument(
         "--store",
         metavar="DIR",
+        type=_folder,
         help="store directory (default: $WEBINAR_INSIGHTS_STORE or ./webinar-data)",
     )
     sync_cmd.add_argument(
@@ -583,6 +590,7 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
     )
     report.add_argument(
         "--store",
+        type=_folder,
         help="store directory (default $WEBINAR_INSIGHTS_STORE or ./webinar-data; with --demo,"
         " a .demo-store folder beside the output)",
     )

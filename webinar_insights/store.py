@@ -191,6 +191,11 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        if path is not None and not os.fspath(path).strip():
+            raise ConfigurationError(
+                "the store path is empty; name a folder (an empty path would make the current"
+                " directory a store)"
+            )
         self.path = Path(path) if path is not None else default_store_path()
         if self.path.exists() and not self.path.is_dir():
             raise ConfigurationError(f"store path {self.path} exists and is not a directory")

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS syncs (
 
 # Columns added to the manifest's sessions table after format 1 first shipped.
 _SESSION_COLUMNS = {"end_time": "TEXT", "participants": "INTEGER", "gone": "TEXT"}
+_WINDOW_COLUMNS = {"ids_digest": "TEXT"}  # which sessions the listing held (a hash)
 NEVER_RAN_GRACE = timedelta(days=1)
 """A session still ``Scheduled`` this long after its planned end never ran (the API has no
 status for that): it is settled, and its registrants are not fetched again."""
@@ -261,6 +262,15 @@ class Store:
         db.commit()
         return seq
 
+    def window_digest(self, key: str) -> str | None:
+        """The hash of the session ids the window's last listing held (``record_window``)."""
+        row = (
+            self._connect()
+            .execute("SELECT ids_digest FROM windows WHERE key = ?", (key,))
+            .fetchone()
+        )
+        return str(row[0]) if row and row[0] is not None else None
+
     def window(self, key: str) -> tuple[bool, str] | None:
         """``(all_finished, listed_at)`` of a listed window, or None."""
         row = (
@@ -343,6 +353,7 @@ class Store:
         settled: bool,
         keep_previous: bool = False,
         listed_at: datetime | None = None,
+        ids_digest: str | None = None,
     ) -> None:
         """Store one complete listing of a window and what it says of each session.
 
@@ -374,7 +385,8 @@ class Store:
         ]
         with db:
             db.execute(
-                "INSERT OR REPLACE INTO windows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO windows (key, scope, start, end, listed_at, all_finished,"
+                " seq, pages, ids_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
                     scope,
@@ -384,6 +396,7 @@ class Store:
                     int(settled),
                     seq,
                     json.dumps(names),
+                    ids_digest,
                 ),
             )
             db.executemany(
@@ -671,10 +684,11 @@ def _safe(key: str) -> str:
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     """Bring a manifest written by an earlier version up to today's columns."""
-    have = {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
-    for name, kind in _SESSION_COLUMNS.items():
-        if name not in have:
-            db.execute(f"ALTER TABLE sessions ADD COLUMN {name} {kind}")
+    for table, columns in (("sessions", _SESSION_COLUMNS), ("windows", _WINDOW_COLUMNS)):
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def record_id(record: Any) -> str | None:

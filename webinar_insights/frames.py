@@ -6,6 +6,22 @@ schema, without a Python loop per record: records are serialised into pages and 
 many stored pages are read together, in batches, by Arrow's multi-threaded JSON reader, and
 polars reads a batch's pages one by one whenever that reader refuses something, so that an odd
 value is reported the same way on either path (tests hold the two paths to the same frames).
+
+Bad data is raised (``on_bad_data="raise"``), loaded as null with one warning
+(``on_bad_data="null"``), or, for stored pages, *quarantined* (``quarantine=[]``, what the store
+does): nothing is raised and each problem is described in that list, one ``BadRecord`` each.
+
+The quarantine rule (what the store's tables follow):
+
+* a value of the wrong JSON type, a date-time that does not parse, a fraction or a string where
+  a whole number belongs: that field is null, the record is kept, and the value is listed;
+* a record that cannot be placed is left out of the frame and listed: a record that is not a
+  JSON object, one without a usable ``id`` (missing, null, empty, not a string or number,
+  longer than 64 characters or holding ``/``), or a session without a usable ``webinar.id``;
+* a page that is not JSON, or not an object with a ``records`` list, is left out whole and
+  listed (its other pages are read);
+* values outside the API's documented set of an enum (the Webinar API is beta) and a leave
+  before the join stay as they are without a quarantine: null with one ``DataWarning``.
 """
 
 from __future__ import annotations
@@ -28,6 +44,7 @@ from webinar_insights import schemas
 from webinar_insights.errors import BadDataError, ConfigurationError, DataWarning
 
 __all__ = [
+    "BadRecord",
     "OnBadData",
     "participants_frame",
     "participants_frame_from_pages",
@@ -106,9 +123,12 @@ class _Spec:
     tree: _Tree
     page_schema: pl.Schema
     arrow_options: pa_json.ParseOptions
+    required: tuple[str, ...]  # ids a record cannot be placed without (quarantine mode)
 
 
-def _spec(what: str, schema: pl.Schema, fields: Iterable[_Field]) -> _Spec:
+def _spec(
+    what: str, schema: pl.Schema, fields: Iterable[_Field], *, required: tuple[str, ...] = ("id",)
+) -> _Spec:
     fields = (_Field("id"), *fields)
     tree: _Tree = {}
     for f in fields:
@@ -124,7 +144,7 @@ def _spec(what: str, schema: pl.Schema, fields: Iterable[_Field]) -> _Spec:
         explicit_schema=pa.schema([(_RECORDS, pa.list_(_arrow_struct(tree)))]),
         unexpected_field_behavior="ignore",
     )
-    return _Spec(what, fields, schema, tree, page_schema, arrow_options)
+    return _Spec(what, fields, schema, tree, page_schema, arrow_options, required)
 
 
 def _struct(tree: _Tree) -> pl.Struct:
@@ -162,11 +182,43 @@ def _arrow_struct(tree: _Tree) -> pa.StructType:
 # Problems found while building one frame: raised at once, or collected and warned about once.
 
 
+@dataclass(frozen=True, slots=True)
+class BadRecord:
+    """One record (or whole page) a frame could not take as sent: a quarantine entry.
+
+    ``page`` is the position of its page among the pages given (from 0) and ``record`` its
+    position in that page (None: the whole page). ``record_id`` is its ``id`` as text when that
+    is a string or number. ``field`` is the dotted path at fault (None: the record or page
+    itself), ``value`` the value at fault, shortened (``repr``), and ``problem`` what is wrong
+    with it. ``left_out`` tells whether the record (or page) is missing from the frame; when
+    False the record is in it with that field null.
+    """
+
+    page: int
+    record: int | None
+    record_id: str | None
+    field: str | None
+    value: str
+    problem: str
+    left_out: bool
+
+
 @dataclass
 class _Example:
     count: int
     value: object
     record: str
+
+
+@dataclass
+class _Issue:
+    page: int
+    record: int | None
+    record_id: object
+    field: str | None
+    value: object
+    problem: str
+    left_out: bool
 
 
 @dataclass
@@ -177,6 +229,35 @@ class _Problems:
     skipped: _Example | None = None
     unknown: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Quarantine mode: every problem, one entry each, instead of raising or warning.
+    issues: list[_Issue] | None = None
+    rows: pl.DataFrame | None = None  # page and global number of every record (`_in_page`)
+    _starts: pl.DataFrame | None = None
+
+    @property
+    def quarantining(self) -> bool:
+        return self.issues is not None
+
+    def found(self, issue: _Issue) -> None:
+        assert self.issues is not None
+        self.issues.append(issue)
+
+    def bad_page(self, number: int, page: object, problem: str, message: str) -> None:
+        """A page that cannot be read at all: raise ``message``, or quarantine the page."""
+        if self.issues is None:
+            raise BadDataError(message)
+        shown = bytes(page[:60]) if isinstance(page, bytes | bytearray) else page
+        self.issues.append(_Issue(number, None, None, None, shown, problem, True))
+
+    def in_page(self, rows: pl.DataFrame) -> pl.Series:
+        """The position of each of ``rows`` (with ``_ROW`` and ``_PAGE``) within its page."""
+        if self._starts is None:
+            assert self.rows is not None
+            self._starts = self.rows.group_by(_PAGE).agg(pl.col(_ROW).min().alias("_first"))
+        located = rows.select(_ROW, _PAGE).join(
+            self._starts, on=_PAGE, how="left", maintain_order="left"
+        )
+        return located.get_column(_ROW) - located.get_column("_first")
 
     def bad_value(
         self, path: str, value: object, record: str, expected: str, *, count: int = 1
@@ -263,10 +344,21 @@ def _record_ref(number: int, record_id: object) -> str:
 
 def _read(pages: Iterable[bytes | list[object]], spec: _Spec, problems: _Problems) -> pl.DataFrame:
     rows = _read_rows(list(pages), spec, problems).with_row_index(_ROW)
+    if problems.issues is not None:
+        problems.rows = rows.select(_ROW, _PAGE)
     not_objects = rows.filter(pl.col(_RECORDS).is_null())
     if not_objects.height:
-        number = int(not_objects.item(0, _ROW))
-        problems.not_an_object(_record_ref(number, None), count=not_objects.height)
+        if problems.issues is not None:
+            # Those `_clean_records` saw are listed with their value already; nulls are not.
+            seen = {(i.page, i.record) for i in problems.issues if i.field is None}
+            for page, index in zip(
+                not_objects.get_column(_PAGE), problems.in_page(not_objects), strict=True
+            ):
+                if (page, index) not in seen:
+                    problems.found(_Issue(page, index, None, None, None, _NOT_AN_OBJECT, True))
+        else:
+            number = int(not_objects.item(0, _ROW))
+            problems.not_an_object(_record_ref(number, None), count=not_objects.height)
         rows = rows.filter(pl.col(_RECORDS).is_not_null())
     return rows.select(pl.col(_ROW), pl.col(_PAGE), *(_leaf(f.path) for f in spec.fields))
 
@@ -310,12 +402,12 @@ def _read_each(
     first = first_record
     for number, page in enumerate(pages, start=first_page):
         frame = _read_page(page, number, first, spec, problems)
+        if frame is None:
+            continue  # quarantined
         records = frame.get_column(_RECORDS)
         if frame.height != 1 or records.null_count():
-            raise BadDataError(
-                f"{spec.what} page #{number} is not a JSON object with a 'records' list; pass"
-                " the API's list responses as received."
-            )
+            problems.bad_page(number, page, _NO_RECORDS, _no_records_message(spec, number))
+            continue
         first += int(records.list.len()[0])
         frames.append(frame.with_columns(pl.lit(number, dtype=pl.UInt32).alias(_PAGE)))
     if not frames:
@@ -376,8 +468,10 @@ def _as_ndjson(pages: list[bytes], buffer: bytearray) -> int:
 
 def _read_page(
     page: bytes | list[object], number: int, first: int, spec: _Spec, problems: _Problems
-) -> pl.DataFrame:
-    """Read one page with polars; on a type mismatch, clean its records in Python and retry."""
+) -> pl.DataFrame | None:
+    """Read one page with polars; on a type mismatch, clean its records in Python and retry.
+    None when the page cannot be read and the problems are being quarantined."""
+    records: list[object] | None
     if isinstance(page, list):
         try:
             return _read_json(_dump(page), spec)
@@ -387,12 +481,20 @@ def _read_page(
         try:
             return _read_json(page, spec)
         except pl.exceptions.PolarsError:
-            records = _page_records(page, number, spec)
-    cleaned = _clean_records(records, first, spec, problems)
+            records = _page_records(page, number, spec, problems)
+    if records is None:
+        return None
+    cleaned = _clean_records(records, number, first, spec, problems)
     try:
         return _read_json(_dump(cleaned), spec)
     except pl.exceptions.PolarsError as exc:  # pragma: no cover - the cleaned page is plain JSON
-        raise BadDataError(f"{spec.what} page #{number} could not be read: {exc}") from exc
+        problems.bad_page(
+            number,
+            page,
+            f"could not be read ({exc})",
+            f"{spec.what} page #{number} could not be read: {exc}",
+        )
+        return None
 
 
 def _read_json(page: bytes, spec: _Spec) -> pl.DataFrame:
@@ -403,24 +505,37 @@ def _dump(records: list[object]) -> bytes:
     return json.dumps({_RECORDS: records}, separators=(",", ":")).encode()
 
 
-def _page_records(page: bytes, number: int, spec: _Spec) -> list[object]:
+_NOT_AN_OBJECT = "is not a JSON object"
+_NO_RECORDS = "is not a JSON object with a 'records' list"
+
+
+def _no_records_message(spec: _Spec, number: int) -> str:
+    return f"{spec.what} page #{number} {_NO_RECORDS}; pass the API's list responses as received."
+
+
+def _page_records(
+    page: bytes, number: int, spec: _Spec, problems: _Problems
+) -> list[object] | None:
+    """The records of a page polars refused, or None when it is quarantined."""
     try:
         body = json.loads(page)
-    except ValueError as exc:
-        raise BadDataError(
-            f"{spec.what} page #{number} is not valid JSON ({exc}); the store may be corrupt."
-        ) from None
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to parse
+        problems.bad_page(
+            number,
+            page,
+            f"is not valid JSON ({exc})",
+            f"{spec.what} page #{number} is not valid JSON ({exc}); the store may be corrupt.",
+        )
+        return None
     records = body.get(_RECORDS) if isinstance(body, dict) else None
     if not isinstance(records, list):
-        raise BadDataError(
-            f"{spec.what} page #{number} is not a JSON object with a 'records' list; pass"
-            " the API's list responses as received."
-        )
+        problems.bad_page(number, page, _NO_RECORDS, _no_records_message(spec, number))
+        return None
     return records
 
 
 def _clean_records(
-    records: list[object], first: int, spec: _Spec, problems: _Problems
+    records: list[object], page: int, first: int, spec: _Spec, problems: _Problems
 ) -> list[object]:
     """Keep the declared fields of each record, reporting and dropping values of a wrong type.
 
@@ -431,14 +546,24 @@ def _clean_records(
     for number, record in enumerate(records, start=first):
         if isinstance(record, Mapping):
             ref = _record_ref(number, record.get("id"))
-            cleaned.append(_project(record, spec.tree, "", ref, problems))
+            where = (page, number - first, record.get("id"))
+            cleaned.append(_project(record, spec.tree, "", ref, where, problems))
         else:
-            cleaned.append(None)  # reported once the page is read, with any others
+            if problems.issues is not None:  # the others are reported once the page is read
+                problems.found(
+                    _Issue(page, number - first, None, None, record, _NOT_AN_OBJECT, True)
+                )
+            cleaned.append(None)
     return cleaned
 
 
 def _project(
-    value: Mapping[str, object], tree: _Tree, prefix: str, ref: str, problems: _Problems
+    value: Mapping[str, object],
+    tree: _Tree,
+    prefix: str,
+    ref: str,
+    where: tuple[int, int, object],
+    problems: _Problems,
 ) -> dict[str, object]:
     kept: dict[str, object] = {}
     for name, node in tree.items():
@@ -448,13 +573,19 @@ def _project(
         path = prefix + name
         if isinstance(node, dict):
             if isinstance(item, Mapping):
-                kept[name] = _project(item, node, path + ".", ref, problems)
-            else:
-                problems.bad_value(path, item, ref, "a JSON object")
+                kept[name] = _project(item, node, path + ".", ref, where, problems)
+                continue
+            expected = "a JSON object"
         elif _readable(node.kind, item):
             kept[name] = item
+            continue
         else:
-            problems.bad_value(path, item, ref, _EXPECTED[node.kind])
+            expected = _EXPECTED[node.kind]
+        if problems.issues is not None:
+            page, index, record_id = where
+            problems.found(_Issue(page, index, record_id, path, item, f"is not {expected}", False))
+        else:
+            problems.bad_value(path, item, ref, expected)
     return kept
 
 
@@ -492,6 +623,17 @@ def _typed(raw: pl.DataFrame, spec: _Spec, problems: _Problems) -> pl.DataFrame:
         if f.kind == "enum":
             counts = rejected.get_column(f.path).value_counts(sort=True)
             problems.unknown_values(f.path, dict(counts.iter_rows()))
+            continue
+        if problems.issues is not None:
+            problem = f"is not {_EXPECTED[f.kind]}"
+            for page, index, record_id, value in zip(
+                rejected.get_column(_PAGE),
+                problems.in_page(rejected),
+                rejected.get_column("id"),
+                rejected.get_column(f.path),
+                strict=True,
+            ):
+                problems.found(_Issue(page, index, record_id, f.path, value, problem, False))
             continue
         number, record_id, value = rejected.select(_ROW, "id", f.path).row(0)
         problems.bad_value(
@@ -548,17 +690,101 @@ def _datetimes(values: pl.Series) -> pl.Series:
 
 
 def _build(
-    pages: Iterable[bytes | list[object]], spec: _Spec, build: _Build, on_bad_data: OnBadData
+    pages: Iterable[bytes | list[object]],
+    spec: _Spec,
+    build: _Build,
+    on_bad_data: OnBadData,
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     if on_bad_data not in ("raise", "null"):
         raise ConfigurationError(f"on_bad_data must be 'raise' or 'null', not {on_bad_data!r}.")
-    problems = _Problems(spec.what, on_bad_data)
+    if quarantine is not None and not isinstance(quarantine, list):
+        raise ConfigurationError("quarantine must be a list, which receives the bad records.")
+    problems = _Problems(spec.what, on_bad_data, issues=None if quarantine is None else [])
     typed = _typed(_read(pages, spec, problems), spec, problems)
+    if problems.issues is not None:
+        typed = _placed(typed, spec, problems)
     frame = build(typed, problems).select(
         pl.col(name).cast(dtype) for name, dtype in spec.schema.items()
     )
+    if quarantine is not None and problems.issues:
+        quarantine += _bad_records(problems.issues)
     problems.warn(stacklevel=3)  # _build -> public function -> its caller
     return frame
+
+
+_MISSING = object()  # the value of a field a record does not have
+
+# An id as the API spells them (RcwResourceIdModel: 1 to 20 characters) with room to spare, and
+# nothing that would change the path of a request naming it.
+_MAX_ID = 64
+
+
+def _usable_id(path: str) -> pl.Expr:
+    value = pl.col(path)
+    return (
+        value.str.len_chars().is_between(1, _MAX_ID) & ~value.str.contains("/", literal=True)
+    ).fill_null(False)
+
+
+def _placed(typed: pl.DataFrame, spec: _Spec, problems: _Problems) -> pl.DataFrame:
+    """The rows that can be placed; the others are left out, each with a quarantine entry."""
+    assert problems.issues is not None
+    flags = {path: f"__usable {path}__" for path in spec.required}
+    usable = pl.all_horizontal(*(pl.col(flag) for flag in flags.values()))
+    marked = typed.with_columns(_usable_id(path).alias(flag) for path, flag in flags.items())
+    bad = marked.filter(~usable)
+    if not bad.height:
+        return typed
+    listed: dict[tuple[int, int | None], list[str]] = {}
+    for issue in problems.issues:
+        if issue.field is not None:
+            listed.setdefault((issue.page, issue.record), []).append(issue.field)
+    left_out: set[tuple[int, int]] = set()
+    for index, row in zip(problems.in_page(bad), bad.iter_rows(named=True), strict=True):
+        page = int(row[_PAGE])
+        left_out.add((page, index))
+        for path, flag in flags.items():
+            # Listed already: the field itself, or the object holding it (``"webinar": "w1"``).
+            known = listed.get((page, index), [])
+            if row[flag] or any(path == f or path.startswith(f + ".") for f in known):
+                continue
+            value = _MISSING if row[path] is None else row[path]
+            problem = (
+                "is missing, so the record cannot be placed"
+                if value is _MISSING
+                else f"is not a usable id (1 to {_MAX_ID} characters, no '/')"
+            )
+            problems.issues.append(_Issue(page, index, row["id"], path, value, problem, True))
+    for issue in problems.issues:
+        if (issue.page, issue.record) in left_out:
+            issue.left_out = True
+    return marked.filter(usable).drop(*flags.values())
+
+
+def _bad_records(issues: list[_Issue]) -> list[BadRecord]:
+    ordered = sorted(
+        issues, key=lambda i: (i.page, -1 if i.record is None else i.record, i.field or "")
+    )
+    return [
+        BadRecord(
+            page=int(i.page),
+            record=None if i.record is None else int(i.record),
+            record_id=_id_text(i.record_id),
+            field=i.field,
+            value="" if i.value is _MISSING else _show(i.value),
+            problem=i.problem,
+            left_out=i.left_out,
+        )
+        for i in ordered
+    ]
+
+
+def _id_text(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = str(value)
+    return text or None
 
 
 def _record_pages(records: Iterable[_Record]) -> Iterator[list[object]]:
@@ -638,6 +864,7 @@ _SESSIONS = _spec(
         _Field("creationTime", "datetime"),
         _Field("lastModifiedTime", "datetime"),
     ],
+    required=("id", "webinar.id"),  # a session is fetched and reported within its webinar
 )
 
 
@@ -878,7 +1105,10 @@ def sessions_frame(records: Iterable[_Record], *, on_bad_data: OnBadData = "rais
 
 
 def sessions_frame_from_pages(
-    pages: Iterable[bytes], *, on_bad_data: OnBadData = "raise"
+    pages: Iterable[bytes],
+    *,
+    on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     """Build the sessions frame from stored page bodies; the same frame as :func:`sessions_frame`.
 
@@ -888,14 +1118,28 @@ def sessions_frame_from_pages(
         JSON bodies ``{"records": [...], "paging": {...}}`` of session list responses, as bytes.
     on_bad_data:
         As for :func:`sessions_frame`.
+    quarantine:
+        A list: bad data is then neither raised nor warned about but appended to it, one
+        ``BadRecord`` per problem, with the rule of this module's docstring (bad values null,
+        records that cannot be placed and unreadable pages left out). ``on_bad_data`` is then
+        not used.
 
     Raises
     ------
     BadDataError
-        A page that is not JSON or has no ``records`` list (always), or bad data (as for
-        :func:`sessions_frame`).
+        Without ``quarantine``: a page that is not JSON or has no ``records`` list (always), or
+        bad data (as for :func:`sessions_frame`).
+
+    Examples
+    --------
+    >>> bad: list[BadRecord] = []
+    >>> page = b'{"records": [{"id": "s1", "webinar": {"id": "w1"}}, {"id": "s2"}]}'
+    >>> sessions_frame_from_pages([page], quarantine=bad)["session_id"].to_list()
+    ['s1']
+    >>> bad[0].record, bad[0].field, bad[0].left_out
+    (1, 'webinar.id', True)
     """
-    return _build(_stored_pages(pages), _SESSIONS, _sessions, on_bad_data)
+    return _build(_stored_pages(pages), _SESSIONS, _sessions, on_bad_data, quarantine)
 
 
 def participants_frame(
@@ -934,6 +1178,7 @@ def participants_frame_from_pages(
     session_id: str,
     webinar_id: str,
     on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     """Build the participants frame from stored page bodies (see :func:`participants_frame`).
 
@@ -945,9 +1190,14 @@ def participants_frame_from_pages(
         The session the pages were fetched for.
     on_bad_data:
         As for :func:`sessions_frame`.
+    quarantine:
+        A list: bad data is then neither raised nor warned about but appended to it, one
+        ``BadRecord`` per problem, with the rule of this module's docstring (bad values null,
+        records that cannot be placed and unreadable pages left out). ``on_bad_data`` is then
+        not used.
     """
     build = _participants({"session_id": session_id, "webinar_id": webinar_id})
-    return _build(_stored_pages(pages), _PARTICIPANTS, build, on_bad_data)
+    return _build(_stored_pages(pages), _PARTICIPANTS, build, on_bad_data, quarantine)
 
 
 def registrants_frame(
@@ -977,7 +1227,11 @@ def registrants_frame(
 
 
 def registrants_frame_from_pages(
-    pages: Iterable[bytes], *, session_id: str, on_bad_data: OnBadData = "raise"
+    pages: Iterable[bytes],
+    *,
+    session_id: str,
+    on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     """Build the registrants frame from stored page bodies (see :func:`registrants_frame`).
 
@@ -989,14 +1243,21 @@ def registrants_frame_from_pages(
         The session the pages were fetched for.
     on_bad_data:
         As for :func:`sessions_frame`.
+    quarantine:
+        A list: bad data is then neither raised nor warned about but appended to it, one
+        ``BadRecord`` per problem, with the rule of this module's docstring (bad values null,
+        records that cannot be placed and unreadable pages left out). ``on_bad_data`` is then
+        not used.
     """
-    return _build(
-        _stored_pages(pages), _REGISTRANTS, _registrants({"session_id": session_id}), on_bad_data
-    )
+    build = _registrants({"session_id": session_id})
+    return _build(_stored_pages(pages), _REGISTRANTS, build, on_bad_data, quarantine)
 
 
 def participants_frame_from_session_pages(
-    sessions: Iterable[tuple[str, str, Sequence[bytes]]], *, on_bad_data: OnBadData = "raise"
+    sessions: Iterable[tuple[str, str, Sequence[bytes]]],
+    *,
+    on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     """The participants frame of many sessions at once, from their stored pages.
 
@@ -1008,6 +1269,12 @@ def participants_frame_from_session_pages(
         reads), which is what makes a large store fast to rebuild.
     on_bad_data:
         As for :func:`sessions_frame`.
+    quarantine:
+        A list: bad data is then neither raised nor warned about but appended to it, one
+        ``BadRecord`` per problem, with the rule of this module's docstring (bad values null,
+        records that cannot be placed and unreadable pages left out). ``on_bad_data`` is then
+        not used.
+        A ``BadRecord``'s ``page`` counts the pages of all sessions together, in order.
     """
     pages: list[bytes] = []
     counts: list[tuple[int, dict[str, str]]] = []
@@ -1015,21 +1282,24 @@ def participants_frame_from_session_pages(
         pages += session_pages
         counts.append((len(session_pages), {"session_id": session_id, "webinar_id": webinar_id}))
     keys = _page_keys(counts, ("session_id", "webinar_id"))
-    return _build(pages, _PARTICIPANTS, _participants(keys), on_bad_data)
+    return _build(pages, _PARTICIPANTS, _participants(keys), on_bad_data, quarantine)
 
 
 def registrants_frame_from_session_pages(
-    sessions: Iterable[tuple[str, Sequence[bytes]]], *, on_bad_data: OnBadData = "raise"
+    sessions: Iterable[tuple[str, Sequence[bytes]]],
+    *,
+    on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
-    """The registrants frame of many sessions at once: ``(session_id, pages)`` per session."""
+    """The registrants frame of many sessions at once: ``(session_id, pages)`` per session
+    (``on_bad_data`` and ``quarantine`` as for :func:`participants_frame_from_session_pages`)."""
     pages: list[bytes] = []
     counts: list[tuple[int, dict[str, str]]] = []
     for session_id, session_pages in sessions:
         pages += session_pages
         counts.append((len(session_pages), {"session_id": session_id}))
-    return _build(
-        pages, _REGISTRANTS, _registrants(_page_keys(counts, ("session_id",))), on_bad_data
-    )
+    keys = _page_keys(counts, ("session_id",))
+    return _build(pages, _REGISTRANTS, _registrants(keys), on_bad_data, quarantine)
 
 
 def webinars_frame(records: Iterable[_Record], *, on_bad_data: OnBadData = "raise") -> pl.DataFrame:
@@ -1051,7 +1321,10 @@ def webinars_frame(records: Iterable[_Record], *, on_bad_data: OnBadData = "rais
 
 
 def webinars_frame_from_pages(
-    pages: Iterable[bytes], *, on_bad_data: OnBadData = "raise"
+    pages: Iterable[bytes],
+    *,
+    on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     """Build the webinars frame from stored page bodies (see :func:`webinars_frame`).
 
@@ -1061,8 +1334,13 @@ def webinars_frame_from_pages(
         JSON bodies ``{"records": [...], ...}`` holding webinar records, as bytes.
     on_bad_data:
         As for :func:`sessions_frame`.
+    quarantine:
+        A list: bad data is then neither raised nor warned about but appended to it, one
+        ``BadRecord`` per problem, with the rule of this module's docstring (bad values null,
+        records that cannot be placed and unreadable pages left out). ``on_bad_data`` is then
+        not used.
     """
-    return _build(_stored_pages(pages), _WEBINARS, _webinars, on_bad_data)
+    return _build(_stored_pages(pages), _WEBINARS, _webinars, on_bad_data, quarantine)
 
 
 def recordings_frame(
@@ -1087,7 +1365,10 @@ def recordings_frame(
 
 
 def recordings_frame_from_pages(
-    pages: Iterable[bytes], *, on_bad_data: OnBadData = "raise"
+    pages: Iterable[bytes],
+    *,
+    on_bad_data: OnBadData = "raise",
+    quarantine: list[BadRecord] | None = None,
 ) -> pl.DataFrame:
     """Build the recordings frame from stored page bodies (see :func:`recordings_frame`).
 
@@ -1097,5 +1378,10 @@ def recordings_frame_from_pages(
         JSON bodies of recording list responses, as bytes.
     on_bad_data:
         As for :func:`sessions_frame`.
+    quarantine:
+        A list: bad data is then neither raised nor warned about but appended to it, one
+        ``BadRecord`` per problem, with the rule of this module's docstring (bad values null,
+        records that cannot be placed and unreadable pages left out). ``on_bad_data`` is then
+        not used.
     """
-    return _build(_stored_pages(pages), _RECORDINGS, _recordings, on_bad_data)
+    return _build(_stored_pages(pages), _RECORDINGS, _recordings, on_bad_data, quarantine)

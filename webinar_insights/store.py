@@ -13,30 +13,42 @@ Every file is written to a temporary name and renamed into place, and a unit of 
 window listing, one session's participants) enters the manifest only after its pages are on
 disk, so a sync killed at any moment leaves a store that opens, holds no duplicates, and tells
 the next sync exactly what is missing. One writer at a time holds ``.lock``.
+
+Nothing a server sends can stop the tables from being derived: ``Store.rebuild`` reads every
+raw page, and a record that does not fit (the rule is in ``frames``' docstring: bad values are
+loaded as null, records that cannot be placed and unreadable pages are left out) is
+*quarantined*: kept raw on disk, described in ``Store.quarantine()``, and its unit (a window
+listing or one session's people list) counts as unsettled, so that the next sync asks for it
+again. A full disk or a read-only store is a ``StoreError`` that says so, and loses nothing.
 """
 
 from __future__ import annotations
 
+import errno
+import functools
 import gzip
+import io
 import json
 import os
 import sqlite3
 import warnings
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import polars as pl
 from filelock import FileLock, Timeout
 
 from . import frames
-from .errors import BadDataError, ConfigurationError, DataWarning, StoreError
+from .errors import ConfigurationError, DataWarning, StoreError
 
 FetchKind = Literal["registrants", "participants"]
+TableKind = Literal["sessions", "registrants", "participants"]
 ProblemKind = Literal["listing", "session", "registrants", "participants"]
 Problem = Literal["gone", "forbidden", "failed"]
 FORMAT_VERSION = 1
@@ -63,6 +75,10 @@ CREATE TABLE IF NOT EXISTS syncs (
     id INTEGER PRIMARY KEY AUTOINCREMENT, started TEXT NOT NULL, finished TEXT,
     range_start TEXT NOT NULL, range_end TEXT NOT NULL, depth TEXT NOT NULL,
     requests INTEGER, summary TEXT);
+CREATE TABLE IF NOT EXISTS quarantine (
+    kind TEXT NOT NULL, unit TEXT, session_id TEXT, record_id TEXT, field TEXT,
+    value TEXT NOT NULL, problem TEXT NOT NULL, left_out INTEGER NOT NULL,
+    raw_file TEXT NOT NULL, record INTEGER);
 """
 
 
@@ -152,6 +168,109 @@ def problem_lines(problems: Sequence[ProblemRecord], *, examples: int = 3) -> li
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class QuarantinedRecord:
+    """A record, raw page or people list the last rebuild could not use as sent.
+
+    ``kind`` is the table it was meant for; ``session_id`` the session it belongs to (for a
+    listing record, its own id when usable); ``record_id`` its id when readable; ``field`` the
+    dotted API field at fault (None: the record, page or list as a whole); ``value`` that value,
+    shortened; ``problem`` what is wrong; ``left_out`` whether it is missing from the tables
+    (False: the record is in them with that field null); ``raw_file`` the raw page holding it,
+    relative to the store, and ``record`` its position in that page (None: the whole page).
+
+    The rule (``frames``' docstring has it in full): a bad value is loaded as null and the record
+    kept; a record that cannot be placed (not a JSON object, no usable id, a session without a
+    usable ``webinar.id``) is left out; a page that is not gzip or not JSON is left out whole
+    (``rebuild(repair=True)`` and every sync forget its unit so that it is fetched again); the
+    people of a session the sessions table does not hold are left out, one entry per list.
+    Nothing is deleted: the raw pages stay, and the next sync asks for the unit again.
+    """
+
+    kind: TableKind
+    session_id: str | None
+    record_id: str | None
+    field: str | None
+    value: str
+    problem: str
+    left_out: bool
+    raw_file: str
+    record: int | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "sessions":
+            head = f"session {_shown(self.session_id)}" if self.session_id else "session listing"
+        else:
+            head = f"{self.kind} of session {_shown(self.session_id)}"
+        if self.record is not None:
+            subject = f"record #{self.record}"
+            if self.record_id is not None and self.kind != "sessions":
+                subject += f" (id {_shown(self.record_id)})"
+        else:
+            subject = "raw page" if self.value else "list"  # a page's value is its first bytes
+        if self.field is not None:
+            subject += f" field {self.field!r}"
+        said = f" holds {self.value}, which {self.problem}" if self.value else f" {self.problem}"
+        outcome = "left out" if self.left_out else "loaded as null"
+        return f"{head}: {subject}{said}: {outcome} ({self.raw_file})"
+
+
+_QUARANTINE_NOUNS = {
+    "sessions": ("session record", "session records"),
+    "registrants": ("registrant record", "registrant records"),
+    "participants": ("participant record", "participant records"),
+}
+
+
+def quarantine_lines(records: Sequence[QuarantinedRecord], *, examples: int = 3) -> list[str]:
+    """One line per kind of quarantined data, with how many and a few sessions, e.g. ``2
+    registrant records left out: 'id' held {'a': 1}, which is not a string (sessions 500000020,
+    500000021)``; ``Store.quarantine()`` has each one with its raw file."""
+    groups: dict[tuple[str, str, str | None, str, bool], list[QuarantinedRecord]] = {}
+    for q in records:
+        level = "record" if q.record is not None else "page" if q.value else "list"
+        groups.setdefault((q.kind, level, q.field, q.problem, q.left_out), []).append(q)
+    lines = []
+    for (kind, level, field, problem, left_out), group in sorted(
+        groups.items(), key=lambda g: -len(g[1])
+    ):
+        one, many = _QUARANTINE_NOUNS[kind]
+        if level == "page":
+            one, many = f"raw {kind} page", f"raw {kind} pages"
+        elif level == "list":
+            one, many = one.replace("record", "list"), many.replace("records", "lists")
+        count = len(group)
+        noun = one if count == 1 else many
+        first = group[0]
+        if not left_out:
+            what = f"kept with {field!r} null: it held {first.value}, which {problem}"
+        elif field is not None:
+            held = f" held {first.value}, which" if first.value else ""
+            what = f"left out: {field!r}{held} {problem}"
+        elif level == "record":
+            what = f"left out: {first.value} {problem}"
+        else:
+            what = f"left out: {problem}"
+        ids = list(dict.fromkeys(_shown(q.session_id) for q in group if q.session_id))
+        if ids:
+            shown = ", ".join(ids[:examples]) + (
+                f" and {len(ids) - examples:,} more" if len(ids) > examples else ""
+            )
+            where = f"session{'s' if len(ids) > 1 else ''} {shown}"
+        else:
+            where = first.raw_file
+        lines.append(f"{count:,} {noun} {what} ({where})")
+    return lines
+
+
+def _shown(text: str | None) -> str:
+    """An id for a message: as it is when plain, else quoted with escapes, and never long."""
+    if text is None:
+        return "(none)"
+    shown = text if text.isprintable() and " " not in text else repr(text)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
 def default_store_path() -> Path:
     """``$WEBINAR_INSIGHTS_STORE``, else ``./webinar-data``."""
     return Path(os.environ.get("WEBINAR_INSIGHTS_STORE") or DEFAULT_STORE)
@@ -171,15 +290,88 @@ def parse_time(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+_READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _no_space(path: Path) -> StoreError:
+    return StoreError(
+        f"no space left on the device holding {path}; free some space and run the same command"
+        " again: nothing stored was lost"
+    )
+
+
+def _read_only(path: Path) -> StoreError:
+    return StoreError(
+        f"the store at {path} is read-only; report from a copy or fix its permissions"
+    )
+
+
+def _storage_error(error: BaseException, store: Path) -> StoreError | None:
+    """The ``StoreError`` for a full disk or a read-only store, or None for other errors."""
+    if isinstance(error, OSError):
+        if error.errno in _NO_SPACE:
+            return _no_space(store)
+        if error.errno in _READ_ONLY:
+            return _read_only(store)
+    elif isinstance(error, sqlite3.OperationalError):
+        name = getattr(error, "sqlite_errorname", "")
+        if name == "SQLITE_FULL" or "disk is full" in str(error):
+            return _no_space(store)
+        if name.startswith("SQLITE_READONLY") or "readonly database" in str(error):
+            return _read_only(store)
+    return None
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _storing(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """A store method that writes: a full disk or a read-only store becomes a ``StoreError``
+    that says so (and what to do) instead of a traceback."""
+
+    @functools.wraps(method)
+    def write(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except (OSError, sqlite3.OperationalError) as error:
+            translated = _storage_error(error, self.path)
+            if translated is None:
+                raise
+            raise translated from None
+
+    return write
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """``atomic_write`` without the translation: an ``OSError`` propagates, with no temporary
+    file left behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    r"""Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    When writing fails the temporary file is removed and the old file stays; a full disk raises
+    ``StoreError`` saying so (other ``OSError``\ s propagate).
+    """
+    try:
+        _write_file(path, data)
+    except OSError as error:
+        if error.errno in _NO_SPACE:
+            raise _no_space(path.parent) from None
+        raise
 
 
 class Store:
@@ -212,11 +404,16 @@ class Store:
         return (self.path / "manifest.sqlite").is_file()
 
     def _connect(self) -> sqlite3.Connection:
+        """The manifest, brought up to today's tables; a store that cannot be written (a
+        read-only mount, no write permission) is opened for reading only."""
         if self._db is None:
-            if not self.exists:
-                self.path.mkdir(parents=True, exist_ok=True)
+            manifest = self.path / "manifest.sqlite"
+            existed = self.exists
+            db: sqlite3.Connection | None = None
             try:
-                db = sqlite3.connect(self.path / "manifest.sqlite", timeout=30)
+                if not existed:
+                    self.path.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(manifest, timeout=30)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
                 db.executescript(_SCHEMA)
@@ -225,9 +422,19 @@ class Store:
                     "INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT_VERSION),)
                 )
                 db.commit()
-            except sqlite3.DatabaseError as error:
+            except (OSError, sqlite3.DatabaseError) as error:
+                if db is not None:
+                    db.close()
+                if existed and not _writable(self.path, manifest):
+                    self._db = _open_read_only(manifest)
+                    return self._db
+                translated = _storage_error(error, self.path)
+                if translated is not None:
+                    raise translated from None
+                if isinstance(error, sqlite3.OperationalError | OSError):
+                    raise StoreError(f"{manifest} cannot be opened ({error})") from None
                 raise StoreError(
-                    f"{self.path / 'manifest.sqlite'} is not a readable manifest ({error}); "
+                    f"{manifest} is not a readable manifest ({error}); "
                     "move the store aside and sync again"
                 ) from None
             self._db = db
@@ -240,20 +447,28 @@ class Store:
 
     @contextmanager
     def writing(self, *, wait: float = 0.0) -> Iterator[Store]:
-        """Hold the store's writer lock; a second writer waits ``wait`` seconds, then fails."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        """Hold the store's writer lock; a second writer waits ``wait`` seconds, then fails.
+
+        A read-only store or a full disk is refused here, before anything is written."""
         try:
+            self.path.mkdir(parents=True, exist_ok=True)
             self._lock.acquire(timeout=wait)
-        except Timeout:
+        except Timeout:  # an OSError too (TimeoutError): first
             raise StoreError(
                 f"another sync or rebuild is writing to {self.path} (lock file "
                 f"{self.path / '.lock'}); wait for it to finish or pass wait= to queue behind it"
             ) from None
+        except OSError as error:
+            translated = _storage_error(error, self.path)
+            if translated is None:
+                raise
+            raise translated from None
         try:
             yield self
         finally:
             self._lock.release()
 
+    @_storing
     def _next_seq(self) -> int:
         db = self._connect()
         row = db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()
@@ -272,13 +487,15 @@ class Store:
         return str(row[0]) if row and row[0] is not None else None
 
     def window(self, key: str) -> tuple[bool, str] | None:
-        """``(all_finished, listed_at)`` of a listed window, or None."""
-        row = (
-            self._connect()
-            .execute("SELECT all_finished, listed_at FROM windows WHERE key = ?", (key,))
-            .fetchone()
-        )
-        return (bool(row[0]), str(row[1])) if row else None
+        """``(all_finished, listed_at)`` of a listed window, or None. A window whose listing holds
+        quarantined records is never all finished, so that the next sync lists it again."""
+        db = self._connect()
+        row = db.execute(
+            "SELECT all_finished, listed_at FROM windows WHERE key = ?", (key,)
+        ).fetchone()
+        if not row:
+            return None
+        return bool(row[0]) and not self._quarantined("sessions", key), str(row[1])
 
     def session_states(self) -> dict[str, SessionState]:
         rows = self._connect().execute(
@@ -288,6 +505,8 @@ class Store:
         return {r[0]: SessionState(*r) for r in rows}
 
     def fetch_state(self, session_id: str, kind: FetchKind) -> FetchState | None:
+        """How a session's people list was last fetched, or None. A list holding quarantined
+        records reports no status (nothing settled), so that the next sync asks for it again."""
         row = (
             self._connect()
             .execute(
@@ -296,9 +515,28 @@ class Store:
             )
             .fetchone()
         )
-        return FetchState(*row) if row else None
+        if not row:
+            return None
+        state = FetchState(*row)
+        if self._quarantined(kind, session_id):
+            return FetchState(None, state.modified, state.fetched_at)
+        return state
+
+    def _quarantined(self, kind: TableKind, unit: str) -> bool:
+        try:
+            row = (
+                self._connect()
+                .execute(
+                    "SELECT 1 FROM quarantine WHERE kind = ? AND unit = ? LIMIT 1", (kind, unit)
+                )
+                .fetchone()
+            )
+        except sqlite3.OperationalError:  # a read-only manifest from before the table existed
+            return False
+        return row is not None
 
     # -- what could not be read -----------------------------------------------------------------
+    @_storing
     def record_problem(
         self, session_id: str, kind: ProblemKind, problem: Problem, detail: str
     ) -> None:
@@ -315,6 +553,7 @@ class Store:
                     "UPDATE sessions SET gone = ? WHERE session_id = ?", (_now(), session_id)
                 )
 
+    @_storing
     def clear_problem(self, session_id: str, kind: ProblemKind) -> None:
         db = self._connect()
         with db:
@@ -333,14 +572,22 @@ class Store:
         return [ProblemRecord(*r) for r in rows]
 
     # -- raw pages ------------------------------------------------------------------------------
+    @_storing
     def _write_pages(self, folder: Path, seq: int, pages: Sequence[bytes]) -> list[str]:
-        names = []
-        for number, content in enumerate(pages):
-            relative = folder / f"{seq:08d}-{number:05d}.json.gz"
-            atomic_write(self.path / relative, gzip.compress(content, compresslevel=6))
-            names.append(relative.as_posix())
+        """Write a unit's pages; if one cannot be written, those before it are removed again."""
+        names: list[str] = []
+        try:
+            for number, content in enumerate(pages):
+                relative = folder / f"{seq:08d}-{number:05d}.json.gz"
+                _write_file(self.path / relative, gzip.compress(content, compresslevel=6))
+                names.append(relative.as_posix())
+        except BaseException:
+            for name in names:
+                _discard(self.path / name)
+            raise
         return names
 
+    @_storing
     def record_window(
         self,
         *,
@@ -363,12 +610,16 @@ class Store:
         ``keep_previous`` keeps the window's earlier pages in front of the new ones: a known
         session the new listing left out is then still read from them (an incomplete listing
         must not cost data).
+
+        A record without a usable ``id`` or ``webinar.id`` is kept in the raw pages but never
+        enters the manifest (no request is ever made for it; the rebuild quarantines it).
         """
         seq = self._next_seq()
         db = self._connect()
         old = db.execute("SELECT pages FROM windows WHERE key = ?", (key,)).fetchone()
         kept: list[str] = json.loads(old[0]) if old and keep_previous else []
-        names = kept + self._write_pages(Path("raw", "sessions", _safe(key)), seq, pages)
+        written = self._write_pages(Path("raw", "sessions", _safe(key)), seq, pages)
+        names = kept + written
         rows = [
             (
                 session_id,
@@ -381,9 +632,9 @@ class Store:
                 _count(s.get("uniqueParticipantCount")),
             )
             for s in sessions
-            if (session_id := record_id(s)) is not None
+            if (session_id := record_id(s)) is not None and record_id(s.get("webinar")) is not None
         ]
-        with db:
+        with self._or_discard(written), db:
             db.execute(
                 "INSERT OR REPLACE INTO windows (key, scope, start, end, listed_at, all_finished,"
                 " seq, pages, ids_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -411,6 +662,7 @@ class Store:
         if old and not keep_previous:
             self._remove(json.loads(old[0]))
 
+    @_storing
     def record_fetch(
         self,
         session_id: str,
@@ -429,7 +681,7 @@ class Store:
         old = db.execute(
             "SELECT pages FROM fetches WHERE session_id = ? AND kind = ?", (session_id, kind)
         ).fetchone()
-        with db:
+        with self._or_discard(names), db:
             db.execute(
                 "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -445,27 +697,48 @@ class Store:
         if old:
             self._remove(json.loads(old[0]))
 
+    @contextmanager
+    def _or_discard(self, names: Sequence[str]) -> Iterator[None]:
+        """Remove these freshly written pages again if the manifest cannot record them."""
+        try:
+            yield
+        except BaseException:
+            for name in names:
+                _discard(self.path / name)
+            raise
+
+    @_storing
     def forget_fetch(self, session_id: str, kind: FetchKind) -> None:
         db = self._connect()
         with db:
             db.execute("DELETE FROM fetches WHERE session_id = ? AND kind = ?", (session_id, kind))
 
+    @_storing
     def forget_window(self, key: str) -> None:
         db = self._connect()
         with db:
             db.execute("DELETE FROM windows WHERE key = ?", (key,))
 
+    @_storing
     def _remove(self, names: Iterable[str]) -> None:
         for name in names:
             (self.path / name).unlink(missing_ok=True)
 
     def _read_page(self, name: str) -> bytes:
         try:
-            return gzip.decompress((self.path / name).read_bytes())
+            raw = (self.path / name).read_bytes()
+        except OSError as error:
+            raise _CorruptFile(name, f"cannot be read ({error.strerror or error})", b"") from None
+        if not raw:  # gzip reads no bytes as an empty text, which is no page either
+            raise _CorruptFile(name, "is empty (0 bytes)", raw)
+        try:
+            return gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as error:
-            raise _CorruptFile(name, str(error)) from None
+            why = str(error) or type(error).__name__
+            raise _CorruptFile(name, f"is not a readable gzip file ({why})", raw) from None
 
     # -- syncs ----------------------------------------------------------------------------------
+    @_storing
     def begin_sync(self, *, start: datetime, end: datetime, depth: str) -> int:
         db = self._connect()
         with db:
@@ -475,6 +748,7 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
+    @_storing
     def finish_sync(self, sync_id: int, *, requests: int, summary: dict[str, Any]) -> None:
         db = self._connect()
         with db:
@@ -484,10 +758,12 @@ class Store:
             )
 
     def provenance(self) -> dict[str, Any]:
-        """When the store was synced, which windows it holds, how many requests that took, and
-        what could not be read (``problems``: one line per kind of problem, ``problem_lines``)."""
+        """When the store was synced, which windows it holds, how many requests that took, what
+        could not be read (``problems``: one line per kind of problem, ``problem_lines``) and
+        what was read but could not be used as sent (``quarantined``: one line per kind,
+        ``quarantine_lines``; ``quarantine()`` has each record)."""
         if not self.exists:
-            return {"syncs": [], "windows": [], "problems": []}
+            return {"syncs": [], "windows": [], "problems": [], "quarantined": []}
         db = self._connect()
         syncs = [
             {
@@ -506,116 +782,258 @@ class Store:
             {"window": r[0], "listed_at": r[1]}
             for r in db.execute("SELECT key, listed_at FROM windows ORDER BY key")
         ]
-        return {"syncs": syncs, "windows": windows, "problems": problem_lines(self.problems())}
+        return {
+            "syncs": syncs,
+            "windows": windows,
+            "problems": problem_lines(self.problems()),
+            "quarantined": quarantine_lines(self.quarantine()),
+        }
 
     # -- tables ---------------------------------------------------------------------------------
     def rebuild(self, *, repair: bool = False) -> dict[str, int]:
         """Re-derive every table from the raw pages, with no network.
 
-        A raw file that cannot be read raises ``StoreError`` naming it; with ``repair=True`` its
-        unit (window or session fetch) is forgotten instead, so that the next sync fetches it
-        again. Returns the row count of each table.
+        One bad record or page never stops it: what cannot be used as sent is quarantined
+        (``quarantine()``; the rule is in :class:`QuarantinedRecord`) and everything else is
+        derived. With ``repair=True`` the unit (window listing or session fetch) of a raw page
+        that cannot be read at all (not gzip, not JSON) is forgotten too, so that the next sync
+        fetches it again. Returns the row count of each table, the number of units forgotten
+        (``forgotten``) and of quarantine entries (``quarantined``).
+
+        Raises
+        ------
+        StoreError
+            Only when the store cannot be written: another writer holds it, it is read-only, or
+            its disk is full (nothing stored is lost then: the tables stay as they were).
         """
         with self.writing(wait=60):
             return self._rebuild(repair=repair)
 
+    @_storing
     def _rebuild(self, *, repair: bool) -> dict[str, int]:
         db = self._connect()
-        corrupt: list[str] = []
-        session_pages: list[bytes] = []
-        for key, names in db.execute("SELECT key, pages FROM windows ORDER BY seq"):
-            try:
-                session_pages += [self._read_page(n) for n in json.loads(names)]
-            except _CorruptFile as bad:
-                corrupt.append(bad.name)
-                if repair:
-                    self.forget_window(key)
-        sessions = frames.sessions_frame_from_pages(session_pages)
-        nameless = sessions.filter(pl.col("session_id").is_null()).height
-        if nameless:
-            warnings.warn(
-                f"{nameless:,} session record(s) in the listings had no id and were left out",
-                DataWarning,
-                stacklevel=3,
-            )
-            sessions = sessions.filter(pl.col("session_id").is_not_null())
+        quarantined: list[QuarantinedRecord] = []
+        forgotten: list[_Unit] = []  # with repair: units holding a page that cannot be read
+        every: list[_Unit] = []  # every unit read, to tell which one a raw file belongs to
+
+        listings = [
+            _Unit(key, None, json.loads(names))
+            for key, names in db.execute("SELECT key, pages FROM windows ORDER BY seq")
+        ]
+        sessions, found, bad = self._derive(
+            "sessions",
+            listings,
+            lambda units, q: frames.sessions_frame_from_pages(
+                (page for unit in units for page in unit.pages), quarantine=q
+            ),
+            repair=repair,
+        )
+        quarantined += found
+        every += listings
+        if repair:
+            for unit in bad:
+                self.forget_window(unit.key)
+            forgotten += bad
         sessions = _latest_sessions(sessions)
         # Sessions the API confirmed deleted leave the tables (their raw pages stay on disk).
         gone = [r[0] for r in db.execute("SELECT session_id FROM sessions WHERE gone IS NOT NULL")]
         if gone:
             sessions = sessions.filter(~pl.col("session_id").is_in(gone))
         webinar_of = dict(zip(sessions["session_id"], sessions["webinar_id"], strict=True))
-        loaded: dict[FetchKind, list[tuple[str, list[bytes]]]] = {
-            "registrants": [],
-            "participants": [],
-        }
+
+        people: dict[FetchKind, pl.DataFrame] = {}
+        partial: set[str] = set()  # sessions whose registrant list lost a page: count unknown
         rows = db.execute(
             "SELECT session_id, kind, pages FROM fetches ORDER BY session_id, kind"
         ).fetchall()
-        for session_id, kind, names in rows:
-            try:
-                loaded[kind].append((session_id, [self._read_page(n) for n in json.loads(names)]))
-            except _CorruptFile as bad:
-                corrupt.append(bad.name)
-                if repair:
-                    self.forget_fetch(session_id, kind)
-        people: dict[FetchKind, pl.DataFrame] = {}
-        for kind, units in loaded.items():
-            try:
-                people[kind] = _people_frame(kind, units, webinar_of)
-            except BadDataError:
-                # Find the units at fault one by one, and keep the others.
-                good = []
-                for unit in units:
-                    try:
-                        _people_frame(kind, [unit], webinar_of)
-                        good.append(unit)
-                    except BadDataError as error:
-                        corrupt.append(f"{kind} of session {unit[0]}: {error}")
-                        if repair:
-                            self.forget_fetch(unit[0], kind)
-                people[kind] = _people_frame(kind, good, webinar_of)
-        if corrupt and not repair:
-            raise StoreError(
-                f"{len(corrupt)} raw file(s) in {self.path} cannot be read, e.g. {corrupt[0]}; "
-                "run store.rebuild(repair=True) (or sync again) to fetch them anew"
+        for kind in ("registrants", "participants"):
+            units = []
+            for session_id, unit_kind, names in rows:
+                if unit_kind != kind or session_id in gone:
+                    continue
+                unit = _Unit(session_id, session_id, json.loads(names))
+                if session_id in webinar_of:
+                    units.append(unit)
+                elif unit.names:  # its session was left out of the sessions table: so are they
+                    quarantined.append(
+                        QuarantinedRecord(
+                            kind=kind,
+                            session_id=session_id,
+                            record_id=None,
+                            field=None,
+                            value="",
+                            problem="belongs to no session in the sessions table (its listing"
+                            " record was quarantined, or its listing could not be read)",
+                            left_out=True,
+                            raw_file=unit.names[0],
+                        )
+                    )
+            people[kind], found, bad = self._derive(
+                kind, units, functools.partial(_people_frame, kind, webinar_of), repair=repair
             )
+            quarantined += found
+            every += units
+            if kind == "registrants":
+                partial.update(unit.key for unit in bad)
+            if repair:
+                for unit in bad:
+                    self.forget_fetch(unit.key, kind)
+                forgotten += bad
+
         # A record the API repeated on two pages is stored once.
-        registrants = (
-            people["registrants"]
-            .unique(["session_id", "registrant_id"], keep="first", maintain_order=True)
-            .filter(~pl.col("session_id").is_in(gone))
+        registrants = people["registrants"].unique(
+            ["session_id", "registrant_id"], keep="first", maintain_order=True
         )
-        participants = (
-            people["participants"]
-            .unique(["session_id", "participant_id"], keep="first", maintain_order=True)
-            .filter(~pl.col("session_id").is_in(gone))
+        participants = people["participants"].unique(
+            ["session_id", "participant_id"], keep="first", maintain_order=True
         )
         fetched = [
-            r[0] for r in db.execute("SELECT session_id FROM fetches WHERE kind = 'registrants'")
+            r[0]
+            for r in db.execute("SELECT session_id FROM fetches WHERE kind = 'registrants'")
+            if r[0] not in partial
         ]
         sessions = _with_registration_counts(sessions, registrants, fetched)
-        for name, table in (
-            ("sessions", sessions),
-            ("registrants", registrants),
-            ("participants", participants),
-        ):
-            self._write_table(name, table)
+        self._write_tables(
+            {"sessions": sessions, "registrants": registrants, "participants": participants},
+            quarantined,
+            {name: unit.key for unit in every for name in unit.names},
+        )
+        # After the writes, so that a warning filter that raises cannot leave the tables old. A
+        # page whose unit is forgotten is fetched again by the next sync (a sync does so at
+        # once): it is listed, but not warned about.
+        refetched = {name for unit in forgotten for name in unit.names}
+        lasting = [q for q in quarantined if q.raw_file not in refetched]
+        if lasting:
+            warnings.warn(_quarantine_warning(lasting), DataWarning, stacklevel=4)
         return {
             "sessions": sessions.height,
             "registrants": registrants.height,
             "participants": participants.height,
-            "forgotten": len(corrupt),
+            "forgotten": len(forgotten),
+            "quarantined": len(quarantined),
         }
 
-    def _write_table(self, name: str, table: pl.DataFrame) -> None:
-        path = self.path / "tables" / f"{name}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
-        table.write_parquet(tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+    def _derive(
+        self,
+        kind: TableKind,
+        units: list[_Unit],
+        build: Callable[[list[_Unit], list[frames.BadRecord]], pl.DataFrame],
+        *,
+        repair: bool,
+    ) -> tuple[pl.DataFrame, list[QuarantinedRecord], list[_Unit]]:
+        """One table from the raw pages of its units: the frame, what was quarantined, and the
+        units holding a page that cannot be read at all. With ``repair`` those units are left
+        out of the frame (the caller forgets them, so the frame holds what the manifest will)."""
+        unreadable: list[QuarantinedRecord] = []
+        for unit in units:
+            for name in unit.names:
+                try:
+                    unit.pages.append(self._read_page(name))
+                except _CorruptFile as corrupt:
+                    unit.broken = True
+                    unreadable.append(
+                        QuarantinedRecord(
+                            kind=kind,
+                            session_id=unit.session_id,
+                            record_id=None,
+                            field=None,
+                            value=corrupt.head,
+                            problem=corrupt.why,
+                            left_out=True,
+                            raw_file=name,
+                        )
+                    )
+                else:
+                    unit.read.append(name)
+        frame, found = _build_table(kind, units, build)
+        broken = [unit for unit in units if unit.broken]
+        if repair and broken:
+            # Their unreadable pages stay listed; nothing else of them is derived.
+            gone = {name for unit in broken for name in unit.names}
+            unreadable += [q for q in found if q.record is None and q.raw_file in gone]
+            frame, found = _build_table(kind, [u for u in units if not u.broken], build)
+        return frame, unreadable + found, broken
+
+    def _write_tables(
+        self,
+        tables: dict[str, pl.DataFrame],
+        quarantined: Sequence[QuarantinedRecord],
+        units: Mapping[str, str],
+    ) -> None:
+        """Replace the tables and the quarantine together: every table is written (and synced)
+        to a temporary file first, so a failure (a full disk) leaves the old ones in place."""
+        folder = self.path / "tables"
+        folder.mkdir(parents=True, exist_ok=True)
+        written: dict[Path, Path] = {}
+        try:
+            for name, table in tables.items():
+                tmp = folder / f".{name}.{os.getpid()}.tmp"
+                written[tmp] = folder / f"{name}.parquet"
+                _write_parquet(table, tmp)
+            self._save_quarantine(quarantined, units)
+            for tmp, path in written.items():
+                os.replace(tmp, path)
+        finally:
+            for tmp in written:
+                _discard(tmp)
+
+    def _save_quarantine(
+        self, quarantined: Sequence[QuarantinedRecord], units: Mapping[str, str]
+    ) -> None:
+        """Replace the manifest's quarantine; ``units`` maps raw files to their unit's key (a
+        window or a session), which stays unsettled while it holds an entry. A list whose
+        session is missing unsettles nothing: asking for it again cannot help."""
+        db = self._connect()
+        with db:
+            db.execute("DELETE FROM quarantine")
+            db.executemany(
+                "INSERT INTO quarantine (kind, unit, session_id, record_id, field, value, problem,"
+                " left_out, raw_file, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        q.kind,
+                        None if not q.value and q.record is None else units.get(q.raw_file),
+                        q.session_id,
+                        q.record_id,
+                        q.field,
+                        q.value,
+                        q.problem,
+                        int(q.left_out),
+                        q.raw_file,
+                        q.record,
+                    )
+                    for q in quarantined
+                ],
+            )
+
+    def quarantine(self) -> list[QuarantinedRecord]:
+        """What the last rebuild (every sync ends with one) could not use as sent: each record,
+        raw page or people list, with its session, field, value and raw file (the rule is in
+        :class:`QuarantinedRecord`). ``str()`` of each is one line; ``quarantine_lines`` sums
+        them up by kind."""
+        if not self.exists:
+            return []
+        try:
+            rows = self._connect().execute(
+                "SELECT kind, session_id, record_id, field, value, problem, left_out, raw_file,"
+                " record FROM quarantine ORDER BY rowid"
+            )
+        except sqlite3.OperationalError:  # a read-only manifest from before the table existed
+            return []
+        return [
+            QuarantinedRecord(
+                kind=r[0],
+                session_id=r[1],
+                record_id=r[2],
+                field=r[3],
+                value=r[4],
+                problem=r[5],
+                left_out=bool(r[6]),
+                raw_file=r[7],
+                record=r[8],
+            )
+            for r in rows
+        ]
 
     def scan(self, name: str) -> pl.LazyFrame:
         """A lazy frame of one table (``sessions``, ``registrants``, ``participants``)."""
@@ -673,9 +1091,117 @@ class Store:
 
 
 class _CorruptFile(Exception):
-    def __init__(self, name: str, why: str) -> None:
+    def __init__(self, name: str, why: str, head: bytes) -> None:
         super().__init__(f"{name} ({why})")
         self.name = f"{name} ({why})"
+        self.why = why
+        self.head = repr(head[:40]) + ("..." if len(head) > 40 else "")
+
+
+@dataclass(eq=False)
+class _Unit:
+    """A unit of the manifest as a rebuild reads it: a window listing (``key`` its window,
+    ``session_id`` None) or one session's people list (``key`` and ``session_id`` the session)."""
+
+    key: str
+    session_id: str | None
+    names: list[str]
+    pages: list[bytes] = dataclass_field(default_factory=list)
+    read: list[str] = dataclass_field(default_factory=list)  # the names of ``pages``
+    broken: bool = False  # a page of it cannot be read at all
+
+
+def _build_table(
+    kind: TableKind,
+    units: list[_Unit],
+    build: Callable[[list[_Unit], list[frames.BadRecord]], pl.DataFrame],
+) -> tuple[pl.DataFrame, list[QuarantinedRecord]]:
+    """The frame of these units and its quarantine entries; a unit with a page the frames could
+    not read at all (not JSON, no records list) is marked broken."""
+    bad_records: list[frames.BadRecord] = []
+    frame = build(units, bad_records)
+    pages = [(unit, name) for unit in units for name in unit.read]
+    found = []
+    for bad in bad_records:
+        unit, name = pages[bad.page]
+        if bad.record is None:
+            unit.broken = True
+        found.append(
+            QuarantinedRecord(
+                kind=kind,
+                # A listing record names its own session; a people record the one fetched.
+                session_id=record_id({"id": bad.record_id})
+                if kind == "sessions"
+                else unit.session_id,
+                record_id=bad.record_id,
+                field=bad.field,
+                value=bad.value,
+                problem=bad.problem,
+                left_out=bad.left_out,
+                raw_file=name,
+                record=bad.record,
+            )
+        )
+    return frame, found
+
+
+def _writable(folder: Path, manifest: Path) -> bool:
+    return os.access(folder, os.W_OK) and os.access(manifest, os.W_OK)
+
+
+def _open_read_only(manifest: Path) -> sqlite3.Connection:
+    """The manifest of a store that cannot be written, for reading. A WAL database needs its
+    ``-shm`` file to be read in place; where that cannot be created (a read-only mount) it is
+    opened as immutable, which is what such a store is."""
+    error: sqlite3.Error | None = None
+    for options in ("mode=ro", "immutable=1"):
+        db = sqlite3.connect(f"{manifest.resolve().as_uri()}?{options}", uri=True, timeout=30)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as failed:
+            db.close()
+            error = failed
+            continue
+        return db
+    raise StoreError(
+        f"{manifest} cannot be read ({error}); the store is read-only: report from a copy"
+    ) from None
+
+
+def _write_parquet(table: pl.DataFrame, path: Path) -> None:
+    """``table`` as a parquet file at ``path``, synced to disk. It is encoded in memory and
+    written by Python, so that a full disk is an ``OSError`` with its errno: polars reports a
+    failed write as a ``ComputeError``, sometimes without the system's reason."""
+    buffer = io.BytesIO()
+    table.write_parquet(buffer)
+    with open(path, "wb") as handle:
+        handle.write(buffer.getbuffer())
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _discard(path: Path) -> None:
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _quarantine_warning(quarantined: Sequence[QuarantinedRecord]) -> str:
+    nameless = sum(
+        1 for q in quarantined if q.kind == "sessions" and q.field == "id" and q.left_out
+    )
+    lines = quarantine_lines(quarantined, examples=2)
+    head = (
+        f"{nameless:,} session record(s) in the listings had no id and were left out; "
+        if nameless
+        else ""
+    )
+    more = f"; and {len(lines) - 3:,} more kinds" if len(lines) > 3 else ""
+    return (
+        f"{head}{len(quarantined):,} record(s), page(s) or list(s) could not be used as sent and"
+        " are quarantined (their raw pages are kept; Store.quarantine() lists each): "
+        + "; ".join(lines[:3])
+        + more
+    )
 
 
 def _safe(key: str) -> str:
@@ -720,12 +1246,18 @@ def _latest_sessions(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _people_frame(
-    kind: FetchKind, units: list[tuple[str, list[bytes]]], webinar_of: dict[str, str | None]
+    kind: FetchKind,
+    webinar_of: dict[str, str | None],
+    units: list[_Unit],
+    quarantine: list[frames.BadRecord],
 ) -> pl.DataFrame:
     if kind == "registrants":
-        return frames.registrants_frame_from_session_pages(units)
+        return frames.registrants_frame_from_session_pages(
+            ((unit.key, unit.pages) for unit in units), quarantine=quarantine
+        )
     return frames.participants_frame_from_session_pages(
-        (session_id, webinar_of.get(session_id) or "", pages) for session_id, pages in units
+        ((unit.key, webinar_of.get(unit.key) or "", unit.pages) for unit in units),
+        quarantine=quarantine,
     )
 
 

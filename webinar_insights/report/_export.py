@@ -1,9 +1,17 @@
-"""The output edge for data: the frames behind a report as Parquet and CSV, charts as images."""
+"""The output edge for data: the frames behind a report as Parquet and CSV, charts as images.
+
+Text from the API reaches these files as it was sent, with two exceptions that protect the
+reader: a CSV cell a spreadsheet would run as a formula gets a leading ``'`` (``csv_safe``), and
+control characters that no CSV reader or image renderer should meet (NUL and the other C0
+controls but tab, line feed and carriage return) become U+FFFD in CSV cells and chart images.
+Parquet files keep every value exactly.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 
@@ -11,21 +19,44 @@ from webinar_insights.charts import save_chart
 from webinar_insights.errors import ConfigurationError
 
 if TYPE_CHECKING:  # the report module imports this one
+    from webinar_insights.charts import AnyChart
+
     from ._report import Report
 
-__all__ = ["csv_safe", "export_data"]
+__all__ = ["csv_safe", "export_data", "write_safe_csv"]
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters a spreadsheet reads as the start of a formula, ASCII and fullwidth (Excel and
+# LibreOffice fold ＝ ＋ － ＠ to = + - @ in some locales and input methods).
+_FORMULA = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+# A formula can start a cell where the text starts, after any whitespace, and after anything a
+# spreadsheet may take as the end of a field or a line: a comma, a semicolon (the separator of
+# many locales), a tab, a carriage return or a line feed. A cell that starts with a tab, a
+# carriage return or a line feed is neutralised too (OWASP lists them as formula starts).
+_RISKY = rf"(?:^|[,;\t\r\n])\s*[{_FORMULA}]|^[\t\r\n]"
+# C0 controls but tab, line feed and carriage return: NUL ends strings in C code, and XML (SVG,
+# which the chart images are rendered through) has no way to spell any of them.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_CONTROL_RE = re.compile(_CONTROL)
+_REPLACEMENT = "\ufffd"
 
 
 def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` ready for a CSV that a spreadsheet may open.
 
-    * Text cells beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
-      leading ``'``, so a spreadsheet shows them instead of running them as formulas (OWASP's
-      advice on CSV injection). Number columns are left alone: a -3.5 stays a number.
+    * A text cell a spreadsheet could run as a formula gets a leading ``'`` and is otherwise
+      unchanged (OWASP's advice on CSV injection): one whose first character other than
+      whitespace (spaces, tabs, line breaks) is ``=``, ``+``, ``-``, ``@`` or their fullwidth
+      forms ``＝ ＋ － ＠``, one that starts with a tab, carriage return or line feed, and one
+      where such a character follows a ``,``, ``;``, tab or line break (which a spreadsheet may
+      take as the start of a new cell, e.g. ``a;=1`` in a locale that separates with ``;``).
+      Number columns are left alone: a -3.5 stays a number.
+    * NUL and the other control characters but tab, line feed and carriage return become
+      U+FFFD, so no CSV reader (or C library) cuts a cell short at them.
     * Categories become text; durations become fractional minutes in a ``<name>_min`` column
       (dropped when the frame has that column already), since CSV has no duration type.
+
+    Write the result with ``write_safe_csv`` (or ``write_csv(quote_style="non_numeric")``):
+    quoting every text cell is what keeps a spreadsheet from splitting ``a;=1`` at its ``;``.
     """
     fixes: list[pl.Expr] = []
     dropped: list[str] = []
@@ -41,16 +72,21 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
                 fixes.append((column.dt.total_microseconds() / 60e6).alias(f"{name}_min"))
                 dropped.append(name)
         elif dtype == pl.String:
-            risky = column.str.starts_with(_FORMULA_STARTS[0])
-            for start in _FORMULA_STARTS[1:]:
-                risky = risky | column.str.starts_with(start)
-            fixes.append(pl.when(risky).then(pl.lit("'") + column).otherwise(column).alias(name))
+            text = column.str.replace_all(_CONTROL, _REPLACEMENT)
+            risky = text.str.contains(_RISKY)
+            fixes.append(pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(name))
     order = [
         (f"{name}_min" if name in dropped and f"{name}_min" not in frame.columns else name)
         for name in frame.columns
         if not (name in dropped and f"{name}_min" in frame.columns)
     ]
     return frame.with_columns(fixes).select(order)
+
+
+def write_safe_csv(frame: pl.DataFrame, path: Path) -> Path:
+    """``csv_safe(frame)`` as a CSV file at ``path``, every text cell quoted; returns the path."""
+    csv_safe(frame).write_csv(path, quote_style="non_numeric")
+    return path
 
 
 def export_data(report: Report, directory: Path, *, images: bool = True) -> list[Path]:
@@ -62,11 +98,34 @@ def export_data(report: Report, directory: Path, *, images: bool = True) -> list
     for name, frame in report.frames.items():
         parquet = directory / f"{name}.parquet"
         frame.write_parquet(parquet)
-        csv = directory / f"{name}.csv"
-        csv_safe(frame).write_csv(csv)
-        written += [parquet, csv]
+        written += [parquet, write_safe_csv(frame, directory / f"{name}.csv")]
     if images:
         for chart in report.charts:
+            # The renderer aborts the whole process on a control character in any text (vl-convert
+            # panics parsing the SVG it made), so the images get a cleaned copy of the spec.
+            spec = _SpecOnly(_inert(chart.chart.to_dict()))
             for suffix in (".svg", ".png"):
-                written.append(save_chart(chart.chart, directory / f"{chart.key}{suffix}"))
+                target = directory / f"{chart.key}{suffix}"
+                written.append(save_chart(cast("AnyChart", spec), target))
     return written
+
+
+def _inert(value: Any) -> Any:
+    """A chart spec with each control character of its text (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _CONTROL_RE.sub(_REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {_inert(key): _inert(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    return value
+
+
+class _SpecOnly:
+    """A chart reduced to its Vega-Lite spec: all ``save_chart`` reads of one (``to_dict``)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._spec

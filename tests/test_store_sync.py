@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from webinar_insights import ConfigurationError, StoreError
+from webinar_insights import ConfigurationError, DataWarning, StoreError
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.simulator import _render as render
@@ -152,16 +152,18 @@ def test_rebuild_needs_no_network_and_reproduces_the_tables(tmp_path: Path) -> N
         assert_frame_equal(getattr(Store(tmp_path), name)(), table)
 
 
-def test_corrupt_raw_file_gives_a_clear_error_and_a_resync_recovers(tmp_path: Path) -> None:
+def test_a_corrupt_raw_file_is_set_aside_and_a_resync_recovers(tmp_path: Path) -> None:
     client = make_client()
     store = Store(tmp_path)
     sync(client, store, depth="participants", **WHOLE)
     victim = next((tmp_path / "raw" / "participants").rglob("*.json.gz"))
     victim.write_bytes(victim.read_bytes()[:20])
-    with pytest.raises(StoreError, match=r"cannot be read, e\.g\. raw/participants"):
-        store.rebuild()
-    summary = sync(client, store, depth="participants", **WHOLE)
+    with pytest.warns(DataWarning, match="quarantined"):
+        store.rebuild()  # the rest derives; the unreadable page is set aside, not fatal
+    assert [q.raw_file for q in store.quarantine()] == [victim.relative_to(tmp_path).as_posix()]
+    summary = sync(client, store, depth="participants", **WHOLE)  # its unit is fetched again
     assert summary.participants_fetched >= 1
+    assert store.quarantine() == []
     assert_store_matches(store, client.simulator_instance)  # type: ignore[arg-type]
 
 

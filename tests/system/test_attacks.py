@@ -149,7 +149,8 @@ ROWS: dict[str, Row] = {
                 listing_of("2026-04"),
                 edit_json(_first_record(lambda r: r.update(id={"a": 1}))),
             )
-        ]
+        ],
+        warns="had no id",
     ),
     "a list as page token": Row(
         [

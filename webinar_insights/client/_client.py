@@ -10,6 +10,7 @@ import os
 import random
 import socket
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -164,7 +165,11 @@ class Client:
             base_url=self.server_url,
             transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={"User-Agent": "webinar-insights/0.1", "Accept": "application/json"},
+            headers={
+                "User-Agent": "webinar-insights/0.1",
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",  # the ones _BoundedBody decodes
+            },
         )
         self.per_page = per_page
         self.retry = retry or RetryPolicy()
@@ -483,15 +488,19 @@ class Client:
         deadline = time.monotonic() + self.timeout
         response = self._http.send(request, auth=auth, stream=True)
         try:
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_BODY_BYTES:
-                    raise _TooLarge(f"answer was larger than {MAX_BODY_BYTES // 2**20} MiB")
+            if response.is_stream_consumed:  # an in-process transport's answer, read and decoded
+                body = _BoundedBody(None)
+                raws: Iterable[bytes] = [response.content]
+            else:
+                body = _BoundedBody(response.headers.get("Content-Encoding"))
+                raws = response.iter_raw()
+            for raw in raws:
+                body.feed(raw)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout(
                         f"the answer took longer than {self.timeout:g} s", request=request
                     )
+            body.finish()
         finally:
             response.close()
         headers = [
@@ -500,7 +509,7 @@ class Client:
             if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
         ]
         return httpx.Response(
-            response.status_code, headers=headers, content=bytes(body), request=request
+            response.status_code, headers=headers, content=body.content(), request=request
         )
 
     def _observe(self, group: str, response: httpx.Response, sent_at: float) -> None:
@@ -896,6 +905,53 @@ def _bearer(token: Secret | None) -> dict[str, str]:
 
 class _TooLarge(Exception):
     pass
+
+
+class _BoundedBody:
+    """An answer's body, decoded as it arrives and never more than ``MAX_BODY_BYTES``: gzip
+    and deflate are inflated piece by piece with a bound on each piece, so a small download
+    that inflates to gigabytes stops at the cap instead of filling memory in one call."""
+
+    STEP = 2**20
+
+    def __init__(self, encoding: str | None) -> None:
+        kind = (encoding or "identity").strip().lower()
+        if kind not in ("identity", "gzip", "x-gzip", "deflate"):
+            raise _TooLarge(f"answer was in an encoding this client did not ask for ({kind!r})")
+        # 47: a gzip or a zlib header, whichever the server sent.
+        self._inflate = None if kind == "identity" else zlib.decompressobj(47)
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def _add(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > MAX_BODY_BYTES:
+            raise _TooLarge(f"answer was larger than {MAX_BODY_BYTES // 2**20} MiB")
+        if data:
+            self._parts.append(data)
+
+    def feed(self, raw: bytes) -> None:
+        if self._inflate is None:
+            self._add(raw)
+            return
+        try:
+            while raw:
+                self._add(self._inflate.decompress(raw, self.STEP))
+                raw = self._inflate.unconsumed_tail
+        except zlib.error:
+            raise _TooLarge("answer was not the compressed data it said it was") from None
+
+    def finish(self) -> None:
+        if self._inflate is not None:
+            try:
+                self._add(self._inflate.flush(self.STEP))
+            except zlib.error:
+                raise _TooLarge("answer was not the compressed data it said it was") from None
+
+    def content(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
 
 
 class _NoWait(Exception):

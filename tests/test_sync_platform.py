@@ -282,13 +282,18 @@ def test_records_without_an_id_never_name_a_session_none(tmp_path: Path) -> None
     store = Store(tmp_path)
     with client_of(sim, Glitch(sim.transport(), strip_ids)) as client:
         with pytest.warns(DataWarning, match=r"session record\(s\) in the listings had no id"):
-            sync(client, store, depth="registrants", **WHOLE)
+            poisoned = sync(client, store, depth="registrants", **WHOLE)
         states = store.session_states()
         assert store.sessions()["session_id"].null_count() == 0
     assert "None" not in states and "" not in states
+    assert poisoned.quarantined and "set aside" in str(poisoned)
+    assert "'id' is missing" in poisoned.quarantined[0]
+    report = report_from_store(store, start="2025-09-01", end="2026-12-31", now=NOW)
+    assert any(n.startswith("Read but not usable") for n in report.notes)
     with client_of(sim) as client:
         again = sync(client, store, depth="registrants", **WHOLE)
     assert again.problems == ()
+    assert again.quarantined == ()  # the listings were asked again and came back whole
 
 
 def test_a_manifest_from_before_these_columns_is_upgraded(tmp_path: Path) -> None:

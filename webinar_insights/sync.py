@@ -59,6 +59,7 @@ from .store import (
     Store,
     parse_time,
     problem_lines,
+    quarantine_lines,
     record_id,
 )
 
@@ -94,6 +95,7 @@ class SyncSummary:
     never_ran: int = 0
     problems: tuple[str, ...] = ()  # one line per session or list that could not be read
     problem_groups: tuple[str, ...] = ()  # the same, one line per kind of problem
+    quarantined: tuple[str, ...] = ()  # what was read but not usable, one line per kind
 
     def __str__(self) -> str:
         lines = [
@@ -115,6 +117,11 @@ class SyncSummary:
                 f"  never ran  {self.never_ran:,} sessions still Scheduled a day after their"
                 " planned end (settled: not fetched again)"
             )
+        if self.quarantined:
+            lines.append(
+                "  set aside  read but not usable as sent (Store.quarantine() lists each):"
+            )
+            lines += [f"    {line}" for line in self.quarantined]
         if self.problems:
             count = len(self.problems)
             lines.append(f"  problems   {count:,} could not be read (Store.problems() lists each):")
@@ -229,6 +236,7 @@ def sync(
                 never_ran=run.counts["never_ran"],
                 problems=tuple(str(p) for p in run.problems),
                 problem_groups=tuple(problem_lines(run.problems)),
+                quarantined=tuple(quarantine_lines(store.quarantine())),
             )
             store.finish_sync(sync_id, requests=summary.requests, summary=asdict(summary))
     except KeyboardInterrupt:

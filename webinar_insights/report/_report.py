@@ -521,6 +521,11 @@ def build_report(
         f"Not read when the store was synced, so the figures built from them leave these out: {line}."
         for line in (provenance or {}).get("problems") or []
     ]
+    notes += [
+        f"Read but not usable as the API sent it (set aside, or loaded with the odd value as"
+        f" empty): {line}."
+        for line in (provenance or {}).get("quarantined") or []
+    ]
     ordered: dict[str, pl.DataFrame] = {n: frames[n] for n in FRAME_NAMES if n in frames}
     return Report(
         title=DEFAULT_TITLE if title is None else str(title),

@@ -26,8 +26,8 @@ from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.report import report_from_store
 from webinar_insights.simulator import Simulator, SimulatorConfig, serve
 from webinar_insights.simulator import _render as render
-from webinar_insights.store import NEVER_RAN_GRACE, Store
-from webinar_insights.sync import sync
+from webinar_insights.store import NEVER_RAN_GRACE, SessionState, Store
+from webinar_insights.sync import _Run, sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WHOLE = {"start": "2025-09-01", "end": "2026-12-31"}
@@ -417,3 +417,19 @@ def test_people_registering_after_the_webinar_are_fetched_at_the_checkpoints(
         again = sync(client, store, depth="registrants", **WHOLE)
         spent = delta(before, requests(sim)).get("rcwRegListRegistrants", 0)
         assert spent == again.registrants_fetched  # no checkpoint left for them: not asked again
+
+
+def test_a_manifest_row_without_a_webinar_id_fails_that_list_only(tmp_path: Path) -> None:
+    """A manifest row from an older version may lack the webinar id that the participants'
+    path needs: that one list fails (named), nothing raises, nothing is sent for it."""
+    sim = make_sim(scale=5)
+    store = Store(tmp_path)
+    with client_of(sim) as client:
+        run = _Run(client, store, depth="participants", full_refresh=False)
+        orphan = SessionState("500000001", None, "Finished", None, "company/2026-10")
+        before = requests(sim)
+        assert run.fetch(orphan, "participants") is True
+        assert delta(before, requests(sim)) == {}
+    assert [str(p) for p in store.problems()] == [
+        "participants of session 500000001: failed: no webinar id is known for this session yet"
+    ]

@@ -424,13 +424,19 @@ class _Run:
     def fetch(self, session: SessionState, kind: FetchKind) -> bool:
         """Fetch and store one people list; False when the session turned out to be gone."""
         sid = session.session_id
+        webinar_id = session.webinar_id
+        if kind == "participants" and not webinar_id:
+            # A manifest row from an older version, or a listing that named no webinar: the
+            # participants' path needs it. A later listing of the session fills it in.
+            self.problem(sid, kind, "failed", "no webinar id is known for this session yet")
+            return True
         try:
             if kind == "registrants":
                 pages = list(self.client.registrant_pages(sid))
             else:
                 pages = list(
                     self.client.participant_pages(
-                        session.webinar_id or "", sid, expected=session.participants
+                        webinar_id or "", sid, expected=session.participants
                     )
                 )
         except NotFoundError as error:

@@ -63,8 +63,14 @@ def test_a_gzip_bomb_stops_at_the_body_cap() -> None:
         list(client.registrant_pages("500000001"))
 
 
-def test_a_gzip_bomb_costs_little_memory(tmp_path: Path) -> None:
-    """Peak memory of a fresh process that meets a 1 GiB gzip bomb (a 1 MB download)."""
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [("zeros_gzip(2**30)", "gzip"), ("(bytes(2**20) for _ in range(200))", "identity")],
+    ids=["1-GiB-gzip-bomb", "200-MB-body"],
+)
+def test_an_oversized_answer_costs_little_memory(tmp_path: Path, body: str, encoding: str) -> None:
+    """Peak memory of a fresh process that meets a 1 GiB gzip bomb (a 1 MB download) or a
+    plain 200 MB body."""
     script = textwrap.dedent(
         """
         import sys, httpx
@@ -80,8 +86,8 @@ def test_a_gzip_bomb_costs_little_memory(tmp_path: Path) -> None:
         from webinar_insights.client import RetryPolicy
         before = peak_mib()
         def bomb(request):
-            return httpx.Response(200, content=zeros_gzip(2**30), headers={
-                "Content-Type": "application/json", "Content-Encoding": "gzip", **FAST_LIMIT})
+            return httpx.Response(200, content=BODY, headers={
+                "Content-Type": "application/json", "Content-Encoding": "ENCODING", **FAST_LIMIT})
         client = scripted(bomb, retry=RetryPolicy(attempts=1))
         try:
             list(client.registrant_pages("1"))
@@ -89,6 +95,7 @@ def test_a_gzip_bomb_costs_little_memory(tmp_path: Path) -> None:
             print(before, peak_mib(), error)
         """
     )
+    script = script.replace("BODY", body).replace("ENCODING", encoding)
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", script, str(root)],
@@ -170,7 +177,7 @@ def test_absurd_rate_limit_headers_are_not_kept(tmp_path: Path) -> None:
 
 
 def test_a_retry_after_of_a_billion_seconds_is_bounded_and_not_persisted_beyond_it(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         return httpx.Response(429, headers={"Retry-After": "1e9", **FAST_LIMIT})
@@ -180,6 +187,7 @@ def test_a_retry_after_of_a_billion_seconds_is_bounded_and_not_persisted_beyond_
     with pytest.raises(RateLimitedError) as caught:
         list(client.registrant_pages("1"))
     assert caught.value.retry_after == 900
+    assert "asked for a pause of '1e9' s; pausing 900 s at most" in caplog.text
     saved = json.loads(next(iter(tmp_path.glob("*.json"))).read_text())
     assert saved["Heavy"]["blocked_until"] <= time.time() + MAX_PENALTY
     assert saved["Heavy"]["blocked_until"] <= time.time() + 901

@@ -33,7 +33,7 @@ from ..errors import (
     TransportError,
 )
 from ._auth import Credentials, Secret, TokenForm, TokenManager
-from ._errors import error_for, retry_after
+from ._errors import MAX_RETRY_AFTER, error_for, retry_after
 from ._pacing import FilePacer, Pacer, SharedBudget
 
 if TYPE_CHECKING:
@@ -411,7 +411,16 @@ class Client:
                     least = max(self.retry.retry_after_default, self._pacer.window(group))
                     wait = retry_after(response, default=least)
                     self._pacer.penalize(group, wait)
-                    logger.warning("%s: rate limited (429); pausing %.1f s", what, wait)
+                    asked = response.headers.get("Retry-After", "")
+                    if wait >= MAX_RETRY_AFTER:
+                        logger.warning(
+                            "%s: the server asked for a pause of %r s; pausing %.0f s at most",
+                            what,
+                            asked[:40],
+                            wait,
+                        )
+                    else:
+                        logger.warning("%s: rate limited (429); pausing %.1f s", what, wait)
                     if (
                         self.fail_fast
                         or limited > self.retry.rate_limited

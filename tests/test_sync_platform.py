@@ -433,3 +433,26 @@ def test_a_manifest_row_without_a_webinar_id_fails_that_list_only(tmp_path: Path
     assert [str(p) for p in store.problems()] == [
         "participants of session 500000001: failed: no webinar id is known for this session yet"
     ]
+
+
+def test_the_newest_months_and_sessions_come_first(tmp_path: Path) -> None:
+    """A reader wants the recent past first: listings run from the newest month back, and
+    people from the newest session back, so an interrupted first sync holds the newest data."""
+    sim = make_sim(scale=40)
+    asked: list[str] = []
+
+    def log(request: httpx.Request) -> httpx.Response | None:
+        asked.append(str(request.url))
+        return None
+
+    with client_of(sim, Glitch(sim.transport(), log)) as client:
+        sync(client, Store(tmp_path), depth="registrants", **WHOLE)
+    months = [u.split("endTimeFrom=")[1][:7] for u in asked if "/company/sessions" in u]
+    assert months == sorted(months, reverse=True) and len(set(months)) > 6
+    ends = {s.session_id: s.listed_end_time(NOW) for s in sim.program.sessions}
+    fetched = [
+        u.split("/sessions/")[1].split("/")[0]
+        for u in asked
+        if u.split("?")[0].endswith("/registrants")
+    ]
+    assert [ends[sid] for sid in fetched] == sorted((ends[sid] for sid in fetched), reverse=True)

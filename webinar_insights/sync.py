@@ -1,7 +1,8 @@
 """Incremental, resumable sync from the Webinar API into a ``Store``.
 
 The history API lists sessions by ``endTime`` window only, so a sync lists calendar-month
-windows (UTC) and then fetches, per session, what the depth asks for:
+windows (UTC), newest first, and then fetches, per session and newest first, what the depth
+asks for:
 
 * a window is listed again unless it is *settled*: listed before, every session in it Finished
   or never ran (still Scheduled a day after its planned end), nothing known missing from its
@@ -200,7 +201,8 @@ def sync(
             tables: dict[str, int] = {}
             for attempt in range(2):  # a second pass re-fetches units found corrupt
                 run.seen.clear()
-                for key, (lower, upper) in zip(keys, windows, strict=True):
+                # Newest first: the months a reader most likely wants are complete soonest.
+                for key, (lower, upper) in reversed(list(zip(keys, windows, strict=True))):
                     state = store.window(key)
                     if state is not None and not full_refresh:
                         settled, listed_at = state
@@ -374,9 +376,10 @@ class _Run:
         kinds: list[FetchKind] = ["registrants"]
         if self.depth == "participants":
             kinds.append("participants")
+        newest_first = sorted(sessions, key=lambda s: s.end_time or "", reverse=True)
         work = [
             (s, kind)
-            for s in sessions
+            for s in newest_first
             for kind in kinds
             if not (kind == "participants" and s.status == "Scheduled") and self.needs(s, kind)
         ]

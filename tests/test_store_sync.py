@@ -300,3 +300,19 @@ def test_bad_ranges_are_refused_before_anything_is_written(tmp_path: Path) -> No
             make_client(), Store(tmp_path / "s"), start="2026-01-01", end="2026-02-01", depth="all"
         )  # type: ignore[arg-type]
     assert not (tmp_path / "s").exists()
+
+
+def test_a_reader_does_not_queue_behind_a_first_sync(tmp_path: Path) -> None:
+    """Before a first sync has written its tables, a reader says so at once instead of waiting
+    for the writer's lock (it used to wait 60 s and then fail)."""
+    store = Store(tmp_path)
+    with store.writing():
+        store.begin_sync(
+            start=datetime(2026, 1, 1, tzinfo=UTC),
+            end=datetime(2026, 2, 1, tzinfo=UTC),
+            depth="sessions",
+        )
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="being synced for the first time"):
+            Store(tmp_path).sessions()
+        assert time.monotonic() - started < 5

@@ -1045,6 +1045,15 @@ class Store:
                 raise StoreError(
                     f"no store at {self.path}: run `webinar-insights sync` (or `--demo`) first"
                 )
+            probe = FileLock(str(self.path / ".lock"))  # a reader never queues behind a sync
+            try:
+                probe.acquire(timeout=0)
+            except Timeout:
+                raise StoreError(
+                    f"the store at {self.path} is being synced for the first time and has no"
+                    " tables yet; they are written when that sync ends (run this again then)"
+                ) from None
+            probe.release()
             self.rebuild()
         return pl.scan_parquet(path)
 

@@ -137,3 +137,27 @@ def test_an_export_with_nul_in_names_and_ids_completes(tmp_path: Path) -> None:
     assert_frame_equal(
         pl.read_csv(out / "sessions.csv").select("session_id"), sessions.select("session_id")
     )
+
+
+def test_save_chart_survives_control_characters_in_any_text(tmp_path: Path) -> None:
+    """A notebook calling save_chart on a chart with a NUL in a title or a label: vl-convert
+    would abort the process (the kernel); save_chart renders U+FFFD instead. In a subprocess, so
+    a regression cannot take pytest down with it."""
+    script = textwrap.dedent(
+        f"""
+        import altair as alt, polars as pl
+        from webinar_insights.charts import save_chart
+        data = pl.DataFrame({{"host": ["a\\x00b", "c\\x1bd"], "n": [1, 2]}})
+        chart = alt.Chart(data).mark_bar().encode(x="host:N", y="n:Q").properties(title="T\\x00")
+        for suffix in (".svg", ".png"):
+            save_chart(chart, {str(tmp_path)!r} + "/chart" + suffix)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    svg = (tmp_path / "chart.svg").read_text(encoding="utf-8")
+    assert "\x00" not in svg and "\ufffd" in svg
+    assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"

@@ -425,11 +425,15 @@ def test_download_csv_keeps_spreadsheet_formulas_inert(tmp_path: Path) -> None:
     frame = sessions_frame().with_columns(
         session_title=pl.when(pl.col("session_id") == "s1")
         .then(pl.lit("=HYPERLINK(1)"))
+        .when(pl.col("session_id") == "s2")
+        .then(pl.lit("Q&A;=1+1 \x00"))
         .otherwise(pl.col("session_title"))
     )
     board = Dashboard(frame, debounce=0)
     text = board.save_csv(tmp_path / "x.csv").read_text()
     assert "'=HYPERLINK(1)" in text
+    # Quoted, so a spreadsheet splitting on ';' keeps the cell whole; NUL shown as U+FFFD.
+    assert '"\'Q&A;=1+1 \ufffd"' in text
     board.close()
 
 

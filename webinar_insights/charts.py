@@ -40,6 +40,7 @@ included (there it stays empty), so a report can always refer to it:
 from __future__ import annotations
 
 import math
+import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -1389,6 +1390,24 @@ def _vl_version() -> str | None:
     return major_minor if major_minor in vl_convert.get_vegalite_versions() else None
 
 
+# C0 controls but tab, line feed and carriage return: NUL ends strings in C code, and XML (SVG,
+# which the chart images are rendered through) has no way to spell any of them.
+CONTROL_CHARACTERS: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+REPLACEMENT: Final = "\ufffd"
+_CONTROL_RE = re.compile(CONTROL_CHARACTERS)
+
+
+def _inert(value: Any) -> Any:
+    """A chart spec with each control character of its text (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _CONTROL_RE.sub(REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {_inert(key): _inert(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_inert(item) for item in value]
+    return value
+
+
 def save_chart(chart: AnyChart, path: str | Path, *, scale: float = 2.0) -> Path:
     """Write a chart to a PNG or SVG file (chosen by the suffix), offline, through vl-convert.
 
@@ -1420,7 +1439,9 @@ def save_chart(chart: AnyChart, path: str | Path, *, scale: float = 2.0) -> Path
             f"save_chart: cannot write {target.name!r}: the suffix must be .png or .svg (for an"
             " interactive page, use the HTML report)."
         )
-    spec = chart.to_dict()
+    # vl-convert aborts the whole process (a notebook's kernel too) on a control character in
+    # any text, so it renders a copy of the spec with each one shown as U+FFFD.
+    spec = _inert(chart.to_dict())
     # allowed_base_urls=[]: every chart embeds its data, so rendering never needs the network.
     if suffix == ".png":
         png = vl_convert.vegalite_to_png(

@@ -54,7 +54,7 @@ from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import TimeLike, to_utc, zone_key
 from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
-from webinar_insights.report import Report, build_report, csv_safe, report_range
+from webinar_insights.report import Report, build_report, report_range, write_safe_csv
 from webinar_insights.store import Store
 from webinar_insights.sync import DEPTHS, Depth, SyncSummary, sync
 from webinar_insights.theme import ACCENT, FONT, MUTED, PALETTE
@@ -1000,7 +1000,7 @@ class Dashboard:
     def save_csv(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write the sessions shown (:meth:`filtered`) as CSV; returns its path.
 
-        As the report's exports (``report.csv_safe``): a Duration column ``x`` becomes ``x_min``
+        As the report's exports (``report.write_safe_csv``): a Duration column ``x`` becomes ``x_min``
         (fractional minutes; left out where the frame has ``x_min`` already), and a text cell
         that a spreadsheet would run as a formula gets a leading ``'``. Times are ISO 8601 in
         UTC. Default path: ``<export_dir>/sessions_<start>_<end>.csv``.
@@ -1008,8 +1008,7 @@ class Dashboard:
         default = self._export_dir / f"sessions_{self._slug()}.csv"
         target = Path(path) if path is not None else default
         target.parent.mkdir(parents=True, exist_ok=True)
-        csv_safe(self.filtered()).write_csv(target)
-        return target
+        return write_safe_csv(self.filtered(), target)
 
     # -- refresh --------------------------------------------------------------------------------
     def _sync_plan(self) -> tuple[datetime, datetime, Depth]:

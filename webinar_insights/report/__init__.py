@@ -17,7 +17,7 @@ user id only (``include_personal_data=True`` shows host names).
 from __future__ import annotations
 
 from ._bundle import vega_bundle
-from ._export import csv_safe
+from ._export import csv_safe, write_safe_csv
 from ._report import (
     FRAME_NAMES,
     Report,
@@ -36,4 +36,5 @@ __all__ = [
     "report_from_store",
     "report_range",
     "vega_bundle",
+    "write_safe_csv",
 ]

@@ -9,18 +9,15 @@ Parquet files keep every value exactly.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from webinar_insights.charts import save_chart
+from webinar_insights.charts import CONTROL_CHARACTERS, REPLACEMENT, save_chart
 from webinar_insights.errors import ConfigurationError
 
 if TYPE_CHECKING:  # the report module imports this one
-    from webinar_insights.charts import AnyChart
-
     from ._report import Report
 
 __all__ = ["csv_safe", "export_data", "write_safe_csv"]
@@ -33,11 +30,6 @@ _FORMULA = "=+\\-@\uff1d\uff0b\uff0d\uff20"
 # many locales), a tab, a carriage return or a line feed. A cell that starts with a tab, a
 # carriage return or a line feed is neutralised too (OWASP lists them as formula starts).
 _RISKY = rf"(?:^|[,;\t\r\n])\s*[{_FORMULA}]|^[\t\r\n]"
-# C0 controls but tab, line feed and carriage return: NUL ends strings in C code, and XML (SVG,
-# which the chart images are rendered through) has no way to spell any of them.
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_CONTROL_RE = re.compile(_CONTROL)
-_REPLACEMENT = "\ufffd"
 
 
 def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -72,7 +64,7 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
                 fixes.append((column.dt.total_microseconds() / 60e6).alias(f"{name}_min"))
                 dropped.append(name)
         elif dtype == pl.String:
-            text = column.str.replace_all(_CONTROL, _REPLACEMENT)
+            text = column.str.replace_all(CONTROL_CHARACTERS, REPLACEMENT)
             risky = text.str.contains(_RISKY)
             fixes.append(pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(name))
     order = [
@@ -101,31 +93,6 @@ def export_data(report: Report, directory: Path, *, images: bool = True) -> list
         written += [parquet, write_safe_csv(frame, directory / f"{name}.csv")]
     if images:
         for chart in report.charts:
-            # The renderer aborts the whole process on a control character in any text (vl-convert
-            # panics parsing the SVG it made), so the images get a cleaned copy of the spec.
-            spec = _SpecOnly(_inert(chart.chart.to_dict()))
-            for suffix in (".svg", ".png"):
-                target = directory / f"{chart.key}{suffix}"
-                written.append(save_chart(cast("AnyChart", spec), target))
+            for suffix in (".svg", ".png"):  # save_chart renders control characters as U+FFFD
+                written.append(save_chart(chart.chart, directory / f"{chart.key}{suffix}"))
     return written
-
-
-def _inert(value: Any) -> Any:
-    """A chart spec with each control character of its text (keys too) replaced by U+FFFD."""
-    if isinstance(value, str):
-        return _CONTROL_RE.sub(_REPLACEMENT, value)
-    if isinstance(value, dict):
-        return {_inert(key): _inert(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_inert(item) for item in value]
-    return value
-
-
-class _SpecOnly:
-    """A chart reduced to its Vega-Lite spec: all ``save_chart`` reads of one (``to_dict``)."""
-
-    def __init__(self, spec: dict[str, Any]) -> None:
-        self._spec = spec
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._spec

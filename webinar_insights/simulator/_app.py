@@ -553,7 +553,9 @@ class Simulator:
             self._counts[operation_id] += 1
 
     # -- OAuth --------------------------------------------------------------------------------
-    def _token(self, request: SimRequest) -> SimResponse:
+    def _oauth_door(self, request: SimRequest) -> tuple[str, list[tuple[str, str]]]:
+        """What every OAuth endpoint checks first: POST only, the app's own credentials, and
+        the Auth group's rate limit. Returns the app's client id and the limit headers."""
         if request.method != "POST":
             raise _api_error(405, "CMN-405", "Method not allowed")
         client_id = self._client_id(request)
@@ -562,6 +564,10 @@ class Simulator:
         if not verdict.allowed:
             self._note_rate_limited()
             raise _rate_limited(verdict.retry_after, limit_headers)
+        return client_id, limit_headers
+
+    def _token(self, request: SimRequest) -> SimResponse:
+        client_id, limit_headers = self._oauth_door(request)
         form = dict(parse_qsl(request.body.decode("utf-8", "replace")))
         grant = form.get("grant_type")
         config = self.config
@@ -658,14 +664,7 @@ class Simulator:
     def _revoke(self, request: SimRequest) -> SimResponse:
         """RFC 7009 revocation: the token (access or refresh, in the form body or the ``token``
         query parameter) ends its whole OAuth session; an unknown token is no error."""
-        if request.method != "POST":
-            raise _api_error(405, "CMN-405", "Method not allowed")
-        client_id = self._client_id(request)
-        verdict = self._auth.check((client_id, "Auth"), time.monotonic())
-        limit_headers = _limit_headers("Auth", verdict)
-        if not verdict.allowed:
-            self._note_rate_limited()
-            raise _rate_limited(verdict.retry_after, limit_headers)
+        client_id, limit_headers = self._oauth_door(request)
         token = dict(parse_qsl(request.body.decode("utf-8", "replace"))).get("token")
         if not token:
             token = dict(request.query).get("token")

@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from webinar_insights import schemas
+from webinar_insights.client import MAX_ID_LENGTH
 from webinar_insights.errors import BadDataError, ConfigurationError, DataWarning
 
 __all__ = [
@@ -715,15 +716,13 @@ def _build(
 
 _MISSING = object()  # the value of a field a record does not have
 
-# An id as the API spells them (RcwResourceIdModel: 1 to 20 characters) with room to spare, and
-# nothing that would change the path of a request naming it.
-_MAX_ID = 64
+# The client's rule for an API id (``client.api_id``), as a column expression.
 
 
 def _usable_id(path: str) -> pl.Expr:
     value = pl.col(path)
     return (
-        value.str.len_chars().is_between(1, _MAX_ID) & ~value.str.contains("/", literal=True)
+        value.str.len_chars().is_between(1, MAX_ID_LENGTH) & ~value.str.contains("/", literal=True)
     ).fill_null(False)
 
 
@@ -753,7 +752,7 @@ def _placed(typed: pl.DataFrame, spec: _Spec, problems: _Problems) -> pl.DataFra
             problem = (
                 "is missing, so the record cannot be placed"
                 if value is _MISSING
-                else f"is not a usable id (1 to {_MAX_ID} characters, no '/')"
+                else f"is not a usable id (1 to {MAX_ID_LENGTH} characters, no '/')"
             )
             problems.issues.append(_Issue(page, index, row["id"], path, value, problem, True))
     for issue in problems.issues:

@@ -45,6 +45,7 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from . import frames
+from .client import api_id
 from .errors import ConfigurationError, DataWarning, StoreError
 
 FetchKind = Literal["registrants", "participants"]
@@ -103,6 +104,22 @@ class SessionState:
     participants: int | None = None  # uniqueParticipantCount as listed
     gone: str | None = None  # when the API confirmed it deleted (its own GET answered 404)
 
+    @classmethod
+    def from_listing(cls, record: Any, window_key: str) -> SessionState | None:
+        """What a session listing's record says of its session; None without a usable id."""
+        session_id = record_id(record)
+        if session_id is None:
+            return None
+        return cls(
+            session_id=session_id,
+            webinar_id=record_id(record.get("webinar")),
+            status=_text(record.get("status")),
+            modified=_text(record.get("lastModifiedTime")),
+            window_key=window_key,
+            end_time=_text(record.get("endTime")),
+            participants=_count(record.get("uniqueParticipantCount")),
+        )
+
     def never_ran(self, at: datetime) -> bool:
         """Still Scheduled a grace period after its planned end: it never ran."""
         end = parse_time(self.end_time)
@@ -159,13 +176,20 @@ def problem_lines(problems: Sequence[ProblemRecord], *, examples: int = 3) -> li
     for (kind, problem), records in sorted(groups.items(), key=lambda g: -len(g[1])):
         one, many = _PROBLEM_NOUNS.get(kind, (kind, kind))
         ids = [r.session_id for r in records]
-        shown = ", ".join(ids[:examples]) + (
-            f" and {len(ids) - examples:,} more" if len(ids) > examples else ""
-        )
-        where = "" if kind == "listing" else "session " if len(ids) == 1 else "sessions "
+        where = _some(ids, examples) if kind == "listing" else _sessions(ids, examples)
         noun = one if len(records) == 1 else many
-        lines.append(f"{len(records):,} {noun} {problem}: {records[0].detail} ({where}{shown})")
+        lines.append(f"{len(records):,} {noun} {problem}: {records[0].detail} ({where})")
     return lines
+
+
+def _some(ids: Sequence[str], examples: int) -> str:
+    """The first ``examples`` ids, and how many more."""
+    more = len(ids) - examples
+    return ", ".join(ids[:examples]) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _sessions(ids: Sequence[str], examples: int) -> str:
+    return f"session{'s' if len(ids) > 1 else ''} {_some(ids, examples)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,13 +276,7 @@ def quarantine_lines(records: Sequence[QuarantinedRecord], *, examples: int = 3)
         else:
             what = f"left out: {problem}"
         ids = list(dict.fromkeys(_shown(q.session_id) for q in group if q.session_id))
-        if ids:
-            shown = ", ".join(ids[:examples]) + (
-                f" and {len(ids) - examples:,} more" if len(ids) > examples else ""
-            )
-            where = f"session{'s' if len(ids) > 1 else ''} {shown}"
-        else:
-            where = first.raw_file
+        where = _sessions(ids, examples) if ids else first.raw_file
         lines.append(f"{count:,} {noun} {what} ({where})")
     return lines
 
@@ -620,19 +638,11 @@ class Store:
         kept: list[str] = json.loads(old[0]) if old and keep_previous else []
         written = self._write_pages(Path("raw", "sessions", _safe(key)), seq, pages)
         names = kept + written
+        listed = [SessionState.from_listing(s, key) for s in sessions]
         rows = [
-            (
-                session_id,
-                record_id(s.get("webinar")),
-                _text(s.get("status")),
-                _text(s.get("lastModifiedTime")),
-                key,
-                seq,
-                _text(s.get("endTime")),
-                _count(s.get("uniqueParticipantCount")),
-            )
-            for s in sessions
-            if (session_id := record_id(s)) is not None and record_id(s.get("webinar")) is not None
+            (s.session_id, s.webinar_id, s.status, s.modified, key, seq, s.end_time, s.participants)
+            for s in listed
+            if s is not None and s.webinar_id is not None
         ]
         with self._or_discard(written), db:
             db.execute(
@@ -1229,11 +1239,7 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
 def record_id(record: Any) -> str | None:
     """A record's ``id`` as text, or None when it has no usable one (such a record is kept in
     the raw pages but never enters the manifest, so no later request names a session ``None``)."""
-    value = record.get("id") if isinstance(record, dict) else None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    text = str(value)
-    return text if text and "/" not in text and len(text) <= 64 else None
+    return api_id(record.get("id")) if isinstance(record, dict) else None
 
 
 def _text(value: Any) -> str | None:

@@ -61,7 +61,6 @@ from .store import (
     parse_time,
     problem_lines,
     quarantine_lines,
-    record_id,
 )
 
 logger = logging.getLogger("webinar_insights")
@@ -306,15 +305,15 @@ class _Run:
         listed: set[str] = set()
         all_settled = True
         for record in records:
-            sid = record_id(record)
-            if sid is None:
+            state = SessionState.from_listing(record, key)
+            if state is None:
                 all_settled = False  # an odd listing: list it again next time
                 continue
+            sid = state.session_id
             listed.add(sid)
             if sid in self.seen:
                 continue
             self.seen.add(sid)
-            state = _state_of(record, key)
             all_settled = all_settled and state.settled(self.now)
             self.counts["never_ran"] += state.never_ran(self.now)
             before = self.previous.get(sid)
@@ -471,18 +470,3 @@ class _Run:
         self.store.clear_problem(sid, kind)
         self.counts[kind] += 1
         return True
-
-
-def _state_of(record: dict[str, object], key: str) -> SessionState:
-    def text(name: str) -> str | None:
-        value = record.get(name)
-        return value if isinstance(value, str) else None
-
-    return SessionState(
-        session_id=record_id(record) or "",
-        webinar_id=None,
-        status=text("status"),
-        modified=text("lastModifiedTime"),
-        window_key=key,
-        end_time=text("endTime"),
-    )

@@ -11,7 +11,6 @@ import sys
 import textwrap
 import time
 import traceback
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,20 +33,10 @@ from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.client._pacing import MAX_PENALTY, FilePacer
 from webinar_insights.simulator import Simulator, SimulatorConfig
 
+from ..system.hostile import zeros_gzip
 from .test_platform_rules import FAST_LIMIT, page, scripted
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
-
-
-def zeros_gzip(total: int, chunk: int = 2**20) -> Iterator[bytes]:
-    """A gzip stream of ``total`` zero bytes, made and sent piece by piece (a gzip bomb)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = bytes(chunk)
-    for _ in range(total // chunk):
-        out = packer.compress(block)
-        if out:
-            yield out
-    yield packer.flush()
 
 
 def test_a_gzip_bomb_stops_at_the_body_cap() -> None:
@@ -80,7 +69,7 @@ def test_an_oversized_answer_costs_little_memory(tmp_path: Path, body: str, enco
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) // 1024
         sys.path.insert(0, sys.argv[1])
-        from tests.client.test_hostile_answers import zeros_gzip
+        from tests.system.hostile import zeros_gzip
         from tests.client.test_platform_rules import FAST_LIMIT, scripted
         from webinar_insights import BadResponseError
         from webinar_insights.client import RetryPolicy

@@ -196,7 +196,7 @@ def trickle(pause: float) -> Rewrite:
 def gzip_bomb(size: int) -> Rewrite:
     def rewrite(answer: SimResponse) -> Answer:
         headers = [*_plain(answer), ("Content-Encoding", "gzip")]
-        return Streamed(200, headers, _zeros_gzip(size))
+        return Streamed(200, headers, zeros_gzip(size))
 
     return rewrite
 
@@ -213,9 +213,12 @@ def _plain(answer: SimResponse) -> list[tuple[str, str]]:
     return [(k, v) for k, v in answer.headers if k.lower() not in ("content-length",)]
 
 
-def _zeros_gzip(total: int, chunk: int = 2**20) -> Iterator[bytes]:
+def zeros_gzip(total: int, chunk: int = 2**20) -> Iterator[bytes]:
+    """A gzip stream of ``total`` zero bytes, made and sent piece by piece (a gzip bomb)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = bytes(chunk)
     for _ in range(total // chunk):
-        yield packer.compress(block)
+        out = packer.compress(block)
+        if out:
+            yield out
     yield packer.flush()

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from ._auth import Credentials
-from ._client import DEFAULT_SERVER_URL, Client, Page, RetryPolicy
+from ._client import DEFAULT_SERVER_URL, MAX_ID_LENGTH, Client, Page, RetryPolicy, api_id
 
-__all__ = ["DEFAULT_SERVER_URL", "Client", "Credentials", "Page", "RetryPolicy"]
+__all__ = [
+    "DEFAULT_SERVER_URL",
+    "MAX_ID_LENGTH",
+    "Client",
+    "Credentials",
+    "Page",
+    "RetryPolicy",
+    "api_id",
+]

@@ -33,7 +33,7 @@ from ..errors import (
     TransportError,
 )
 from ._auth import Credentials, Secret, TokenForm, TokenManager
-from ._errors import MAX_RETRY_AFTER, error_for, retry_after
+from ._errors import DEFAULT_RETRY_AFTER, MAX_RETRY_AFTER, error_for, retry_after
 from ._pacing import FilePacer, Pacer, SharedBudget
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ ENV_VARIABLES = {
 # after this many empty pages in a row that still name a next page.
 MAX_RECORDS = 200_000
 MAX_EMPTY_PAGES = 3
+# An id as the API spells them (RcwResourceIdModel: 1 to 20 characters), with room to spare.
+MAX_ID_LENGTH = 64
 # The most an answer may weigh once decoded: a full page of 1,000 records with questionnaires is
 # a few MB, so this only stops a gzip bomb or a runaway body before it costs the machine.
 MAX_BODY_BYTES = 64 * 2**20
@@ -83,7 +85,7 @@ class RetryPolicy:
     base_delay: float = 2.0
     max_delay: float = 60.0
     rate_limited: int = 5
-    retry_after_default: float = 60.0
+    retry_after_default: float = DEFAULT_RETRY_AFTER
     unreachable_after: float = 10.0
 
     def backoff(self, attempt: int) -> float:
@@ -816,10 +818,24 @@ def _json_problem(response: httpx.Response) -> str | None:
 
 
 def _id(value: str) -> str:
-    text = str(value)
-    if not text or "/" in text or len(text) > 64:
+    text = api_id(value)
+    if text is None:
         raise ConfigurationError(f"not an API id: {value!r}")
     return text
+
+
+def api_id(value: object) -> str | None:
+    """``value`` as an API id (a string or a whole number, 1 to ``MAX_ID_LENGTH`` characters,
+    no ``/`` that would change the path of a request naming it), or None when it is not one."""
+    text = _id_text(value)
+    return text if text and "/" not in text and len(text) <= MAX_ID_LENGTH else None
+
+
+def _id_text(value: object) -> str | None:
+    """A string or a whole number as text; None for anything else (bools, objects, lists)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)
 
 
 def _int(value: str | None) -> int | None:
@@ -896,10 +912,7 @@ def _unknown_host(failure: BaseException) -> bool:
 def _record_key(record: object) -> str | None:
     """A record's ``id`` as text, None when it has no usable one (not an object, no id, or an
     id that is an object or a list): such a record is passed on for the store to judge."""
-    value = record.get("id") if isinstance(record, dict) else None
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value)
-    return None
+    return _id_text(record.get("id")) if isinstance(record, dict) else None
 
 
 def _revealed(form: TokenForm | None) -> dict[str, str] | None:

@@ -152,6 +152,46 @@ ROWS: dict[str, Row] = {
         ],
         warns="had no id",
     ),
+    "a count sent as a string": Row(
+        [
+            Attack(
+                "string count",
+                listing_of("2026-08"),
+                edit_json(_first_record(lambda r: r.update(uniqueParticipantCount="12"))),
+            )
+        ],
+        warns="quarantined",
+    ),
+    "a listing record without webinar": Row(
+        [
+            Attack(
+                "no webinar",
+                listing_of("2026-09"),
+                edit_json(_first_record(lambda r: r.pop("webinar"))),
+            )
+        ],
+        warns="quarantined",
+    ),
+    "a listing record that is not an object": Row(
+        [
+            Attack(
+                "not an object",
+                listing_of("2026-01"),
+                edit_json(lambda b: b["records"].append("oops")),
+            )
+        ],
+        warns="quarantined",
+    ),
+    "one registrant with a bad value": Row(
+        [
+            Attack(
+                "bad registrant",
+                people_of("registrants", VICTIM),
+                edit_json(_first_record(lambda r: r.update(registrationTime="not a time"))),
+            )
+        ],
+        warns="quarantined",
+    ),
     "a list as page token": Row(
         [
             Attack(

@@ -6,6 +6,9 @@ of the Webinar API (``webinar_insights.simulator``) is the embedded default.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _package_version
+
 from .client import Client, RetryPolicy
 from .errors import (
     ApiError,
@@ -28,7 +31,10 @@ from .errors import (
 from .store import Store
 from .sync import SyncSummary, sync
 
-__version__ = "0.1.0"
+try:  # the one place the version is read: the installed package's metadata (pyproject.toml)
+    __version__ = _package_version("webinar-insights")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ApiError",

@@ -28,7 +28,7 @@ from .errors import (
 )
 from .simulator import FAULT_KINDS, STATS_PATH, Simulator, SimulatorConfig, SimulatorServer
 from .store import Store
-from .sync import DEPTHS
+from .sync import DEFAULT_AHEAD, DEFAULT_BACK, DEPTHS, default_range
 
 PROG = "webinar-insights"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -434,9 +434,9 @@ def _sync(args: argparse.Namespace) -> int:
         raise ConfigurationError(
             "--fail-fast needs a server: with --demo no other client shares the rate limit"
         )
-    now = datetime.now(UTC)
-    start = args.start or (now - timedelta(days=400)).date().isoformat()
-    end = args.end or (now + timedelta(days=40)).date().isoformat()
+    first, last = default_range(datetime.now(UTC))
+    start = args.start or first.date().isoformat()
+    end = args.end or last.date().isoformat()
     time_range(start, end)  # reject bad or reversed dates before anything is written
     store = _writable_store(args.store)
     progress = not args.no_progress
@@ -489,7 +489,7 @@ def _demo(args: argparse.Namespace) -> int:
         assert sim is not None
         print(program_summary(sim))
         now = sim.now()
-        records = client.list_sessions(now - timedelta(days=400), now + timedelta(days=40))
+        records = client.list_sessions(*default_range(now))
         sessions = sessions_frame(records)
         stats = sim.stats()
     by_status = dict(sessions.group_by("status").len().iter_rows())
@@ -678,7 +678,6 @@ def _writable_path(path: str, *, what: str, folder: bool = False) -> Path:
 
 
 def _sync_demo(store: Store) -> None:
-    from datetime import timedelta
 
     from .client import Client
     from .sync import sync
@@ -697,8 +696,8 @@ def _sync_demo(store: Store) -> None:
         summary = sync(
             client,
             store,
-            start=(DEMO_REPORT_NOW - timedelta(days=400)).date(),
-            end=(DEMO_REPORT_NOW + timedelta(days=40)).date(),
+            start=(DEMO_REPORT_NOW - DEFAULT_BACK).date(),
+            end=(DEMO_REPORT_NOW + DEFAULT_AHEAD).date(),
             depth="participants",
         )
     print(summary, flush=True)

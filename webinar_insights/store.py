@@ -34,7 +34,7 @@ import sqlite3
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import UTC, datetime, timedelta
@@ -45,6 +45,7 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from . import frames
+from ._files import NO_SPACE, discard, no_space, write_file
 from .client import api_id
 from .errors import ConfigurationError, DataWarning, StoreError
 
@@ -308,15 +309,7 @@ def parse_time(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
 _READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-
-
-def _no_space(path: Path) -> StoreError:
-    return StoreError(
-        f"no space left on the device holding {path}; free some space and run the same command"
-        " again: nothing stored was lost"
-    )
 
 
 def _read_only(path: Path) -> StoreError:
@@ -328,14 +321,14 @@ def _read_only(path: Path) -> StoreError:
 def _storage_error(error: BaseException, store: Path) -> StoreError | None:
     """The ``StoreError`` for a full disk or a read-only store, or None for other errors."""
     if isinstance(error, OSError):
-        if error.errno in _NO_SPACE:
-            return _no_space(store)
+        if error.errno in NO_SPACE:
+            return no_space(store)
         if error.errno in _READ_ONLY:
             return _read_only(store)
     elif isinstance(error, sqlite3.OperationalError):
         name = getattr(error, "sqlite_errorname", "")
         if name == "SQLITE_FULL" or "disk is full" in str(error):
-            return _no_space(store)
+            return no_space(store)
         if name.startswith("SQLITE_READONLY") or "readonly database" in str(error):
             return _read_only(store)
     return None
@@ -360,36 +353,6 @@ def _storing(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatena
             raise translated from None
 
     return write
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """``atomic_write`` without the translation: an ``OSError`` propagates, with no temporary
-    file left behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _discard(tmp)
-        raise
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    r"""Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
-
-    When writing fails the temporary file is removed and the old file stays; a full disk raises
-    ``StoreError`` saying so (other ``OSError``\ s propagate).
-    """
-    try:
-        _write_file(path, data)
-    except OSError as error:
-        if error.errno in _NO_SPACE:
-            raise _no_space(path.parent) from None
-        raise
 
 
 class Store:
@@ -597,11 +560,11 @@ class Store:
         try:
             for number, content in enumerate(pages):
                 relative = folder / f"{seq:08d}-{number:05d}.json.gz"
-                _write_file(self.path / relative, gzip.compress(content, compresslevel=6))
+                write_file(self.path / relative, gzip.compress(content, compresslevel=6))
                 names.append(relative.as_posix())
         except BaseException:
             for name in names:
-                _discard(self.path / name)
+                discard(self.path / name)
             raise
         return names
 
@@ -714,7 +677,7 @@ class Store:
             yield
         except BaseException:
             for name in names:
-                _discard(self.path / name)
+                discard(self.path / name)
             raise
 
     @_storing
@@ -985,7 +948,7 @@ class Store:
                 os.replace(tmp, path)
         finally:
             for tmp in written:
-                _discard(tmp)
+                discard(tmp)
 
     def _save_quarantine(
         self, quarantined: Sequence[QuarantinedRecord], units: Mapping[str, str]
@@ -1197,11 +1160,6 @@ def _write_parquet(table: pl.DataFrame, path: Path) -> None:
         handle.write(buffer.getbuffer())
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _discard(path: Path) -> None:
-    with suppress(OSError):
-        path.unlink(missing_ok=True)
 
 
 def _quarantine_warning(quarantined: Sequence[QuarantinedRecord]) -> str:

@@ -75,6 +75,40 @@ SETTLED_FETCH = ("Finished", NEVER_RAN)
 # After a Finished session ends, its registrants are asked again once each of these has passed:
 # people keep registering for the recording (post-webinar registrants) for days or weeks.
 POST_WEBINAR_CHECKS = (timedelta(days=1), timedelta(days=7), timedelta(days=30))
+# The range a sync covers when none is given: a year and a month back, and the month ahead.
+DEFAULT_BACK = timedelta(days=400)
+DEFAULT_AHEAD = timedelta(days=40)
+
+
+def default_range(now: datetime) -> tuple[datetime, datetime]:
+    """The sync range used when none is given (``DEFAULT_BACK`` and ``DEFAULT_AHEAD`` of now)."""
+    return now - DEFAULT_BACK, now + DEFAULT_AHEAD
+
+
+def refresh_plan(
+    store: Store,
+    now: datetime,
+    *,
+    sync_range: tuple[TimeLike, TimeLike] | None = None,
+    depth: Depth | None = None,
+) -> tuple[datetime, datetime, Depth]:
+    """The range and depth of a "refresh" of an existing store: ``sync_range`` when given, else
+    the range every finished sync covered stretched to ``DEFAULT_AHEAD`` of now, else the
+    default range; ``depth`` when given, else the deepest an earlier sync went (at least
+    registrants)."""
+    done = [s for s in store.provenance()["syncs"] if s.get("finished")]
+    if sync_range is not None:
+        first, last = time_range(*sync_range)
+    elif done:
+        first = min(datetime.fromisoformat(s["start"]) for s in done)
+        last = max(max(datetime.fromisoformat(s["end"]) for s in done), now + DEFAULT_AHEAD)
+    else:
+        first, last = default_range(now)
+    earlier: list[Depth] = [s["depth"] for s in done if s.get("depth") in DEPTHS]
+    chosen: Depth = (
+        depth if depth is not None else max(earlier, key=DEPTHS.index, default="registrants")
+    )
+    return first, last, chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.report import Report, build_report, report_range, write_safe_csv
 from webinar_insights.store import Store
-from webinar_insights.sync import DEPTHS, Depth, SyncSummary, sync
+from webinar_insights.sync import DEPTHS, Depth, SyncSummary, refresh_plan, sync
 from webinar_insights.theme import ACCENT, FONT, MUTED, PALETTE
 
 __all__ = [
@@ -100,8 +100,6 @@ _DEFAULT_LATE_AFTER: Final = timedelta(minutes=5)
 _MAX_POINTS = 1_000  # attendance points drawn at most, as in the report (the trend uses all)
 _NO_HOST = ""  # the host key of a session with neither a host user id nor a host name
 _FRAME_KEYS: Final = ("sessions", "registrants", "participants")
-_SYNC_BACK = timedelta(days=400)  # the CLI's default range, for a store never synced before
-_SYNC_AHEAD = timedelta(days=40)
 
 
 def _host_key() -> pl.Expr:
@@ -1012,24 +1010,13 @@ class Dashboard:
 
     # -- refresh --------------------------------------------------------------------------------
     def _sync_plan(self) -> tuple[datetime, datetime, Depth]:
-        now = self._now or datetime.now(UTC)
         assert self._store is not None
-        done = [s for s in self._store.provenance()["syncs"] if s.get("finished")]
-        if self._sync_range is not None:
-            first = to_utc(self._sync_range[0], name="sync_range start")
-            last = to_utc(self._sync_range[1], name="sync_range end", end_of_day=True)
-        elif done:
-            first = min(datetime.fromisoformat(s["start"]) for s in done)
-            last = max(max(datetime.fromisoformat(s["end"]) for s in done), now + _SYNC_AHEAD)
-        else:
-            first, last = now - _SYNC_BACK, now + _SYNC_AHEAD
-        earlier: list[Depth] = [s["depth"] for s in done if s.get("depth") in DEPTHS]
-        depth: Depth = (
-            self._depth
-            if self._depth is not None
-            else max(earlier, key=DEPTHS.index, default="registrants")
+        return refresh_plan(
+            self._store,
+            self._now or datetime.now(UTC),
+            sync_range=self._sync_range,
+            depth=self._depth,
         )
-        return first, last, depth
 
     def refresh_data(self) -> SyncSummary:
         """Sync the store incrementally with the client, read it again and redraw ("Refresh")."""

@@ -17,9 +17,10 @@ from typing import Any, Final
 import polars as pl
 
 from webinar_insights import charts, metrics, schemas
+from webinar_insights._files import atomic_write
 from webinar_insights._time import TimeLike, to_utc, zone, zone_key
 from webinar_insights.errors import ConfigurationError
-from webinar_insights.store import NEVER_RAN_GRACE, Store, atomic_write
+from webinar_insights.store import NEVER_RAN_GRACE, Store
 
 from ._bundle import vega_bundle
 from ._explore import explore_chart, explore_period, host_label

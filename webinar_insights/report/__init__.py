@@ -16,16 +16,12 @@ user id only (``include_personal_data=True`` shows host names).
 
 from __future__ import annotations
 
+from ._build import build_report, report_from_store
 from ._bundle import vega_bundle
 from ._export import csv_safe, write_safe_csv
-from ._report import (
-    FRAME_NAMES,
-    Report,
-    ReportChart,
-    build_report,
-    report_from_store,
-    report_range,
-)
+from ._model import FRAME_NAMES, ReportChart
+from ._range import report_range
+from ._report import Report
 
 __all__ = [
     "FRAME_NAMES",

@@ -10,15 +10,13 @@ Parquet files keep every value exactly.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from webinar_insights.charts import CONTROL_CHARACTERS, REPLACEMENT, save_chart
 from webinar_insights.errors import ConfigurationError
 
-if TYPE_CHECKING:  # the report module imports this one
-    from ._report import Report
+from ._model import ReportData
 
 __all__ = ["csv_safe", "export_data", "write_safe_csv"]
 
@@ -81,7 +79,7 @@ def write_safe_csv(frame: pl.DataFrame, path: Path) -> Path:
     return path
 
 
-def export_data(report: Report, directory: Path, *, images: bool = True) -> list[Path]:
+def export_data(report: ReportData, directory: Path, *, images: bool = True) -> list[Path]:
     """Write ``<frame>.parquet`` and ``<frame>.csv`` per frame and ``<chart>.svg``/``.png``."""
     if directory.exists() and not directory.is_dir():
         raise ConfigurationError(f"cannot export into {directory}: it is not a directory")

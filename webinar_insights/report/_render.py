@@ -12,50 +12,23 @@ import base64
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Final, Literal
-from zoneinfo import ZoneInfo
+from typing import Any, Final
 
 import polars as pl
 
 from webinar_insights import __version__, metrics
 
 from ._escape import attr, script_json, text
+from ._format import KPIS, Kpi, change_text, day_range, local_time, minutes, number, percent, whole
+from ._model import ReportChart, ReportData
 
-if TYPE_CHECKING:  # the report module imports this one
-    from ._report import Report, ReportChart
-
-__all__ = ["render_document", "summary_text"]
+__all__ = ["ANOMALY_ROWS", "DEFINITIONS", "WEBINAR_ROWS", "render_document"]
 
 ANOMALY_ROWS: Final = 30
 WEBINAR_ROWS: Final = 25
-
-_Kind = Literal["count", "share", "minutes"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Kpi:
-    key: str
-    label: str
-    kind: _Kind
-    better: int  # +1: higher is better, -1: lower is better, 0: neither
-
-
-_KPIS: Final = (
-    _Kpi("sessions", "Sessions", "count", 0),
-    _Kpi("finished_sessions", "Finished sessions", "count", 0),
-    _Kpi("registrants", "Registrants", "count", 1),
-    _Kpi("unique_attendees", "Unique attendees", "count", 1),
-    _Kpi("attendance_rate", "Attendance rate", "share", 1),
-    _Kpi("no_show_rate", "No-show rate", "share", -1),
-    _Kpi("median_start_delay_min", "Median start delay", "minutes", -1),
-    _Kpi("p90_start_delay_min", "90th percentile start delay", "minutes", -1),
-    _Kpi("late_start_share", "Late starts", "share", -1),
-    _Kpi("mean_actual_duration_min", "Mean duration", "minutes", 0),
-    _Kpi("overrun_share", "Sessions that ran over", "share", -1),
-)
 
 DEFINITIONS: Final = (
     (
@@ -101,74 +74,8 @@ DEFINITIONS: Final = (
 )
 
 
-# ---------------------------------------------------------------------------------------------
-# Values.
-
-
-def _number(value: Any, kind: _Kind) -> str:
-    if value is None:
-        return "–"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "share":
-        return f"{float(value):.1%}"
-    return f"{float(value):.1f} min"
-
-
-def _int(value: Any) -> str:
-    return "–" if value is None else f"{int(value):,}"
-
-
-def _pct(value: Any) -> str:
-    return "–" if value is None else f"{float(value):.1%}"
-
-
-def _minutes(value: Any) -> str:
-    return "–" if value is None else f"{float(value):.1f}"
-
-
-def _local(moment: datetime | None, time_zone: str) -> str:
-    if moment is None:
-        return "–"
-    return moment.astimezone(ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
-
-
-def _day_range(start: datetime, end: datetime, time_zone: str) -> str:
-    """``[start, end)`` as the days it covers in ``time_zone``: "2026-05-01 to 2026-10-31"."""
-    zone = ZoneInfo(time_zone)
-    first, last = start.astimezone(zone), end.astimezone(zone)
-    if (last.hour, last.minute, last.second) == (0, 0, 0):
-        last -= timedelta(days=1)
-        return f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
-    return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
-
-
-def _change(kpi: _Kpi, current: Any, previous: Any, previous_sessions: int) -> tuple[str, str]:
-    """The change against the previous period as text, and its CSS class."""
-    if not previous_sessions:
-        return "no previous data", "none"
-    if current is None or previous is None:
-        return "previous: " + _number(previous, kpi.kind), "none"
-    delta = float(current) - float(previous) + 0.0  # + 0.0: no "-0.0"
-    if kpi.kind == "count":
-        relative = f" ({delta / float(previous):+.0%})" if previous else ""
-        shown = f"{delta:+,.0f}{relative}"
-    elif kpi.kind == "share":
-        shown = f"{round(delta * 100, 1) + 0.0:+.1f} pp"
-    else:
-        shown = f"{round(delta, 1) + 0.0:+.1f} min"
-    mood = "flat"
-    if abs(delta) > 1e-9 and kpi.better:
-        mood = "better" if (delta > 0) == (kpi.better > 0) else "worse"
-    return f"{shown} vs previous ({_number(previous, kpi.kind)})", mood
-
-
-# ---------------------------------------------------------------------------------------------
-# Components.
-
-
-def _header(report: Report) -> str:
-    scope = _day_range(report.start, report.end, report.time_zone)
+def _header(report: ReportData) -> str:
+    scope = day_range(report.start, report.end, report.time_zone)
     sections = (
         ("kpis", "Key figures"),
         ("charts", "Charts"),
@@ -182,34 +89,34 @@ def _header(report: Report) -> str:
         '<header id="report-header">\n'
         f"<h1>{text(report.title)}</h1>\n"
         f'<p class="meta">Sessions scheduled {text(scope)} ({text(report.time_zone)});'
-        f" compared with {text(_day_range(report.previous_start, report.previous_end, report.time_zone))}."
-        f" As of {text(_local(report.as_of, report.time_zone))} ({text(report.time_zone)}).</p>\n"
+        f" compared with {text(day_range(report.previous_start, report.previous_end, report.time_zone))}."
+        f" As of {text(local_time(report.as_of, report.time_zone))} ({text(report.time_zone)}).</p>\n"
         f'<nav aria-label="Sections"><ul>{links}</ul></nav>\n'
         "</header>"
     )
 
 
-def _kpi_card(kpi: _Kpi, report: Report) -> str:
+def _kpi_card(kpi: Kpi, report: ReportData) -> str:
     current = report.kpis.get(kpi.key)
-    change, mood = _change(
+    change, mood = change_text(
         kpi, current, report.previous_kpis.get(kpi.key), report.previous_sessions
     )
     return (
         f'<li class="kpi" id="kpi-{kpi.key.replace("_", "-")}">'
         f'<div class="kpi-label">{text(kpi.label)}</div>'
-        f'<div class="kpi-value">{text(_number(current, kpi.kind))}</div>'
+        f'<div class="kpi-value">{text(number(current, kpi.kind))}</div>'
         f'<div class="kpi-change {mood}">{text(change)}</div>'
         "</li>"
     )
 
 
-def _kpi_section(report: Report) -> str:
-    cards = "\n".join(_kpi_card(kpi, report) for kpi in _KPIS)
+def _kpi_section(report: ReportData) -> str:
+    cards = "\n".join(_kpi_card(kpi, report) for kpi in KPIS)
     return (
         '<section id="kpis" aria-labelledby="kpis-title">\n'
         '<h2 id="kpis-title">Key figures</h2>\n'
         f'<p class="subtle">Change against the previous period of equal length'
-        f" ({text(_day_range(report.previous_start, report.previous_end, report.time_zone))},"
+        f" ({text(day_range(report.previous_start, report.previous_end, report.time_zone))},"
         f" {report.previous_sessions:,} sessions); pp = percentage points.</p>\n"
         f'<ul class="kpis">\n{cards}\n</ul>\n'
         "</section>"
@@ -226,7 +133,7 @@ def _chart_figure(chart: ReportChart) -> str:
     )
 
 
-def _charts_section(report: Report) -> str:
+def _charts_section(report: ReportData) -> str:
     figures = "\n".join(_chart_figure(chart) for chart in report.charts)
     return (
         '<section id="charts" aria-labelledby="charts-title">\n'
@@ -279,7 +186,7 @@ def _plain(key: str, show: Callable[[Any], str] = str) -> Callable[[Mapping[str,
     return cell
 
 
-def _anomalies_section(report: Report) -> str:
+def _anomalies_section(report: ReportData) -> str:
     frame = report.frames["anomalies"]
     if frame.is_empty():
         body = "<p>No session was flagged.</p>"
@@ -320,7 +227,7 @@ def _anomalies_section(report: Report) -> str:
                     f"{text(r['severity'])}</span>"
                 ),
             ),
-            _Column("Scheduled", _plain("scheduled_start", lambda v: _local(v, zone))),
+            _Column("Scheduled", _plain("scheduled_start", lambda v: local_time(v, zone))),
             _Column("Session", _titled("session_title", "session_id")),
             _Column("Webinar", _titled("webinar_title", "webinar_id")),
             _Column("Kind", _plain("kind", lambda v: str(v).replace("_", " "))),
@@ -345,18 +252,18 @@ def _anomalies_section(report: Report) -> str:
     )
 
 
-def _webinars_section(report: Report) -> str:
+def _webinars_section(report: ReportData) -> str:
     frame = report.frames["webinars"]
     columns = (
         _Column("Webinar", _titled("webinar_title", "webinar_id")),
-        _Column("Sessions", _plain("sessions", _int), numeric=True),
-        _Column("Finished", _plain("finished_sessions", _int), numeric=True),
-        _Column("Registrants", _plain("registrants", _int), numeric=True),
-        _Column("Unique attendees", _plain("unique_attendees", _int), numeric=True),
-        _Column("Attendance rate", _plain("attendance_rate", _pct), numeric=True),
-        _Column("Median delay (min)", _plain("median_start_delay_min", _minutes), numeric=True),
-        _Column("Late starts", _plain("late_start_share", _pct), numeric=True),
-        _Column("Mean duration (min)", _plain("mean_actual_duration_min", _minutes), numeric=True),
+        _Column("Sessions", _plain("sessions", whole), numeric=True),
+        _Column("Finished", _plain("finished_sessions", whole), numeric=True),
+        _Column("Registrants", _plain("registrants", whole), numeric=True),
+        _Column("Unique attendees", _plain("unique_attendees", whole), numeric=True),
+        _Column("Attendance rate", _plain("attendance_rate", percent), numeric=True),
+        _Column("Median delay (min)", _plain("median_start_delay_min", minutes), numeric=True),
+        _Column("Late starts", _plain("late_start_share", percent), numeric=True),
+        _Column("Mean duration (min)", _plain("mean_actual_duration_min", minutes), numeric=True),
     )
     caption = (
         f"The {WEBINAR_ROWS} webinars with the most sessions of {frame.height:,};"
@@ -376,18 +283,18 @@ def _webinars_section(report: Report) -> str:
     )
 
 
-def _sessions_section(report: Report) -> str:
+def _sessions_section(report: ReportData) -> str:
     zone = report.time_zone
     columns = (
         _Column("Session", _titled("session_title", "session_id")),
         _Column("Webinar", _titled("webinar_title", "webinar_id")),
         _Column("Host", _plain("host")),
-        _Column("Scheduled", _plain("scheduled_start", lambda v: _local(v, zone))),
-        _Column("Registrants", _plain("registrant_count", _int), numeric=True),
-        _Column("Unique attendees", _plain("unique_attendee_count", _int), numeric=True),
-        _Column("Attendance rate", _plain("attendance_rate", _pct), numeric=True),
-        _Column("Start delay (min)", _plain("start_delay_min", _minutes), numeric=True),
-        _Column("Duration (min)", _plain("actual_duration_min", _minutes), numeric=True),
+        _Column("Scheduled", _plain("scheduled_start", lambda v: local_time(v, zone))),
+        _Column("Registrants", _plain("registrant_count", whole), numeric=True),
+        _Column("Unique attendees", _plain("unique_attendee_count", whole), numeric=True),
+        _Column("Attendance rate", _plain("attendance_rate", percent), numeric=True),
+        _Column("Start delay (min)", _plain("start_delay_min", minutes), numeric=True),
+        _Column("Duration (min)", _plain("actual_duration_min", minutes), numeric=True),
     )
     parts = []
     for key, heading in (
@@ -416,7 +323,7 @@ def _sessions_section(report: Report) -> str:
     )
 
 
-def _privacy(report: Report) -> str:
+def _privacy(report: ReportData) -> str:
     if report.include_personal_data:
         return (
             "<p>Personal data: asked for (include_personal_data). Host names are shown."
@@ -461,7 +368,7 @@ def _provenance(provenance: Mapping[str, Any] | None, time_zone: str) -> str:
             f"<p>Synced {len(syncs):,} time{'s' if len(syncs) != 1 else ''},"
             f" {total:,} API requests in all. Last sync: started {text(_stamp(last.get('started')))},"
             f" finished {text(_stamp(last.get('finished')) if last.get('finished') else 'not finished')}, depth"
-            f" {text(last.get('depth'))}, {_int(last.get('requests'))} requests.</p>"
+            f" {text(last.get('depth'))}, {whole(last.get('requests'))} requests.</p>"
         )
         rows = syncs[-10:]
         columns = (
@@ -470,7 +377,7 @@ def _provenance(provenance: Mapping[str, Any] | None, time_zone: str) -> str:
             _Column("Range from", _plain("start", _stamp)),
             _Column("Range to", _plain("end", _stamp)),
             _Column("Depth", _plain("depth")),
-            _Column("Requests", _plain("requests", _int), numeric=True),
+            _Column("Requests", _plain("requests", whole), numeric=True),
         )
         caption = (
             f"The last 10 of {len(syncs):,} syncs."
@@ -491,7 +398,7 @@ def _provenance(provenance: Mapping[str, Any] | None, time_zone: str) -> str:
     return '<div id="provenance"><h3>Provenance</h3>\n' + "\n".join(lines) + "\n</div>"
 
 
-def _notes_section(report: Report) -> str:
+def _notes_section(report: ReportData) -> str:
     definitions = "\n".join(
         f"<dt>{text(term)}</dt><dd>{text(meaning)}</dd>" for term, meaning in DEFINITIONS
     )
@@ -500,7 +407,7 @@ def _notes_section(report: Report) -> str:
         or "none"
     )
     notes = "".join(f'<p class="notice">{text(note)}</p>' for note in report.notes)
-    scope = _day_range(report.start, report.end, report.time_zone)
+    scope = day_range(report.start, report.end, report.time_zone)
     return (
         '<section id="notes" aria-labelledby="notes-title">\n'
         '<h2 id="notes-title">Data notes</h2>\n'
@@ -514,42 +421,12 @@ def _notes_section(report: Report) -> str:
     )
 
 
-def _footer(report: Report) -> str:
+def _footer(report: ReportData) -> str:
     return (
         '<footer class="meta" id="report-footer">'
         f"<p>Made by webinar_insights {text(__version__)} from RingCentral Webinar API data."
         " This file is self-contained: it loads nothing from the network.</p></footer>"
     )
-
-
-def summary_text(report: Report) -> str:
-    """A few plain lines of the key figures, for a terminal."""
-    kpis = {kpi.key: kpi for kpi in _KPIS}
-    scope = _day_range(report.start, report.end, report.time_zone)
-    lines = [
-        f"{_int(report.kpis.get('sessions'))} sessions"
-        f" ({_int(report.kpis.get('finished_sessions'))} finished) scheduled {scope}"
-        f" ({report.time_zone}); {report.previous_sessions:,} in the previous period",
-    ]
-    for key in (
-        "unique_attendees",
-        "attendance_rate",
-        "no_show_rate",
-        "median_start_delay_min",
-        "late_start_share",
-    ):
-        kpi = kpis[key]
-        current = report.kpis.get(key)
-        change, _ = _change(kpi, current, report.previous_kpis.get(key), report.previous_sessions)
-        lines.append(f"  {kpi.label.lower():<20} {_number(current, kpi.kind):>10}   {change}")
-    flagged = report.frames["anomalies"]
-    high = flagged.filter(pl.col("severity") == "high").height
-    lines.append(f"  {'anomalies':<20} {flagged.height:>10,}   ({high:,} high)")
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------------------------
-# Assembly.
 
 
 @cache
@@ -568,7 +445,7 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_document(report: Report, *, bundle: str) -> str:
+def render_document(report: ReportData, *, bundle: str) -> str:
     """The whole document: head, the sections in reading order, the specs and the scripts.
 
     The Content-Security-Policy lets only the two scripts of this file run (by hash) and

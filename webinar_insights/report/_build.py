@@ -1,0 +1,380 @@
+"""``build_report`` and ``report_from_store``: frames in, a frozen :class:`Report` out.
+
+Everything the document shows is computed here, once, into the report's frames and charts; the
+HTML (``_render``), the summary (``_summary``) and the exports (``_export``) only read them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any, Final
+
+import polars as pl
+
+from webinar_insights import charts, metrics, schemas
+from webinar_insights._time import TimeLike, to_utc
+from webinar_insights.errors import ConfigurationError
+from webinar_insights.store import NEVER_RAN_GRACE, Store
+
+from ._explore import explore_chart, explore_period, host_label
+from ._model import FRAME_NAMES, ReportChart
+from ._range import previous_start, resolve_range, session_moment, zone_name
+from ._report import Report
+from ._tables import (
+    kpi_frame,
+    people_of,
+    ranked_sessions,
+    with_webinar_titles,
+    without_host_names,
+)
+
+__all__ = ["DEFAULT_TITLE", "build_report", "report_from_store"]
+
+DEFAULT_TITLE: Final = "Webinar program report"
+
+_STATUSES: Final = tuple(schemas.SESSION_STATUS.categories.to_list())
+_MAX_POINTS = 1_000  # attendance points drawn at most (the trend uses every session)
+_TIMELINE_SESSIONS = 40
+
+
+def build_report(
+    sessions: pl.DataFrame,
+    *,
+    participants: pl.DataFrame | None = None,
+    registrants: pl.DataFrame | None = None,
+    title: str | None = None,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
+    time_zone: str | None = None,
+    now: TimeLike | None = None,
+    include_personal_data: bool = False,
+    provenance: Mapping[str, Any] | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    top: int = 10,
+    late_after: timedelta = timedelta(minutes=5),
+) -> Report:
+    """Compute a report of the sessions in ``[start, end)`` against the period before it.
+
+    Parameters
+    ----------
+    sessions:
+        The sessions frame (``frames.sessions_frame`` or ``Store.sessions()``), with or without
+        the ``session_metrics`` columns. Pass sessions before ``start`` too: those of the
+        previous period of equal length give the KPI changes.
+    participants, registrants:
+        Optional people frames: retention, the registration funnel, lead times, no-shows and the
+        leave-before-join check need them. Their names and e-mail addresses never reach the
+        report.
+    title:
+        The document's title (default "Webinar program report").
+    start, end:
+        The range: dates (midnight in ``time_zone``; ``end`` is included), date-times or ISO
+        strings. Default: the days the sessions span.
+    time_zone:
+        IANA name the periods and times are shown in (default UTC).
+    now:
+        The moment the report describes ("as of"; Active sessions run up to it). Default: now.
+    include_personal_data:
+        Show host names. By default hosts appear by their user id only; participants' and
+        registrants' names and e-mail addresses are never shown either way.
+    provenance:
+        ``Store.provenance()``: when and what was synced, for the data notes.
+    filters:
+        What the sessions were filtered on before (for the data notes), e.g.
+        ``{"webinars": ["123"]}``.
+    top:
+        Rows of the top and bottom sessions tables (sessions with at least 10 registrants,
+        ranked by attendance rate).
+    late_after:
+        A session starting more than this after its scheduled start is late.
+
+    Raises
+    ------
+    ConfigurationError
+        A frame lacks columns, the range is reversed, the time zone is unknown.
+    """
+    if not isinstance(sessions, pl.DataFrame):
+        raise ConfigurationError(
+            f"sessions must be a polars DataFrame (e.g. Store.sessions()), not {type(sessions).__name__}"
+        )
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 100:
+        raise ConfigurationError(f"top must be a whole number from 1 to 100, not {top!r}")
+    tz = zone_name(time_zone)
+    as_of = datetime.now(UTC) if now is None else to_utc(now, name="now")
+    every = metrics.session_metrics(
+        sessions,
+        registrants=registrants if registrants is not None and not registrants.is_empty() else None,
+        late_after=late_after,
+    )
+    if not include_personal_data:
+        every = without_host_names(every)
+    lower, upper = resolve_range(every, start, end, time_zone=tz, now=as_of)
+    earlier = previous_start(lower, upper, tz)
+    moment = session_moment()
+    current = every.filter(moment >= lower, moment < upper).sort(
+        "scheduled_start", "session_id", nulls_last=True
+    )
+    previous = every.filter(moment >= earlier, moment < lower)
+    ids = current.get_column("session_id")
+    people = people_of(participants, ids, what="participants")
+    registered = people_of(registrants, ids, what="registrants")
+    every_unit, unit = explore_period(lower, upper)
+
+    notes: list[str] = []
+    frames: dict[str, pl.DataFrame] = {
+        "sessions": current,
+        "webinars": metrics.webinar_summary(current).sort(
+            ["sessions", "registrants", "webinar_id"],
+            descending=[True, True, False],
+            nulls_last=True,
+        ),
+        "hosts": metrics.host_summary(current)
+        .with_columns(host=host_label())
+        .sort(["sessions", "host"], descending=[True, False]),
+        "periods": metrics.period_summary(current, every=every_unit, time_zone=tz),
+        "anomalies": with_webinar_titles(
+            metrics.anomalies(current, participants=people, late_after=late_after), current
+        ),
+    }
+    frames["top_sessions"], frames["bottom_sessions"] = ranked_sessions(current, top=top)
+    current_kpis = metrics.kpis(current)
+    previous_kpis = metrics.kpis(previous)
+    frames["kpis"] = kpi_frame(current_kpis, previous_kpis)
+
+    report_charts = [
+        ReportChart(
+            "explore",
+            "Explore",
+            "Linked views: a period, host or status picked in one filters the others.",
+            explore_chart(current, start=lower, end=upper, time_zone=tz),
+        ),
+        ReportChart(
+            "attendance-rate",
+            "Attendance rate",
+            "Unique attendees / live registrants of each Finished session with registrants.",
+            charts.attendance_rate_chart(current, time_zone=tz, max_points=_MAX_POINTS),
+        ),
+        ReportChart(
+            "start-delay",
+            "Start delay",
+            "How late sessions went live, and which hosts start latest.",
+            charts.start_delay_chart(current, late_after=late_after),
+        ),
+        ReportChart(
+            "overrun",
+            "Overrun",
+            "Actual minus scheduled duration of Finished sessions.",
+            charts.overrun_chart(current),
+        ),
+        ReportChart(
+            "status-timeline",
+            "Session timeline",
+            "Scheduled and live windows of the sessions nearest to the report's clock.",
+            charts.status_timeline_chart(
+                current, now=as_of, time_zone=tz, max_sessions=_TIMELINE_SESSIONS
+            ),
+        ),
+        ReportChart(
+            "weekday-hour",
+            "When sessions run",
+            "Sessions per weekday and hour of their scheduled start.",
+            charts.weekday_hour_chart(current, time_zone=tz if time_zone is not None else None),
+        ),
+    ]
+    if people is not None:
+        curve = metrics.retention_curve(people, current)
+        frames["retention"] = curve
+        report_charts.append(
+            ReportChart(
+                "retention",
+                "Retention",
+                "Share of attendees present minute by minute: an upper bound.",
+                charts.retention_chart(curve),
+            )
+        )
+    else:
+        notes.append(
+            "Participants were not given (sync with depth participants): no retention curve, no"
+            " leave-before-join check, and the funnel stops at registration."
+        )
+    if registered is not None:
+        funnel = metrics.registration_funnel(
+            current, registered, people if people is not None else pl.DataFrame()
+        )
+        lead = metrics.registration_lead_time(registered, current)
+        frames["funnel"] = funnel
+        frames["lead_time"] = lead
+        report_charts.append(
+            ReportChart(
+                "funnel",
+                "Registration funnel",
+                "Registered, attended, stayed: each stage a subset of the one before.",
+                charts.registration_funnel_chart(funnel),
+            )
+        )
+        report_charts.append(
+            ReportChart(
+                "lead-time",
+                "Registration lead time",
+                "How long before the start people register.",
+                charts.registration_lead_time_chart(lead),
+            )
+        )
+    else:
+        notes.append(
+            "Registrants were not given (sync with depth registrants or participants): no funnel,"
+            " no lead times and no no-show rate."
+        )
+    if previous.is_empty():
+        notes.append(
+            "No sessions in the previous period of equal length: the KPI header shows no changes."
+        )
+    never_ran = current.filter(
+        pl.col("status") == "Scheduled", pl.col("scheduled_end") + NEVER_RAN_GRACE <= as_of
+    ).height
+    if never_ran:
+        notes.append(
+            f"{never_ran:,} sessions never ran: still Scheduled more than a day after their"
+            " planned end. They count as sessions but have no start delay or attendance rate."
+        )
+    notes += [
+        f"Not read when the store was synced, so the figures built from them leave these out: {line}."
+        for line in (provenance or {}).get("problems") or []
+    ]
+    notes += [
+        f"Read but not usable as the API sent it (set aside, or loaded with the odd value as"
+        f" empty): {line}."
+        for line in (provenance or {}).get("quarantined") or []
+    ]
+    ordered: dict[str, pl.DataFrame] = {n: frames[n] for n in FRAME_NAMES if n in frames}
+    return Report(
+        title=DEFAULT_TITLE if title is None else str(title),
+        as_of=as_of,
+        start=lower,
+        end=upper,
+        previous_start=earlier,
+        time_zone=tz,
+        kpis=MappingProxyType(dict(current_kpis)),
+        previous_kpis=MappingProxyType(dict(previous_kpis)),
+        charts=tuple(report_charts),
+        frames=MappingProxyType(ordered),
+        include_personal_data=include_personal_data,
+        provenance=None if provenance is None else MappingProxyType(dict(provenance)),
+        filters=tuple((k, tuple(v)) for k, v in (filters or {}).items() if v),
+        notes=tuple(notes),
+        top=top,
+        period_unit=unit,
+        previous_sessions=previous.height,
+    )
+
+
+def _check_ids(
+    frame: pl.DataFrame, column: str, wanted: Sequence[str] | None, *, what: str
+) -> list[str] | None:
+    if not wanted:
+        return None
+    known = set(frame.get_column(column).drop_nulls().to_list())
+    unknown = [value for value in wanted if value not in known]
+    if unknown:
+        example = ", ".join(sorted(known)[:3])
+        raise ConfigurationError(
+            f"unknown {what} id(s) {', '.join(unknown)}: the store holds {len(known):,} {what}s"
+            + (f" (e.g. {example})" if example else "")
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def report_from_store(
+    store: Store | str | os.PathLike[str],
+    *,
+    start: TimeLike | None = None,
+    end: TimeLike | None = None,
+    webinars: Sequence[str] | None = None,
+    hosts: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    **options: Any,
+) -> Report:
+    """:func:`build_report` of what a :class:`~webinar_insights.Store` holds, filtered.
+
+    Parameters
+    ----------
+    store:
+        A store or its directory.
+    start, end:
+        The range, as in :func:`build_report`.
+    webinars, hosts:
+        Only these webinar ids / host user ids; an id the store does not hold is an error.
+    statuses:
+        Only sessions of these statuses (Scheduled, Active, Finished).
+    **options:
+        Passed to :func:`build_report` (``title``, ``time_zone``, ``now``,
+        ``include_personal_data``, ``top``, ``late_after``).
+
+    Raises
+    ------
+    StoreError
+        There is no store at the path, or it cannot be read.
+    ConfigurationError
+        The store holds no sessions, an id is unknown, the range is reversed or holds no
+        sessions, or the time zone is unknown.
+    """
+    store = store if isinstance(store, Store) else Store(store)
+    sessions = store.sessions()
+    if sessions.is_empty():
+        raise ConfigurationError(
+            f"the store at {store.path} holds no sessions; sync first"
+            " (webinar-insights sync --from ... --to ...)"
+        )
+    wanted_webinars = _check_ids(sessions, "webinar_id", webinars, what="webinar")
+    wanted_hosts = _check_ids(sessions, "host_user_id", hosts, what="host")
+    bad = [s for s in statuses or () if s not in _STATUSES]
+    if bad:
+        raise ConfigurationError(f"unknown status(es) {', '.join(bad)}; use {', '.join(_STATUSES)}")
+    if wanted_webinars:
+        sessions = sessions.filter(pl.col("webinar_id").is_in(wanted_webinars))
+    if wanted_hosts:
+        sessions = sessions.filter(pl.col("host_user_id").is_in(wanted_hosts))
+    if statuses:
+        sessions = sessions.filter(pl.col("status").cast(pl.String).is_in(list(statuses)))
+    if sessions.is_empty():
+        raise ConfigurationError(
+            "no session in the store matches the webinar, host and status filters"
+        )
+    tz = zone_name(options.get("time_zone"))
+    now = options.get("now")
+    as_of = datetime.now(UTC) if now is None else to_utc(now, name="now")
+    lower, upper = resolve_range(sessions, start, end, time_zone=tz, now=as_of)
+    moment = session_moment()
+    if sessions.filter(moment >= lower, moment < upper).is_empty():
+        first, last = sessions.select(moment.min().alias("first"), moment.max()).row(0)
+        raise ConfigurationError(
+            f"no session between {lower:%Y-%m-%d %H:%M} and {upper:%Y-%m-%d %H:%M} (UTC); the"
+            f" store's sessions run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        )
+    ids = sessions.get_column("session_id").to_list()
+    provenance = store.provenance()
+    filters = {
+        "webinars": wanted_webinars or [],
+        "hosts": wanted_hosts or [],
+        "statuses": list(statuses or []),
+    }
+    participants = store.participants(ids)
+    registrants = store.registrants(ids)
+    fetched = {fetch["depth"] for fetch in provenance.get("syncs", [])}
+    return build_report(
+        sessions,
+        participants=participants
+        if "participants" in fetched or not participants.is_empty()
+        else None,
+        registrants=registrants
+        if fetched & {"registrants", "participants"} or not registrants.is_empty()
+        else None,
+        start=lower,
+        end=upper,
+        provenance=provenance,
+        filters=filters,
+        **{k: v for k, v in options.items() if k not in ("start", "end")},
+    )

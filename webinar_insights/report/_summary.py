@@ -1,0 +1,38 @@
+"""The report as a few plain lines for a terminal (what the CLI prints)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ._format import KPIS, change_text, day_range, number, whole
+from ._model import ReportData
+
+__all__ = ["summary_text"]
+
+
+def summary_text(report: ReportData) -> str:
+    """A few plain lines of the key figures, for a terminal."""
+    kpis = {kpi.key: kpi for kpi in KPIS}
+    scope = day_range(report.start, report.end, report.time_zone)
+    lines = [
+        f"{whole(report.kpis.get('sessions'))} sessions"
+        f" ({whole(report.kpis.get('finished_sessions'))} finished) scheduled {scope}"
+        f" ({report.time_zone}); {report.previous_sessions:,} in the previous period",
+    ]
+    for key in (
+        "unique_attendees",
+        "attendance_rate",
+        "no_show_rate",
+        "median_start_delay_min",
+        "late_start_share",
+    ):
+        kpi = kpis[key]
+        current = report.kpis.get(key)
+        change, _ = change_text(
+            kpi, current, report.previous_kpis.get(key), report.previous_sessions
+        )
+        lines.append(f"  {kpi.label.lower():<20} {number(current, kpi.kind):>10}   {change}")
+    flagged = report.frames["anomalies"]
+    high = flagged.filter(pl.col("severity") == "high").height
+    lines.append(f"  {'anomalies':<20} {flagged.height:>10,}   ({high:,} high)")
+    return "\n".join(lines)

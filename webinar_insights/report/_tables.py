@@ -1,0 +1,109 @@
+"""The report's tables: host names made private, the top and bottom sessions, anomalies with
+their webinar titles, the KPI frame, and the people frames cut to the report's sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from webinar_insights import metrics
+from webinar_insights.errors import ConfigurationError
+
+from ._explore import host_label
+
+__all__ = [
+    "MIN_REGISTRANTS",
+    "kpi_frame",
+    "people_of",
+    "ranked_sessions",
+    "with_webinar_titles",
+    "without_host_names",
+]
+
+MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
+
+
+def without_host_names(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Hosts by user id only; a host without one becomes "unlinked host N" (N: name order)."""
+    unlinked = (
+        sessions.filter(pl.col("host_user_id").is_null() & pl.col("host_name").is_not_null())
+        .get_column("host_name")
+        .unique()
+        .sort()
+    )
+    numbers = pl.Series(range(1, len(unlinked) + 1), dtype=pl.Int64)
+    pseudonym = pl.format(
+        "unlinked host {}",
+        pl.col("host_name").replace_strict(unlinked, numbers, default=None, return_dtype=pl.Int64),
+    )
+    return sessions.with_columns(
+        host_name=pl.when(pl.col("host_user_id").is_null() & pl.col("host_name").is_not_null())
+        .then(pseudonym)
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def ranked_sessions(sessions: pl.DataFrame, *, top: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The ``top`` Finished sessions with the highest attendance rate and the ``top`` with the
+    lowest (lowest first), among those with enough registrants; never one session in both:
+    with fewer than ``2 * top`` sessions, the better half is the top and the rest the bottom."""
+    rated = sessions.filter(
+        pl.col("attendance_rate").is_not_null(), pl.col("registrant_count") >= MIN_REGISTRANTS
+    ).sort(
+        ["attendance_rate", "registrant_count", "session_id"],
+        descending=[True, True, False],
+    )
+    best = min(top, (rated.height + 1) // 2)
+    worst = min(top, rated.height - best)
+    columns = [
+        "session_id",
+        "webinar_id",
+        "session_title",
+        "webinar_title",
+        host_label().alias("host"),
+        "scheduled_start",
+        "registrant_count",
+        "unique_attendee_count",
+        "attendance_rate",
+        "start_delay_min",
+        "actual_duration_min",
+    ]
+    highest = rated.head(best).select(columns)
+    lowest = rated.tail(worst).reverse().select(columns)
+    return highest, lowest
+
+
+def with_webinar_titles(anomalies: pl.DataFrame, sessions: pl.DataFrame) -> pl.DataFrame:
+    """The anomalies with each session's ``webinar_title`` after ``webinar_id``."""
+    titles = sessions.select("session_id", "webinar_title").unique("session_id", keep="first")
+    joined = anomalies.join(titles, on="session_id", how="left", maintain_order="left")
+    names = anomalies.columns
+    at = names.index("webinar_id") + 1
+    return joined.select([*names[:at], "webinar_title", *names[at:]])
+
+
+def kpi_frame(current: Mapping[str, Any], previous: Mapping[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "kpi": list(metrics.KPI_KEYS),
+            "value": [_as_float(current.get(k)) for k in metrics.KPI_KEYS],
+            "previous_value": [_as_float(previous.get(k)) for k in metrics.KPI_KEYS],
+        },
+        schema={"kpi": pl.String, "value": pl.Float64, "previous_value": pl.Float64},
+    )
+
+
+def _as_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def people_of(frame: pl.DataFrame | None, ids: pl.Series, *, what: str) -> pl.DataFrame | None:
+    if frame is None:
+        return None
+    if not isinstance(frame, pl.DataFrame):
+        raise ConfigurationError(f"{what} must be a polars DataFrame, not {type(frame).__name__}")
+    if frame.is_empty() or "session_id" not in frame.columns:
+        return frame
+    return frame.filter(pl.col("session_id").is_in(ids.implode()))

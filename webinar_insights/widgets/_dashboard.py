@@ -1,35 +1,5 @@
-"""The ipywidgets dashboard of a webinar program: ``display(Dashboard(store))``.
-
-Controls filter the sessions (date range, webinars, hosts, statuses), choose the time zone the
-dates and charts are read in, and set the late-start threshold. A KPI strip and the main charts
-follow them; "Export report" writes the offline HTML report of exactly what is shown, "Download
-CSV" saves the shown sessions, and, with a client, "Refresh" syncs the store and redraws.
-
-State
------
-The applied state is one frozen :class:`Filters` value (:attr:`Dashboard.filters`), read from the
-controls in one place. Everything shown is derived from it: :meth:`Dashboard.filtered`,
-:meth:`Dashboard.kpis`, :meth:`Dashboard.charts` and the exports, each cached per value, so a
-control set back to where it was costs nothing.
-
-Updates
--------
-A control change schedules one refresh ``debounce`` seconds later (on the kernel's event loop,
-else a timer thread); further changes within that time push it back, so dragging the slider
-redraws once. ``debounce=0`` refreshes inside the change itself (scripts and tests), and
-:meth:`Dashboard.refresh_now` applies a pending change at once. A chart's ``Output`` gets its new
-content in one message (its output list is replaced, never cleared first), so nothing flickers.
-Only the chart on the open tab is rebuilt at once; another tab's chart when it is opened (or when
-:meth:`Dashboard.charts` asks for it).
-
-Examples
---------
->>> from webinar_insights import Store
->>> from webinar_insights.widgets import Dashboard
->>> dashboard = Dashboard(Store("webinar-data"), time_zone="Europe/Berlin")  # doctest: +SKIP
->>> display(dashboard)  # doctest: +SKIP
->>> dashboard.filtered().height  # doctest: +SKIP
-"""
+"""The :class:`Dashboard`: controls, KPI strip and chart tabs over one data source, with the
+report and CSV exports and the "Refresh" sync."""
 
 from __future__ import annotations
 
@@ -38,7 +8,6 @@ import html
 import logging
 import os
 import threading
-import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -46,349 +15,42 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, Literal, TypeAlias
 
-import altair as alt
 import ipywidgets as widgets
 import polars as pl
 
-from webinar_insights import charts, metrics, schemas
+from webinar_insights import charts, metrics
 from webinar_insights._time import TimeLike, to_utc, zone_key
 from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
-from webinar_insights.report import Report, build_report, report_range, write_safe_csv
+from webinar_insights.report import Report, build_report, write_safe_csv
 from webinar_insights.store import Store
 from webinar_insights.sync import DEPTHS, Depth, SyncSummary, refresh_plan, sync
-from webinar_insights.theme import ACCENT, FONT, MUTED, PALETTE
+from webinar_insights.theme import ACCENT, MUTED
 
-__all__ = [
-    "CHART_NAMES",
-    "STATUSES",
-    "ChartName",
-    "Controls",
-    "Dashboard",
-    "Filters",
-]
+from ._charts import CHART_NAMES, TAB_TITLES, ChartName, build_chart, chart_params, display_data
+from ._controls import make_controls, picker_labels
+from ._filters import (
+    DEFAULT_LATE_AFTER,
+    NO_HOST,
+    STATUSES,
+    Filters,
+    as_timedelta,
+    host_key,
+    minutes,
+)
+from ._kpis import kpi_strip_html
+
+__all__ = ["Dashboard", "Source"]
 
 logger = logging.getLogger("webinar_insights")
 
-ChartName: TypeAlias = Literal[
-    "attendance_rate", "start_delay", "overrun", "status_timeline", "weekday_hour"
-]
-"""The names of the dashboard's charts (keys of :meth:`Dashboard.charts`)."""
-
-CHART_NAMES: Final[tuple[ChartName, ...]] = (
-    "attendance_rate",
-    "start_delay",
-    "overrun",
-    "status_timeline",
-    "weekday_hour",
-)
-"""The dashboard's charts, in tab order."""
-
-STATUSES: Final[tuple[str, ...]] = tuple(schemas.SESSION_STATUS.categories.to_list())
-"""Session statuses, in the order of ``schemas.SESSION_STATUS``."""
-
 Source: TypeAlias = Store | pl.DataFrame | Mapping[str, pl.DataFrame]
-
-_TAB_TITLES: Final[Mapping[ChartName, str]] = {
-    "attendance_rate": "Attendance",
-    "start_delay": "Start delay",
-    "overrun": "Overrun",
-    "status_timeline": "Timeline",
-    "weekday_hour": "Weekday × hour",
-}
-_DEFAULT_LATE_AFTER: Final = timedelta(minutes=5)
-_MAX_POINTS = 1_000  # attendance points drawn at most, as in the report (the trend uses all)
-_NO_HOST = ""  # the host key of a session with neither a host user id nor a host name
 _FRAME_KEYS: Final = ("sessions", "registrants", "participants")
-
-
-def _host_key() -> pl.Expr:
-    """What a host filter matches: the host user id, else the host name, else ``""``."""
-    return pl.coalesce(pl.col("host_user_id"), pl.col("host_name"), pl.lit(_NO_HOST))
-
-
-def _moment() -> pl.Expr:
-    """When a session happens for the date range: scheduled start, else actual start (as the
-    report counts it)."""
-    return pl.coalesce(pl.col("scheduled_start"), pl.col("actual_start"))
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What the dashboard shows: the one value its controls are read into.
-
-    Parameters
-    ----------
-    start, end:
-        The first and last day shown (both included), in ``time_zone``; None leaves that end
-        open. A session's day is that of its scheduled start (its actual start when the
-        schedule is unknown), as in the report.
-    webinars:
-        Webinar (series) ids to show; empty: all.
-    hosts:
-        Hosts to show, by host user id (a host without one: by name); empty: all.
-    statuses:
-        Statuses to show; all three (the default) applies no status filter, so a session whose
-        status is unknown (null) is shown too.
-    time_zone:
-        IANA name the days are cut in and times are shown in.
-    late_after:
-        A start more than this after the scheduled start is late.
-    """
-
-    start: date | None = None
-    end: date | None = None
-    webinars: tuple[str, ...] = ()
-    hosts: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = STATUSES
-    time_zone: str = "UTC"
-    late_after: timedelta = _DEFAULT_LATE_AFTER
-
-    def __post_init__(self) -> None:
-        for name in ("start", "end"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-                raise ConfigurationError(
-                    f"{name} must be a datetime.date (e.g. date(2026, 3, 1)) or None, not {value!r}"
-                )
-        if self.start is not None and self.end is not None and self.end < self.start:
-            raise ConfigurationError(
-                f"the date range is reversed: start {self.start} is after end {self.end}"
-            )
-        unknown = [s for s in self.statuses if s not in STATUSES]
-        if unknown:
-            raise ConfigurationError(
-                f"unknown status(es) {', '.join(map(repr, unknown))}; use {', '.join(STATUSES)}"
-            )
-        object.__setattr__(self, "statuses", tuple(s for s in STATUSES if s in self.statuses))
-        object.__setattr__(self, "webinars", tuple(self.webinars))
-        object.__setattr__(self, "hosts", tuple(self.hosts))
-        object.__setattr__(self, "time_zone", zone_key(self.time_zone))
-        if not isinstance(self.late_after, timedelta) or self.late_after < timedelta(0):
-            raise ConfigurationError(
-                f"late_after must be a timedelta of 0 or more (e.g. timedelta(minutes=5)), not"
-                f" {self.late_after!r}"
-            )
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        """``[lower, upper)`` in UTC: local midnight of ``start`` and of the day after ``end``
-        (``report.report_range``, so the dashboard and its report cut days alike)."""
-        return report_range(self.start, self.end, time_zone=self.time_zone)
-
-    def rows_key(self) -> tuple[Any, ...]:
-        """What decides which sessions are shown (the time zone only when a day bound is set)."""
-        return (*self.bounds(), self.webinars, self.hosts, self.statuses)
-
-    def apply(self, sessions: pl.DataFrame) -> pl.DataFrame:
-        """The sessions these filters show (``sessions``: a frame from ``session_metrics``)."""
-        conditions: list[pl.Expr] = []
-        lower, upper = self.bounds()
-        if lower is not None:
-            conditions.append(_moment() >= lower)
-        if upper is not None:
-            conditions.append(_moment() < upper)
-        if self.webinars:
-            conditions.append(pl.col("webinar_id").is_in(list(self.webinars)))
-        if self.hosts:
-            conditions.append(_host_key().is_in(list(self.hosts)))
-        if self.statuses != STATUSES:
-            conditions.append(pl.col("status").cast(pl.String).is_in(list(self.statuses)))
-        return sessions.filter(*conditions) if conditions else sessions
-
-    def describe(self) -> str:
-        """One line for status bars and reprs, e.g. ``2026-01-01 to 2026-03-31 (UTC)``."""
-        first = self.start.isoformat() if self.start else "first"
-        last = self.end.isoformat() if self.end else "last"
-        parts = [f"{first} to {last} ({self.time_zone})"]
-        if self.webinars:
-            parts.append(f"{len(self.webinars)} webinar(s)")
-        if self.hosts:
-            parts.append(f"{len(self.hosts)} host(s)")
-        if self.statuses != STATUSES:
-            parts.append("status " + "/".join(self.statuses) if self.statuses else "no status")
-        parts.append(f"late after {_minutes(self.late_after):g} min")
-        return "; ".join(parts)
-
-
-def _minutes(value: timedelta) -> float:
-    return value / timedelta(minutes=1)
-
-
-def _as_timedelta(value: object) -> Any:
-    """A threshold given in minutes (a number) as a timedelta; anything else as it is, for
-    :class:`Filters` to check."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(minutes=value)
-    return value
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Controls:
-    """The dashboard's widgets (set their ``value`` as a user would; buttons: ``.click()``)."""
-
-    start: Any  # widgets.DatePicker
-    end: Any  # widgets.DatePicker
-    webinars: Any  # widgets.TagsInput: labels of Dashboard.webinar_choices
-    hosts: Any  # widgets.TagsInput: labels of Dashboard.host_choices
-    statuses: Any  # widgets.SelectMultiple
-    time_zone: Any  # widgets.Combobox
-    late_after: Any  # widgets.FloatSlider, minutes
-    export_report: Any  # widgets.Button
-    download_csv: Any  # widgets.Button
-    refresh: Any  # widgets.Button (shown only with a client)
-
-    def inputs(self) -> tuple[Any, ...]:
-        """The widgets whose ``value`` the filters are read from."""
-        return (
-            self.start,
-            self.end,
-            self.webinars,
-            self.hosts,
-            self.statuses,
-            self.time_zone,
-            self.late_after,
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# The KPI strip.
-
-_KPI_CARDS: Final[tuple[tuple[str, str, str, str], ...]] = (
-    # key, label, kind, definition (METRICS.md)
-    ("sessions", "Sessions", "count", "Sessions shown (any status)."),
-    ("finished_sessions", "Finished", "count", "Sessions with status Finished."),
-    ("registrants", "Registrants", "count", "Sum of live registrants (registrant_count)."),
-    (
-        "unique_attendees",
-        "Unique attendees",
-        "count",
-        "Sum of unique attendees per session (a person at two sessions counts twice).",
-    ),
-    (
-        "attendance_rate",
-        "Attendance rate",
-        "share",
-        "Weighted: unique attendees / registrants of Finished sessions with registrants.",
-    ),
-    (
-        "median_start_delay_min",
-        "Median start delay",
-        "delay",
-        "Median of actual start − scheduled start over started sessions.",
-    ),
-    (
-        "p90_start_delay_min",
-        "90th pct. start delay",
-        "delay",
-        "90th percentile of the start delay over started sessions.",
-    ),
-    ("late_start_share", "Late starts", "share", "Share of started sessions that started late."),
-    (
-        "mean_actual_duration_min",
-        "Mean duration",
-        "minutes",
-        "Mean actual duration of Finished sessions.",
-    ),
-    (
-        "overrun_share",
-        "Overran",
-        "share",
-        "Share of Finished sessions that ran longer than scheduled.",
-    ),
-    (
-        "no_show_rate",
-        "No-show rate",
-        "share",
-        "Weighted: registrants without a participant / registrants (needs registrant lists).",
-    ),
-)
-
-
-def _format_kpi(kind: str, value: float | int | None) -> str:
-    if value is None:
-        return "–"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "delay":
-        return f"{value:+.1f} min"
-    return f"{value:.1f} min"
-
-
-def _kpi_html(kpis: Mapping[str, float | int | None], late_after: timedelta) -> str:
-    cards = []
-    for key, label, kind, definition in _KPI_CARDS:
-        if key == "late_start_share":
-            label = f"{label} (&gt; {_minutes(late_after):g} min)"
-        cards.append(
-            f'<div title="{html.escape(definition)}" style="flex:0 0 auto;min-width:118px;'
-            f"padding:6px 10px;border-left:3px solid {PALETTE[0]};background:#f6f8fa;"
-            f'border-radius:3px">'
-            f'<div style="font-size:11px;color:#555555">{label}</div>'
-            f'<div style="font-size:18px;font-weight:600;color:#222222">'
-            f"{_format_kpi(kind, kpis.get(key))}</div></div>"
-        )
-    return (
-        f'<div style="display:flex;flex-wrap:wrap;gap:8px;font-family:{html.escape(FONT)}">'
-        + "".join(cards)
-        + "</div>"
-    )
 
 
 def _note_html(text: str, *, error: bool = False) -> str:
     color = ACCENT if error else MUTED
     return f'<div style="color:{color};font-size:12px">{text}</div>'
-
-
-# ---------------------------------------------------------------------------------------------
-# Charts.
-
-
-def _chart_params(name: ChartName, filters: Filters, now: datetime | None) -> tuple[Any, ...]:
-    """What, besides the rows shown, a chart depends on (its cache key)."""
-    if name == "start_delay":
-        return (filters.late_after,)
-    if name == "overrun":
-        return ()
-    if name == "status_timeline":
-        return (filters.time_zone, now)
-    return (filters.time_zone,)
-
-
-def _build_chart(
-    name: ChartName, frame: pl.DataFrame, filters: Filters, now: datetime | None
-) -> charts.AnyChart:
-    if name == "attendance_rate":
-        return charts.attendance_rate_chart(
-            frame, time_zone=filters.time_zone, max_points=_MAX_POINTS
-        )
-    if name == "start_delay":
-        return charts.start_delay_chart(frame, late_after=filters.late_after)
-    if name == "overrun":
-        return charts.overrun_chart(frame)
-    if name == "status_timeline":
-        return charts.status_timeline_chart(frame, now=now, time_zone=filters.time_zone)
-    return charts.weekday_hour_chart(frame, time_zone=filters.time_zone)
-
-
-def _display_data(chart: charts.AnyChart, name: str) -> dict[str, Any]:
-    """One Jupyter ``display_data`` output of a chart, through Altair's active renderer.
-
-    Not validated against the Vega-Lite schema again: the charts module's tests validate every
-    chart's spec, and validation is a third of a redraw at 100,000 sessions.
-    """
-    spec = chart.to_dict(validate=False)
-    renderer = alt.renderers.get()
-    bundle: Any = renderer(spec) if renderer is not None else {}
-    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-    data = dict(data or {})
-    data.setdefault("text/plain", f"<{name} chart>")
-    return {"output_type": "display_data", "data": data, "metadata": dict(metadata or {})}
-
-
-# ---------------------------------------------------------------------------------------------
-# The dashboard.
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,7 +112,7 @@ class Dashboard:
         hosts: Sequence[str] = (),
         statuses: Sequence[str] = STATUSES,
         time_zone: str = "UTC",
-        late_after: timedelta | float = _DEFAULT_LATE_AFTER,
+        late_after: timedelta | float = DEFAULT_LATE_AFTER,
         now: TimeLike | None = None,
         debounce: float = 0.3,
         export_dir: str | os.PathLike[str] = "reports",
@@ -464,7 +126,7 @@ class Dashboard:
             hosts=tuple(hosts),
             statuses=tuple(statuses),
             time_zone=time_zone,
-            late_after=_as_timedelta(late_after),
+            late_after=as_timedelta(late_after),
         )
         if isinstance(debounce, bool) or not isinstance(debounce, int | float) or debounce < 0:
             raise ConfigurationError(f"debounce must be 0 or more seconds, not {debounce!r}")
@@ -499,7 +161,6 @@ class Dashboard:
         self._build_widgets(initial)
         self.refresh_now()
 
-    # -- data -----------------------------------------------------------------------------------
     def _read(self, source: Source) -> _Data:
         registrants: pl.DataFrame | None = None
         participants: pl.DataFrame | None = None
@@ -545,73 +206,8 @@ class Dashboard:
             self._update_choices()
             self.refresh_now()
 
-    # -- widgets --------------------------------------------------------------------------------
     def _build_widgets(self, initial: Filters) -> None:
-        wide = widgets.Layout(width="420px")
-        self.controls = Controls(
-            start=widgets.DatePicker(
-                value=initial.start, description="From", layout=widgets.Layout(width="240px")
-            ),
-            end=widgets.DatePicker(
-                value=initial.end, description="To", layout=widgets.Layout(width="240px")
-            ),
-            webinars=widgets.TagsInput(
-                value=[],
-                allowed_tags=[],
-                allow_duplicates=False,
-                placeholder="type to search webinars (empty: all)",
-                description="Webinars",
-                layout=wide,
-            ),
-            hosts=widgets.TagsInput(
-                value=[],
-                allowed_tags=[],
-                allow_duplicates=False,
-                placeholder="type to search hosts (empty: all)",
-                description="Hosts",
-                layout=wide,
-            ),
-            statuses=widgets.SelectMultiple(
-                options=list(STATUSES),
-                value=initial.statuses,
-                rows=len(STATUSES),
-                description="Status",
-                layout=widgets.Layout(width="240px"),
-            ),
-            time_zone=widgets.Combobox(
-                value=initial.time_zone,
-                options=sorted(zoneinfo.available_timezones() | {initial.time_zone}),
-                ensure_option=True,
-                description="Time zone",
-                layout=widgets.Layout(width="300px"),
-            ),
-            late_after=widgets.FloatSlider(
-                value=_minutes(initial.late_after),
-                min=0.0,
-                max=max(60.0, _minutes(initial.late_after)),
-                step=0.5,
-                description="Late after",
-                readout_format=".1f",
-                continuous_update=True,
-                layout=widgets.Layout(width="300px"),
-            ),
-            export_report=widgets.Button(
-                description="Export report",
-                icon="file-code-o",
-                tooltip="Write the offline HTML report of what is shown",
-            ),
-            download_csv=widgets.Button(
-                description="Download CSV",
-                icon="download",
-                tooltip="Save the sessions shown as CSV",
-            ),
-            refresh=widgets.Button(
-                description="Refresh",
-                icon="refresh",
-                tooltip="Sync the store incrementally and redraw",
-                disabled=self._client is None,
-            ),
-        )
+        self.controls = make_controls(initial, refreshable=self._client is not None)
         self._update_choices(initial)
         for control in self.controls.inputs():
             control.observe(self._on_change, names="value")
@@ -630,7 +226,7 @@ class Dashboard:
         }
         self._tabs = widgets.Tab(
             children=[self._outputs[name] for name in CHART_NAMES],
-            titles=[_TAB_TITLES[name] for name in CHART_NAMES],
+            titles=[TAB_TITLES[name] for name in CHART_NAMES],
             selected_index=0,
         )
         self._tabs.observe(self._on_tab, names="selected_index")
@@ -675,21 +271,21 @@ class Dashboard:
             .agg(pl.col("webinar_title").drop_nulls().first())
             .sort("webinar_title", "webinar_id", nulls_last=True)
         )
-        self._webinar_choices = _labelled(
+        self._webinar_choices = picker_labels(
             webinars.get_column("webinar_id").to_list(),
             webinars.get_column("webinar_title").to_list(),
         )
         hosts = (
-            base.group_by(_host_key().alias("key"))
+            base.group_by(host_key().alias("key"))
             .agg(pl.col("host_name").drop_nulls().first())
             .sort("host_name", "key", nulls_last=True)
         )
         keys = hosts.get_column("key").to_list()
         names = [
-            name or ("(no host)" if key == _NO_HOST else None)
+            name or ("(no host)" if key == NO_HOST else None)
             for key, name in zip(keys, hosts.get_column("host_name").to_list(), strict=True)
         ]
-        self._host_choices = _labelled(keys, names)
+        self._host_choices = picker_labels(keys, names)
         if initial is not None:
             wanted_webinars, wanted_hosts = initial.webinars, initial.hosts
             for what, wanted, known in (
@@ -724,7 +320,6 @@ class Dashboard:
         id, else name)."""
         return dict(self._host_choices)
 
-    # -- state ----------------------------------------------------------------------------------
     @property
     def filters(self) -> Filters:
         """The applied state (a pending, debounced change is not in it until it is drawn)."""
@@ -770,7 +365,7 @@ class Dashboard:
                 f"unknown filter(s) {', '.join(unknown)}; use {', '.join(sorted(names))}"
             )
         if "late_after" in changes:
-            changes["late_after"] = _as_timedelta(changes["late_after"])
+            changes["late_after"] = as_timedelta(changes["late_after"])
         current = {f.name: getattr(self._filters, f.name) for f in fields(Filters)}
         wanted = Filters(**{**current, **changes})  # validates before any control moves
         for what, ids, choices in (
@@ -790,8 +385,8 @@ class Dashboard:
             c.hosts.value = [k for k, v in self._host_choices.items() if v in wanted.hosts]
             c.statuses.value = wanted.statuses
             c.time_zone.value = wanted.time_zone
-            c.late_after.max = max(c.late_after.max, _minutes(wanted.late_after))
-            c.late_after.value = _minutes(wanted.late_after)
+            c.late_after.max = max(c.late_after.max, minutes(wanted.late_after))
+            c.late_after.value = minutes(wanted.late_after)
         self.refresh_now()
 
     @contextmanager
@@ -807,7 +402,7 @@ class Dashboard:
         key = (self._data.version, filters.late_after)
         if self._derived is None or self._derived[0] != key:
             frame = self._data.base
-            if filters.late_after != _DEFAULT_LATE_AFTER:
+            if filters.late_after != DEFAULT_LATE_AFTER:
                 frame = metrics.session_metrics(frame, late_after=filters.late_after)
             self._derived = (key, frame)
         return self._derived[1]
@@ -837,13 +432,13 @@ class Dashboard:
         # Not _rows_key: only the start delay chart reads the threshold (a parameter of its own).
         filters = self._filters
         rows = (self._data.version, *filters.rows_key())
-        return (*rows, *_chart_params(name, filters, self._now))
+        return (*rows, *chart_params(name, filters, self._now))
 
     def _chart(self, name: ChartName) -> charts.AnyChart:
         key = self._chart_key(name)
         built = self._built.get(name)
         if built is None or built[0] != key:
-            built = (key, _build_chart(name, self.filtered(), self._filters, self._now))
+            built = (key, build_chart(name, self.filtered(), self._filters, self._now))
             self._built[name] = built
         return built[1]
 
@@ -852,7 +447,6 @@ class Dashboard:
         with self._lock:
             return {name: self._chart(name) for name in CHART_NAMES}
 
-    # -- drawing --------------------------------------------------------------------------------
     def refresh_now(self) -> None:
         """Apply the controls at once (a pending debounced redraw included) and redraw."""
         with self._lock:
@@ -864,7 +458,7 @@ class Dashboard:
             self._status.value = _note_html(
                 html.escape(f"Showing {frame.height:,} of {total:,} sessions: {filters.describe()}")
             )
-            self._kpi_strip.value = _kpi_html(self.kpis(), filters.late_after)
+            self._kpi_strip.value = kpi_strip_html(self.kpis(), filters.late_after)
             if problems:
                 self._say(" ".join(html.escape(p) for p in problems), error=True)
             self._draw_tab(self._tabs.selected_index)
@@ -878,7 +472,7 @@ class Dashboard:
             key = self._chart_key(name)
             if self._shown.get(name) == key:
                 return
-            self._outputs[name].outputs = (_display_data(self._chart(name), name),)
+            self._outputs[name].outputs = (display_data(self._chart(name), name),)
             self._shown[name] = key
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
@@ -920,7 +514,6 @@ class Dashboard:
     def _say(self, text_html: str, *, error: bool = False) -> None:
         self._message.value = _note_html(text_html, error=error)
 
-    # -- exports --------------------------------------------------------------------------------
     def _slug(self) -> str:
         f = self._filters
         return "_".join(
@@ -1008,7 +601,6 @@ class Dashboard:
         target.parent.mkdir(parents=True, exist_ok=True)
         return write_safe_csv(self.filtered(), target)
 
-    # -- refresh --------------------------------------------------------------------------------
     def _sync_plan(self) -> tuple[datetime, datetime, Depth]:
         assert self._store is not None
         return refresh_plan(
@@ -1052,7 +644,6 @@ class Dashboard:
             for button in buttons:
                 button.disabled = False
 
-    # -- button callbacks -----------------------------------------------------------------------
     def _on_export(self, button: Any) -> None:
         self._guarded(lambda: self._say(_written("Report", self.export_report())))
 
@@ -1062,7 +653,6 @@ class Dashboard:
     def _on_refresh(self, button: Any) -> None:
         self._guarded(self.refresh_data)
 
-    # -- display --------------------------------------------------------------------------------
     def __repr__(self) -> str:
         shown = self.filtered().height
         return (
@@ -1087,18 +677,6 @@ class Dashboard:
                 widget = stack.pop()
                 stack.extend(getattr(widget, "children", ()))
                 widget.close()
-
-
-def _labelled(keys: Sequence[str], names: Sequence[str | None]) -> dict[str, str]:
-    """Unique picker labels: the name, with the key added where names repeat or are missing."""
-    counts: dict[str | None, int] = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
-    labels: dict[str, str] = {}
-    for key, name in zip(keys, names, strict=True):
-        label = name if name and counts[name] == 1 else f"{name or key} ({key})"
-        labels[label] = key
-    return labels
 
 
 def _written(what: str, path: Path) -> str:

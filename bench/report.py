@@ -28,23 +28,13 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from tests.support.browser import CHROMIUM, chromium_context
 from webinar_insights import schemas
 from webinar_insights.report import build_report, vega_bundle
 
 from ._common import BenchResult, Target, at_most
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)  # a fixed clock: the same frames every run
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SIZE_LIMIT_MB = 2.0
 _ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo")
 
@@ -143,16 +133,8 @@ def _browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         yield None
         return
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with tempfile.TemporaryDirectory() as profile, chromium_context(profile) as context:
+        yield context
 
 
 def _render(context: Any, path: Path, *, ready: str) -> tuple[float, int, int]:

@@ -16,23 +16,12 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import CHROMIUM, chromium_context
+from tests.support.report_sessions import NOW, PWNED, hostile_sessions, record, with_registrants
 from webinar_insights import frames
 from webinar_insights.cli import main
 from webinar_insights.report import build_report
 
-from .test_report import NOW, PWNED, hostile_sessions, record, with_registrants
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 READY = "html[data-charts-ready]"
 
 
@@ -46,17 +35,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             " `make test` installs Debian's chromium (apt-get install -y chromium)",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=FLAGS
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield context
 
 
 @dataclass

@@ -10,7 +10,7 @@ import asyncio
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,46 +19,18 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import webinar_insights as wi
-from webinar_insights import frames, metrics, widgets
+from tests.support.chart_specs import walk
+from tests.support.dashboard_sessions import (
+    NOW,
+    ids,
+    sessions_frame,
+    utc,
+)
+from webinar_insights import metrics
 from webinar_insights.errors import ConfigurationError
-from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters
+from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters, _dashboard
 
-from . import records
-from .test_charts import walk
-
-NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 Spec = dict[str, Any]
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-record = records.session_record  # (host: first, last, user id or None); UTC by default
-
-
-ANN = ("Ann", "Lee", "u1")
-BO = ("Bo", "Chen", "u2")
-CY = ("Cy", "Dee", None)  # a host without a linked user: told apart by name
-
-RECORDS = [
-    record("s1", start=utc(2026, 3, 2, 9), webinar="w1", host=ANN, delay=2, ran=70, attendees=40),
-    # 23:30 UTC on March 8 is 00:30 on March 9 in Berlin: the day depends on the time zone.
-    record("s2", start=utc(2026, 3, 8, 23, 30), webinar="w1", host=ANN, delay=8, attendees=30),
-    record("s3", start=utc(2026, 3, 15, 10), webinar="w2", host=BO, delay=12, attendees=5),
-    record("s4", start=utc(2026, 11, 1, 11), webinar="w2", host=BO, status="Active", delay=1),
-    record("s5", start=utc(2026, 11, 20, 15), webinar="w3", host=CY, status="Scheduled"),
-    record("s6", start=utc(2026, 4, 1, 15), webinar="w3", host=None, delay=-2, attendees=18),
-]
-REGISTRANTS = {"s1": 50, "s2": 60, "s3": 40, "s4": 10, "s5": 5, "s6": 20}
-
-
-def sessions_frame() -> pl.DataFrame:
-    return frames.sessions_frame(RECORDS).with_columns(
-        registrant_count=pl.col("session_id").replace_strict(
-            REGISTRANTS, default=None, return_dtype=pl.Int64
-        )
-    )
 
 
 @pytest.fixture
@@ -66,10 +38,6 @@ def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
     board = Dashboard(sessions_frame(), now=NOW, debounce=0, export_dir=tmp_path / "out")
     yield board
     board.close()
-
-
-def ids(frame: pl.DataFrame) -> list[str]:
-    return sorted(frame.get_column("session_id").to_list())
 
 
 def spec(board: Dashboard, name: str) -> Spec:
@@ -105,10 +73,6 @@ def titles_in(chart_spec: Spec) -> set[str]:
 
 def label_of(choices: Mapping[str, str], key: str) -> str:
     return next(label for label, value in choices.items() if value == key)
-
-
-# ---------------------------------------------------------------------------------------------
-# The initial state.
 
 
 def test_initial_state_shows_every_session_after_session_metrics(dashboard: Dashboard) -> None:
@@ -148,10 +112,6 @@ def test_pickers_offer_every_webinar_and_host(dashboard: Dashboard) -> None:
     }
     assert dashboard.controls.webinars.allowed_tags == list(dashboard.webinar_choices)
     assert dashboard.controls.hosts.allowed_tags == list(dashboard.host_choices)
-
-
-# ---------------------------------------------------------------------------------------------
-# Each control: the filtered frame and the chart specs follow it.
 
 
 def test_date_range_cuts_days_in_the_time_zone(dashboard: Dashboard) -> None:
@@ -233,10 +193,6 @@ def test_late_start_threshold_recomputes_late_start(dashboard: Dashboard) -> Non
     assert "late after 5 min" not in strings(delay)
 
 
-# ---------------------------------------------------------------------------------------------
-# Values that cannot apply, programmatic changes.
-
-
 def test_unknown_time_zone_keeps_the_last_good_one_and_says_so(dashboard: Dashboard) -> None:
     dashboard.controls.time_zone.value = "Europe/Berlin"
     dashboard.controls.time_zone.value = "Mars/Olympus_Mons"
@@ -256,9 +212,9 @@ def test_set_filters_moves_the_controls_and_redraws_once(
     dashboard: Dashboard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draws: list[str] = []
-    real = widgets._display_data
+    real = _dashboard.display_data
     monkeypatch.setattr(
-        widgets, "_display_data", lambda chart, name: draws.append(name) or real(chart, name)
+        _dashboard, "display_data", lambda chart, name: draws.append(name) or real(chart, name)
     )
     dashboard.set_filters(webinars=["w1"], hosts=["u1"], late_after=1, time_zone="Europe/Berlin")
     assert dashboard.filters == Filters(
@@ -305,10 +261,6 @@ def test_initial_values_apply(tmp_path: Path) -> None:
     assert board.controls.webinars.value == ["Webinar w1", "Webinar w2"]
     assert board.controls.statuses.value == ("Finished",)
     board.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Drawing: debounced, one tab at a time, no flicker.
 
 
 def test_changes_within_the_debounce_coalesce_into_one_redraw() -> None:
@@ -375,13 +327,9 @@ def test_a_failing_redraw_is_shown_in_the_dashboard(
     def broken(*args: Any) -> Any:
         raise ConfigurationError("the chart broke")
 
-    monkeypatch.setattr(widgets, "_build_chart", broken)
+    monkeypatch.setattr(_dashboard, "build_chart", broken)
     dashboard._guarded(lambda: setattr(dashboard.controls.webinars, "value", ["Webinar w2"]))
     assert "ConfigurationError: the chart broke" in dashboard._message.value
-
-
-# ---------------------------------------------------------------------------------------------
-# Exports.
 
 
 def test_export_report_writes_one_self_contained_html_file_of_the_filters(
@@ -435,10 +383,6 @@ def test_download_csv_keeps_spreadsheet_formulas_inert(tmp_path: Path) -> None:
     # Quoted, so a spreadsheet splitting on ';' keeps the cell whole; NUL shown as U+FFFD.
     assert '"\'Q&A;=1+1 \ufffd"' in text
     board.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# A store, registrants, and Refresh with a client.
 
 
 @pytest.fixture(scope="module")
@@ -511,47 +455,3 @@ def test_frames_mapping_source(tmp_path: Path) -> None:
     board.close()
     with pytest.raises(ConfigurationError, match="'sessions' frame"):
         Dashboard({"session": sessions_frame()}, debounce=0)
-
-
-# ---------------------------------------------------------------------------------------------
-# Filters on their own.
-
-
-def test_filters_days_are_half_open_local_days() -> None:
-    frame = metrics.session_metrics(sessions_frame()).with_columns(
-        scheduled_start=pl.Series(
-            [
-                utc(2026, 2, 28, 23),  # March 1, 00:00 in Berlin: the first instant shown
-                utc(2026, 2, 28, 22, 59, 59),  # still February in Berlin
-                utc(2026, 3, 1, 22, 59, 59),  # the last second of March 1 in Berlin
-                utc(2026, 3, 1, 23),  # March 2 in Berlin: past the end
-                None,  # no scheduled start: its actual start counts
-                None,  # neither: never inside a bounded range
-            ],
-            dtype=pl.Datetime("us", "UTC"),
-        ),
-        actual_start=pl.Series(
-            [None, None, None, None, utc(2026, 3, 1, 12), None], dtype=pl.Datetime("us", "UTC")
-        ),
-    )
-    berlin = Filters(start=date(2026, 3, 1), end=date(2026, 3, 1), time_zone="Europe/Berlin")
-    assert berlin.bounds() == (utc(2026, 2, 28, 23), utc(2026, 3, 1, 23))
-    assert ids(berlin.apply(frame)) == ["s1", "s3", "s5"]
-    assert ids(Filters(end=date(2026, 3, 1), time_zone="Europe/Berlin").apply(frame)) == [
-        "s1",
-        "s2",
-        "s3",
-        "s5",
-    ]
-    assert berlin.describe() == "2026-03-01 to 2026-03-01 (Europe/Berlin); late after 5 min"
-
-
-def test_filters_validate_their_values() -> None:
-    with pytest.raises(ConfigurationError, match=r"datetime\.date"):
-        Filters(start=datetime(2026, 1, 1, tzinfo=UTC))
-    with pytest.raises(ConfigurationError, match="unknown status"):
-        Filters(statuses=("Done",))
-    with pytest.raises(ConfigurationError, match="late_after"):
-        Filters(late_after=timedelta(minutes=-1))
-    assert Filters(statuses=("Finished", "Scheduled")).statuses == ("Scheduled", "Finished")
-    assert Filters(statuses=()).describe().endswith("no status; late after 5 min")

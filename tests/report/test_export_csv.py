@@ -20,10 +20,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from webinar_insights.report import csv_safe
-from webinar_insights.report._export import write_safe_csv
+from webinar_insights.report import csv_safe, write_safe_csv
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 FORMULAS = [
     "=1+1",
@@ -103,9 +102,8 @@ def test_an_export_with_nul_in_names_and_ids_completes(tmp_path: Path) -> None:
         f"""
         import polars as pl
         from pathlib import Path
-        from tests.test_report import small_sessions
+        from tests.support.report_sessions import NOW, small_sessions
         from webinar_insights.report import build_report
-        from tests.test_report import NOW
 
         sessions = small_sessions().with_columns(
             host_user_id=pl.col("host_user_id") + "\\x00x",

@@ -1,5 +1,5 @@
 """Tests for webinar_insights.report and the ``report`` command (no browser; see
-test_report_browser.py for the document in a real headless Chromium)."""
+test_browser.py for the document in a real headless Chromium)."""
 
 from __future__ import annotations
 
@@ -16,117 +16,20 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from webinar_insights import Client, Store, frames, metrics, report, sync
+from tests.support.report_sessions import (
+    IMG,
+    NOW,
+    PWNED,
+    hostile_sessions,
+    small_sessions,
+)
+from webinar_insights import Client, Store, metrics, report, sync
 from webinar_insights.cli import main
 from webinar_insights.errors import ConfigurationError, StoreError
 from webinar_insights.report import Report, build_report, report_from_store, report_range
 from webinar_insights.simulator import Simulator, SimulatorConfig
 
-from . import records
-
-NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-PWNED = "</script><script>window.__pwned = 1</script>"
-IMG = '<img src=x onerror="window.__pwned = 2">'
-FORMULA = '=HYPERLINK("https://evil.invalid","click")'
-
-
-# ---------------------------------------------------------------------------------------------
-# Frames: API-shaped records through the public frame builder.
-
-
-REPORT_DEFAULTS: dict[str, Any] = {
-    "webinar_title": "Product Update",
-    "delay": 2,
-    "ran": 60,
-    "attendees": 40,
-    "panel": 2,
-    "host": ("Ada", "Lovelace", "u1"),
-    "recording": "Available",
-    "zone": "Europe/Berlin",
-    "created_days_before": 20,
-}
-
-
-def record(sid: str, **options: Any) -> dict[str, Any]:
-    """``records.session_record`` with this module's defaults (``ran``: the actual minutes)."""
-    return records.session_record(sid, **{**REPORT_DEFAULTS, **options})
-
-
-def with_registrants(sessions: pl.DataFrame, counts: dict[str, int]) -> pl.DataFrame:
-    return sessions.with_columns(
-        registrant_count=pl.col("session_id").replace_strict(
-            counts, default=None, return_dtype=pl.Int64
-        )
-    )
-
-
-def small_sessions() -> pl.DataFrame:
-    """Eight sessions of three webinars in October 2026 and two in the September before."""
-    day = datetime(2026, 10, 5, 15, tzinfo=UTC)
-    records = [
-        record("s1", start=day, attendees=40),
-        record("s2", start=day + timedelta(days=7), delay=12, attendees=35),
-        record("s3", start=day + timedelta(days=14), ran=95, attendees=5),
-        record(
-            "s4",
-            start=day + timedelta(days=2),
-            webinar="w2",
-            webinar_title="Security Clinic",
-            host=("Grace", "Hopper", "u2"),
-            attendees=60,
-            recording="Failed",
-        ),
-        record(
-            "s5",
-            start=day + timedelta(days=9),
-            webinar="w2",
-            webinar_title="Security Clinic",
-            host=("Grace", "Hopper", "u2"),
-            attendees=0,
-        ),
-        record(
-            "s6",
-            start=day + timedelta(days=16),
-            webinar="w3",
-            webinar_title="Town Hall",
-            host=("Linus", "T", "u3"),
-            status="Active",
-        ),
-        record(
-            "s7",
-            start=datetime(2026, 11, 20, 16, tzinfo=UTC),
-            webinar="w3",
-            webinar_title="Town Hall",
-            host=("Linus", "T", "u3"),
-            status="Scheduled",
-        ),
-        record("p1", start=datetime(2026, 9, 8, 15, tzinfo=UTC), attendees=30),
-        record("p2", start=datetime(2026, 9, 15, 15, tzinfo=UTC), delay=1, attendees=20),
-    ]
-    counts = {"s1": 50, "s2": 50, "s3": 40, "s4": 80, "s5": 30, "p1": 60, "p2": 25}
-    return with_registrants(frames.sessions_frame(records), counts)
-
-
-def hostile_sessions() -> pl.DataFrame:
-    """Sessions whose titles and host names try to run script or spreadsheet formulas."""
-    day = datetime(2026, 10, 5, 15, tzinfo=UTC)
-    records = [
-        record("h1", start=day, webinar_title=PWNED, title=IMG, attendees=30),
-        record(
-            "h2",
-            start=day + timedelta(days=7),
-            webinar="w2",
-            webinar_title=FORMULA,
-            title="Line\u2028separator & <b>bold</b>",
-            host=("Eve", "<b>Evil</b>", "u2"),
-            attendees=25,
-        ),
-        record(
-            "h3", start=day + timedelta(days=14), webinar_title=PWNED, title=PWNED, attendees=10
-        ),
-    ]
-    return with_registrants(frames.sessions_frame(records), {"h1": 40, "h2": 40, "h3": 40})
 
 
 PROVENANCE = {
@@ -164,10 +67,6 @@ def without_bundle(document: str) -> str:
     return document.replace(report.vega_bundle(), "")
 
 
-# ---------------------------------------------------------------------------------------------
-# A small simulated program in a store (participants and registrants with names and e-mails).
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     path = tmp_path_factory.mktemp("report-store") / "store"
@@ -185,10 +84,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.fixture(scope="module")
 def store_report(store: Store) -> Report:
     return report_from_store(store, start="2026-05-01", end="2026-10-31", now=NOW)
-
-
-# ---------------------------------------------------------------------------------------------
-# The Report value.
 
 
 def test_public_names_resolve() -> None:
@@ -294,10 +189,6 @@ def test_anomalies_carry_reasons_and_webinar_titles() -> None:
     assert flagged.filter(session_id="s4")["webinar_title"].item() == "Security Clinic"
     document = small_report().to_html()
     assert "The recording of this session failed." in document
-
-
-# ---------------------------------------------------------------------------------------------
-# The document.
 
 
 def test_document_inlines_the_bundle_once_and_loads_nothing() -> None:
@@ -422,7 +313,7 @@ def test_size_stays_bounded_at_100k_sessions() -> None:
 def test_snapshot_of_the_document_structure() -> None:
     """The document with the bundle, the specs and the script hashes replaced by placeholders.
 
-    Set UPDATE_SNAPSHOTS=1 to write tests/snapshots/report.html anew after an intended change.
+    Set UPDATE_SNAPSHOTS=1 to write tests/report/snapshots/report.html anew after an intended change.
     """
     document = small_report().to_html()
     document = document.replace(report.vega_bundle(), "/* vega bundle */")
@@ -446,10 +337,6 @@ def test_snapshot_of_the_document_structure() -> None:
             )
         )
         pytest.fail(f"the document differs from {path} (UPDATE_SNAPSHOTS=1 to accept):\n{diff}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Exports.
 
 
 def test_csv_safe_neutralises_formulas_and_keeps_numbers() -> None:
@@ -500,10 +387,6 @@ def test_export_data_writes_every_frame_and_chart(tmp_path: Path) -> None:
     assert back.schema["registrant_count"] == pl.Int64
 
 
-# ---------------------------------------------------------------------------------------------
-# report_from_store.
-
-
 def test_report_from_store_filters(store: Store) -> None:
     sessions = store.sessions()
     webinar = sessions.sort("session_id")["webinar_id"][0]
@@ -535,10 +418,6 @@ def test_store_report_has_every_chart(store_report: Report) -> None:
     assert keys[-3:] == ["retention", "funnel", "lead-time"]
     assert store_report.notes == ()
     assert store_report.frames["funnel"]["stage"].to_list()[0] == "Registered"
-
-
-# ---------------------------------------------------------------------------------------------
-# The command line.
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests (and bench/): never a test module, never imported from one."""

@@ -1,13 +1,18 @@
-"""Parsing and formatting of the times users and the API pass around."""
+"""Parsing and formatting of the times users and the API pass around.
+
+The one time-zone check (:func:`zone_key`, on :func:`zone`) and the one rule that reads an
+instant as a local weekday and hour (:func:`local_weekday_hour`) live here, for every layer.
+"""
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, DataWarning
 
 TimeLike = datetime | date | str
 # The dates a user may ask for: RingCentral Webinar started in 2020, and nothing is planned a
@@ -117,3 +122,75 @@ def zone_key(name: object) -> str:
             f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)"
         ) from None
     return key
+
+
+def known_zone(name: object) -> bool:
+    """Whether ``name`` is a time zone both zoneinfo and polars know (no error either way)."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        zone_key(name)
+    except ConfigurationError:
+        return False
+    return True
+
+
+def local_weekday_hour(
+    frame: pl.DataFrame, *, at: pl.Expr, time_zone: str | None, what: str
+) -> tuple[pl.DataFrame, int]:
+    """``frame`` with ``weekday`` (1 = Monday … 7) and ``hour`` (0 … 23), Int8, of ``at`` in
+    local time; the one rule the metrics and the charts bucket sessions by.
+
+    ``at`` is an aware-timestamp expression: for sessions, ``metrics.session_moment()`` (the
+    scheduled start, else the actual start). Converting an instant to a zone is exact across
+    DST changes.
+
+    Parameters
+    ----------
+    frame:
+        The rows to place; with ``time_zone=None`` it needs a ``time_zone`` column.
+    at:
+        The instant of each row.
+    time_zone:
+        An IANA name (checked by :func:`zone_key`): every row in that zone. None: each row in its
+        own ``time_zone``. A null zone is read as UTC; an unknown zone is read as UTC too and
+        warns once (a ``DataWarning`` naming each zone and how many rows it held).
+    what:
+        The public function asking, to start the warning with.
+
+    Returns
+    -------
+    tuple[polars.DataFrame, int]
+        The frame (rows grouped by zone when each row has its own) and how many rows were read
+        in UTC for want of a known zone (null or unknown).
+    """
+
+    def local(part: pl.DataFrame, name: str) -> pl.DataFrame:
+        moment = at.dt.convert_time_zone(name)
+        return part.with_columns(
+            moment.dt.weekday().alias("weekday"), moment.dt.hour().alias("hour")
+        )
+
+    if time_zone is not None:
+        return local(frame, zone_key(time_zone)), 0
+    parts: list[pl.DataFrame] = []
+    unknown: dict[str, int] = {}
+    without = 0
+    for (name,), part in frame.partition_by("time_zone", as_dict=True, maintain_order=True).items():
+        if known_zone(name):
+            parts.append(local(part, str(name)))
+            continue
+        without += part.height
+        if name is not None:
+            unknown[str(name)] = unknown.get(str(name), 0) + part.height
+        parts.append(local(part, "UTC"))
+    if unknown:
+        shown = ", ".join(f"{name!r} ({count} session(s))" for name, count in unknown.items())
+        warnings.warn(
+            f"{what}: unknown time zone(s) {shown}; their weekday and hour are in UTC.",
+            DataWarning,
+            stacklevel=3,
+        )
+    if not parts:
+        return local(frame, "UTC"), 0
+    return pl.concat(parts), without

@@ -1,0 +1,99 @@
+"""Metrics of METRICS.md: ``pl.Expr`` builders and frame -> frame summaries.
+
+Three layers, each usable on its own:
+
+* expression builders (:func:`actual_start`, :func:`start_delay`, :func:`attendance_rate`,
+  :func:`session_moment`, :func:`host_key`, ...) that compute one derived column from the base
+  columns of the sessions frame, for use in a user's own polars code;
+* :func:`session_metrics` and :func:`participant_metrics`, which append the derived columns
+  (optionally filling registrant counts and no-shows from a registrants frame);
+* aggregates over a frame from :func:`session_metrics` (:func:`webinar_summary`,
+  :func:`host_summary`, :func:`period_summary`, :func:`kpis`, :func:`percentile_bands`,
+  :func:`anomalies`) and over participants and registrants (:func:`retention_curve`,
+  :func:`peak_concurrency`, :func:`registration_lead_time`, :func:`registration_funnel`).
+
+:data:`KPIS` is the catalogue of the key figures of :func:`kpis`: label, unit, better
+direction, definition and formatter, read by the report and the dashboard alike.
+
+Every function accepts a frame with no rows (even one without columns) and returns an empty frame
+of the documented schema. A frame with rows that lacks a column a function needs raises
+``ConfigurationError`` naming the column. Nothing here loops in Python over rows: participant
+metrics are group-bys and cumulative sums, so ten million participants fit in a few GB.
+
+Modules: ``_expressions`` (expression builders), ``_derived`` (per-session and per-participant
+columns), ``_summaries`` (per webinar, host, period), ``_kpis`` (key figures and their
+catalogue), ``_people`` (retention, concurrency, lead time, funnel), ``_distributions``
+(percentile bands), ``_anomalies``; ``_columns`` holds the added columns and the frame check.
+"""
+
+from __future__ import annotations
+
+from ._anomalies import ANOMALIES, ANOMALY_KINDS, anomalies
+from ._columns import PARTICIPANT_METRICS_COLUMNS, SESSION_METRICS_COLUMNS
+from ._derived import participant_metrics, session_metrics
+from ._distributions import BandBy, BandValue, percentile_bands
+from ._expressions import (
+    actual_duration,
+    actual_end,
+    actual_start,
+    attendance_rate,
+    host_key,
+    host_label,
+    late_start,
+    minutes,
+    overrun,
+    session_moment,
+    start_delay,
+)
+from ._kpis import KPI_KEYS, KPIS, Kpi, kpis
+from ._people import (
+    FUNNEL,
+    LEAD_TIME,
+    PEAK_CONCURRENCY,
+    RETENTION,
+    peak_concurrency,
+    registration_funnel,
+    registration_lead_time,
+    retention_curve,
+)
+from ._summaries import SUMMARY_COLUMNS, host_summary, period_summary, webinar_summary
+
+__all__ = [
+    "ANOMALIES",
+    "ANOMALY_KINDS",
+    "FUNNEL",
+    "KPIS",
+    "KPI_KEYS",
+    "LEAD_TIME",
+    "PARTICIPANT_METRICS_COLUMNS",
+    "PEAK_CONCURRENCY",
+    "RETENTION",
+    "SESSION_METRICS_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "BandBy",
+    "BandValue",
+    "Kpi",
+    "actual_duration",
+    "actual_end",
+    "actual_start",
+    "anomalies",
+    "attendance_rate",
+    "host_key",
+    "host_label",
+    "host_summary",
+    "kpis",
+    "late_start",
+    "minutes",
+    "overrun",
+    "participant_metrics",
+    "peak_concurrency",
+    "percentile_bands",
+    "period_summary",
+    "registration_funnel",
+    "registration_lead_time",
+    "retention_curve",
+    "session_metrics",
+    "session_moment",
+    "start_delay",
+    "webinar_summary",
+]

@@ -38,7 +38,7 @@ FLAG_TESTS: dict[tuple[str, ...], str] = {
     ): "test_server_url_syncs_a_loopback_server_and_wins_over_the_environment",
     ("sync", "--host"): "test_host_lists_only_those_hosts",
     ("sync", "--own"): "test_own_lists_only_the_users_sessions",
-    ("sync", "--full-refresh"): "test_full_refresh_lists_settled_windows_again",
+    ("sync", "--full-refresh"): "test_full_refresh_lists_settled_stretches_again",
     (
         "sync",
         "--fail-fast",

@@ -174,21 +174,22 @@ def test_host_lists_only_those_hosts(
     assert set(Store(workdir / "two").sessions()["session_id"]) == both != program_ids()
 
 
-def test_full_refresh_lists_settled_windows_again(
+def test_full_refresh_lists_settled_stretches_again(
     server: SimulatorServer, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settled = ("--from", "2025-10-01", "--to", "2026-09-30")  # twelve months, all over by NOW
     argv = ("sync", "--server-url", server.url, *settled, "--store", "s", "--no-progress")
     first = run(capsys, *argv)
-    confirmed = run(capsys, *argv)  # a month settles once two listings agree on it
+    confirmed = run(capsys, *argv)  # a stretch settles once two listings agree on it
     again = run(capsys, *argv)
     refreshed = run(capsys, *argv, "--full-refresh")
     assert [code for code, _, _ in (first, confirmed, again, refreshed)] == [0, 0, 0, 0]
-    assert "12 listed, 0 settled and skipped" in first[1]
-    assert "12 listed, 0 settled and skipped" in confirmed[1]
-    assert "0 listed, 12 settled and skipped" in again[1]
-    assert "12 listed, 0 settled and skipped" in refreshed[1]
-    assert requests_of(refreshed[1]) >= requests_of(again[1]) + 12
+    assert "  listings   1\n" in first[1]
+    assert "  listings   1\n" in confirmed[1]
+    assert "  listings   0; settled and not listed again: 2025-10-01..2026-09-30" in again[1]
+    assert requests_of(again[1]) == 1  # the sign-in only
+    assert "  listings   1\n" in refreshed[1]
+    assert requests_of(refreshed[1]) == requests_of(first[1])
 
 
 def test_no_progress_keeps_stderr_empty(

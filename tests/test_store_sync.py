@@ -23,8 +23,8 @@ from webinar_insights import ConfigurationError, DataWarning, StoreError
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.simulator import _render as render
-from webinar_insights.store import Store
-from webinar_insights.sync import month_windows, sync
+from webinar_insights.store import Coverage, Store, Stretch
+from webinar_insights.sync import sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WHOLE = {"start": "2025-09-01", "end": "2026-12-31"}
@@ -47,9 +47,11 @@ def requests_by_operation(client: Client) -> dict[str, int]:
 
 def expected_people(sim: Simulator) -> tuple[dict[str, int], dict[str, int]]:
     now = sim.now()
+    # Participants are fetched once a session is Finished (an Active one's list still grows).
     participants = {
         s.session_id: len(render.visible_participants(sim.program, s, now))
         for s in sim.program.sessions
+        if s.status(now) == "Finished"
     }
     registrants = {
         s.session_id: len(render.visible_registrants(sim.program, s, now))
@@ -70,10 +72,19 @@ def assert_store_matches(store: Store, sim: Simulator) -> None:
     assert store.participants().select("session_id", "participant_id").is_duplicated().sum() == 0
 
 
-def test_month_windows_cover_the_range() -> None:
-    windows = month_windows(datetime(2025, 11, 15, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
-    assert [w[0].month for w in windows] == [11, 12, 1]
-    assert windows[-1][1] == datetime(2026, 2, 1, tzinfo=UTC)
+def test_coverage_lists_only_what_is_not_settled() -> None:
+    def day(n: int) -> datetime:
+        return datetime(2026, 1, n, tzinfo=UTC)
+
+    empty = Coverage()
+    assert empty.unsettled(day(1), day(31)) == [(day(1), day(31))]
+    one = empty.settle(Stretch(day(5), day(10)))
+    assert one.unsettled(day(1), day(31)) == [(day(1), day(5)), (day(10), day(31))]
+    assert one.unsettled(day(6), day(9)) == []
+    # Touching or overlapping stretches merge into one.
+    two = one.settle(Stretch(day(10), day(20))).settle(Stretch(day(2), day(6)))
+    assert [(s.start, s.end) for s in two.settled] == [(day(2), day(20))]
+    assert two.unsettled(day(1), day(31)) == [(day(1), day(2)), (day(20), day(31))]
 
 
 def test_full_sync_matches_the_simulated_program(tmp_path: Path) -> None:
@@ -105,17 +116,15 @@ def test_second_sync_makes_only_listing_requests(tmp_path: Path) -> None:
     again = sync(client, store, depth="participants", full_refresh=True, **PAST)
     after = requests_by_operation(client)
     delta = {op: after[op] - before.get(op, 0) for op in after if after[op] != before.get(op, 0)}
-    assert delta == {
-        "rcwHistoryListAllCompanySessions": len(
-            month_windows(datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC))
-        )
-    }
+    assert delta == {"rcwHistoryListAllCompanySessions": 1}  # one listing for the range
     assert again.sessions_new == 0
     assert again.sessions_updated == 0
     assert again.registrants_fetched == again.participants_fetched == 0
-    settled = sync(client, store, depth="participants", **PAST)  # settled windows are skipped
+    # Two listings agreed on a range of Finished sessions: it is settled, and not listed again.
+    settled = sync(client, store, depth="participants", **PAST)
     assert settled.requests == 0
-    assert settled.windows_skipped == again.windows_listed
+    assert settled.listings == 0
+    assert settled.settled == ("2026-01-01..2026-09-01",)
 
 
 def test_changes_are_picked_up_when_the_clock_moves(tmp_path: Path) -> None:
@@ -266,16 +275,15 @@ def test_resume_after_sigkill(tmp_path: Path, kill_after: float) -> None:
     done_before = 0
     if (store_path / "manifest.sqlite").exists():
         with sqlite3.connect(store_path / "manifest.sqlite") as db:
-            done_before = db.execute(
-                "SELECT count(*) FROM fetches WHERE status = 'Finished'"
-            ).fetchone()[0]
+            done_before = db.execute("SELECT count(*) FROM fetches").fetchone()[0]
     sim = Simulator(SimulatorConfig(seed=3, scale=60, now=NOW, rate_limit_window=0.02))
     client = Client.simulator(simulator=sim, progress=False)
     store = Store(store_path)
     summary = sync(client, store, depth="participants", **WHOLE)
     assert_store_matches(store, sim)
-    # What was stored for Finished sessions before the kill is not fetched again.
-    units = 60 + sum(1 for s in sim.program.sessions if s.status(NOW) != "Scheduled")
+    # What was stored before the kill is not fetched again (the clock has not moved, so a
+    # Scheduled session's registrants are not due again either).
+    units = 60 + sum(1 for s in sim.program.sessions if s.status(NOW) == "Finished")
     assert summary.registrants_fetched + summary.participants_fetched == units - done_before
 
 

@@ -2,9 +2,10 @@
 
 Layout of a store directory::
 
-    manifest.sqlite        what was synced: session-list windows, per-session fetches, syncs,
-                           and the sessions that could not be read (gone, forbidden, failed)
-    raw/sessions/...       history session list pages (gzip), per window and listing
+    manifest.sqlite        what was synced: session listings, the stretches of time that are
+                           settled (never listed again), per-session fetches, syncs, and the
+                           sessions that could not be read (gone, forbidden, failed)
+    raw/sessions/...       history session list pages (gzip), per listing
     raw/registrants/<id>/  registrant list pages of one session
     raw/participants/<id>/ participant list pages of one session
     tables/*.parquet       typed frames derived from the raw pages (``Store.rebuild``)
@@ -81,12 +82,17 @@ CREATE TABLE IF NOT EXISTS quarantine (
     kind TEXT NOT NULL, unit TEXT, session_id TEXT, record_id TEXT, field TEXT,
     value TEXT NOT NULL, problem TEXT NOT NULL, left_out INTEGER NOT NULL,
     raw_file TEXT NOT NULL, record INTEGER);
+CREATE TABLE IF NOT EXISTS coverage (
+    scope TEXT PRIMARY KEY, settled TEXT NOT NULL, pending TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS progress (
+    kind TEXT PRIMARY KEY, remaining INTEGER NOT NULL, sync_id INTEGER NOT NULL);
 """
 
 
 # Columns added to the manifest's sessions table after format 1 first shipped.
 _SESSION_COLUMNS = {"end_time": "TEXT", "participants": "INTEGER", "gone": "TEXT"}
 _WINDOW_COLUMNS = {"ids_digest": "TEXT"}  # which sessions the listing held (a hash)
+_FETCH_COLUMNS = {"count": "INTEGER"}  # how many records the list held
 NEVER_RAN_GRACE = timedelta(days=1)
 """A session still ``Scheduled`` this long after its planned end never ran (the API has no
 status for that): it is settled, and its registrants are not fetched again."""
@@ -132,10 +138,69 @@ class SessionState:
 
 
 @dataclass(frozen=True, slots=True)
+class Stretch:
+    """A stretch of session end times ``[start, end)`` of one listing scope; ``digest`` hashes
+    the ids of the sessions a listing held in it, ``unit`` names that listing."""
+
+    start: datetime
+    end: datetime
+    digest: str = ""
+    unit: str = ""
+
+    def holds(self, moment: datetime | None) -> bool:
+        return moment is not None and self.start <= moment < self.end
+
+    def to_json(self) -> list[str]:
+        return [self.start.isoformat(), self.end.isoformat(), self.digest, self.unit]
+
+    @classmethod
+    def from_json(cls, item: Sequence[str]) -> Stretch:
+        return cls(datetime.fromisoformat(item[0]), datetime.fromisoformat(item[1]), *item[2:4])
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What the syncs of one scope know for sure: ``settled`` stretches hold only sessions that
+    cannot change any more and were listed the same twice (they are never listed again unless
+    a full refresh asks); ``pending`` ones were found settled by one listing and wait for the
+    next to agree."""
+
+    settled: tuple[Stretch, ...] = ()
+    pending: tuple[Stretch, ...] = ()
+
+    def unsettled(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The parts of ``[start, end)`` outside every settled stretch, oldest first."""
+        parts: list[tuple[datetime, datetime]] = []
+        cursor = start
+        for stretch in sorted(self.settled, key=lambda s: s.start):
+            if stretch.end <= cursor or stretch.start >= end:
+                continue
+            if stretch.start > cursor:
+                parts.append((cursor, stretch.start))
+            cursor = max(cursor, stretch.end)
+        if cursor < end:
+            parts.append((cursor, end))
+        return parts
+
+    def settle(self, stretch: Stretch) -> Coverage:
+        """This coverage with ``stretch`` settled (merged with the stretches it touches)."""
+        start, end = stretch.start, stretch.end
+        kept = []
+        for other in self.settled:
+            if other.end < start or other.start > end:
+                kept.append(other)
+            else:
+                start, end = min(start, other.start), max(end, other.end)
+        merged = sorted([*kept, Stretch(start, end)], key=lambda s: s.start)
+        return Coverage(tuple(merged), self.pending)
+
+
+@dataclass(frozen=True, slots=True)
 class FetchState:
     status: str | None
     modified: str | None
     fetched_at: str | None = None
+    count: int | None = None  # records the list held when fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,25 +523,69 @@ class Store:
         db.commit()
         return seq
 
-    def window_digest(self, key: str) -> str | None:
-        """The hash of the session ids the window's last listing held (``record_window``)."""
+    def coverage(self, scope: str) -> Coverage:
+        """The settled and pending stretches of a listing scope (``record_coverage``)."""
         row = (
             self._connect()
-            .execute("SELECT ids_digest FROM windows WHERE key = ?", (key,))
+            .execute("SELECT settled, pending FROM coverage WHERE scope = ?", (scope,))
             .fetchone()
         )
-        return str(row[0]) if row and row[0] is not None else None
-
-    def window(self, key: str) -> tuple[bool, str] | None:
-        """``(all_finished, listed_at)`` of a listed window, or None. A window whose listing holds
-        quarantined records is never all finished, so that the next sync lists it again."""
-        db = self._connect()
-        row = db.execute(
-            "SELECT all_finished, listed_at FROM windows WHERE key = ?", (key,)
-        ).fetchone()
         if not row:
-            return None
-        return bool(row[0]) and not self._quarantined("sessions", key), str(row[1])
+            return Coverage()
+        return Coverage(
+            tuple(Stretch.from_json(item) for item in json.loads(row[0])),
+            tuple(Stretch.from_json(item) for item in json.loads(row[1])),
+        )
+
+    @_storing
+    def record_coverage(self, scope: str, coverage: Coverage) -> None:
+        db = self._connect()
+        with db:
+            db.execute(
+                "INSERT OR REPLACE INTO coverage VALUES (?, ?, ?)",
+                (
+                    scope,
+                    json.dumps([s.to_json() for s in coverage.settled]),
+                    json.dumps([s.to_json() for s in coverage.pending]),
+                ),
+            )
+
+    def listing_clean(self, unit: str) -> bool:
+        """True when nothing of that listing's records was quarantined by the last rebuild."""
+        return not self._quarantined("sessions", unit)
+
+    @_storing
+    def record_progress(self, sync_id: int, remaining: Mapping[str, int]) -> None:
+        """How many people lists the running (or last) sync still has to fetch, by kind."""
+        db = self._connect()
+        with db:
+            db.execute("DELETE FROM progress")
+            db.executemany(
+                "INSERT INTO progress VALUES (?, ?, ?)",
+                [(kind, count, sync_id) for kind, count in remaining.items()],
+            )
+
+    def incomplete(self) -> list[str]:
+        """Plain lines on what the store does not hold yet: people lists a running sync has
+        still to fetch, or that the last sync left (stopped by Ctrl-C or its budget)."""
+        if not self.exists:
+            return []
+        db = self._connect()
+        try:
+            rows = db.execute("SELECT kind, remaining, sync_id FROM progress").fetchall()
+        except sqlite3.OperationalError:  # a read-only manifest from before the table existed
+            return []
+        left = {kind: count for kind, count, _ in rows if count}
+        if not left:
+            return []
+        finished = db.execute(
+            "SELECT finished, summary FROM syncs WHERE id = ?", (rows[0][2],)
+        ).fetchone()
+        running = not finished or finished[0] is None
+        what = " and ".join(f"{kind} of {count:,} sessions" for kind, count in sorted(left.items()))
+        if running:
+            return [f"a sync is running: {what} not fetched yet (the oldest sessions come last)"]
+        return [f"the last sync stopped early: {what} not fetched (the next sync fetches them)"]
 
     def session_states(self) -> dict[str, SessionState]:
         rows = self._connect().execute(
@@ -491,7 +600,8 @@ class Store:
         row = (
             self._connect()
             .execute(
-                "SELECT status, modified, fetched_at FROM fetches WHERE session_id = ? AND kind = ?",
+                "SELECT status, modified, fetched_at, count FROM fetches"
+                " WHERE session_id = ? AND kind = ?",
                 (session_id, kind),
             )
             .fetchone()
@@ -500,7 +610,7 @@ class Store:
             return None
         state = FetchState(*row)
         if self._quarantined(kind, session_id):
-            return FetchState(None, state.modified, state.fetched_at)
+            return FetchState(None, state.modified, state.fetched_at, state.count)
         return state
 
     def _quarantined(self, kind: TableKind, unit: str) -> bool:
@@ -569,38 +679,32 @@ class Store:
         return names
 
     @_storing
-    def record_window(
+    def record_listing(
         self,
         *,
-        key: str,
         scope: str,
         start: datetime,
         end: datetime,
         pages: Sequence[bytes],
         sessions: Iterable[dict[str, Any]],
-        settled: bool,
-        keep_previous: bool = False,
         listed_at: datetime | None = None,
-        ids_digest: str | None = None,
-    ) -> None:
-        """Store one complete listing of a window and what it says of each session.
+    ) -> str:
+        """Store one complete listing of the sessions of ``scope`` ending in ``[start, end)``
+        and what it says of each session; returns the listing's unit key.
 
-        ``settled`` tells whether the window can be skipped once ``settle`` has passed (every
-        session in it Finished or never ran, and the listing consistent with what was known).
-        ``listed_at`` is the server's time of the listing (default: this machine's clock).
-        ``keep_previous`` keeps the window's earlier pages in front of the new ones: a known
-        session the new listing left out is then still read from them (an incomplete listing
-        must not cost data).
+        ``listed_at`` is the server's time of the listing (default: this machine's clock). An
+        earlier listing's pages are removed once no session is read from them any more (every
+        one was listed again since): a known session a new listing left out is still read from
+        the old pages, so an incomplete listing never costs data.
 
         A record without a usable ``id`` or ``webinar.id`` is kept in the raw pages but never
         enters the manifest (no request is ever made for it; the rebuild quarantines it).
         """
         seq = self._next_seq()
+        key = f"{scope}/{seq:08d}"
         db = self._connect()
-        old = db.execute("SELECT pages FROM windows WHERE key = ?", (key,)).fetchone()
-        kept: list[str] = json.loads(old[0]) if old and keep_previous else []
-        written = self._write_pages(Path("raw", "sessions", _safe(key)), seq, pages)
-        names = kept + written
+        written = self._write_pages(Path("raw", "sessions", _safe(scope)), seq, pages)
+        names = written
         listed = [SessionState.from_listing(s, key) for s in sessions]
         rows = [
             (s.session_id, s.webinar_id, s.status, s.modified, key, seq, s.end_time, s.participants)
@@ -610,17 +714,15 @@ class Store:
         with self._or_discard(written), db:
             db.execute(
                 "INSERT OR REPLACE INTO windows (key, scope, start, end, listed_at, all_finished,"
-                " seq, pages, ids_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " seq, pages) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
                 (
                     key,
                     scope,
                     start.isoformat(),
                     end.isoformat(),
                     listed_at.isoformat(timespec="seconds") if listed_at else _now(),
-                    int(settled),
                     seq,
                     json.dumps(names),
-                    ids_digest,
                 ),
             )
             db.executemany(
@@ -632,8 +734,14 @@ class Store:
                 " end_time = excluded.end_time, participants = excluded.participants",
                 rows,
             )
-        if old and not keep_previous:
-            self._remove(json.loads(old[0]))
+            unused = db.execute(
+                "SELECT key, pages FROM windows WHERE key != ? AND key NOT IN"
+                " (SELECT window_key FROM sessions)",
+                (key,),
+            ).fetchall()
+            db.executemany("DELETE FROM windows WHERE key = ?", [(r[0],) for r in unused])
+        self._remove(name for _, pages in unused for name in json.loads(pages))
+        return key
 
     @_storing
     def record_fetch(
@@ -645,9 +753,11 @@ class Store:
         modified: str | None,
         pages: Sequence[bytes],
         fetched_at: datetime | None = None,
+        count: int | None = None,
     ) -> None:
         """Store all pages of one session's registrants or participants; ``fetched_at`` is the
-        server's time of the fetch (default: this machine's clock)."""
+        server's time of the fetch (default: this machine's clock), ``count`` how many records
+        the pages held."""
         seq = self._next_seq()
         names = self._write_pages(Path("raw", kind, _safe(session_id)), seq, pages)
         db = self._connect()
@@ -656,7 +766,8 @@ class Store:
         ).fetchone()
         with self._or_discard(names), db:
             db.execute(
-                "INSERT OR REPLACE INTO fetches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO fetches (session_id, kind, status, modified, fetched_at,"
+                " seq, pages, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     kind,
@@ -665,6 +776,7 @@ class Store:
                     fetched_at.isoformat(timespec="seconds") if fetched_at else _now(),
                     seq,
                     json.dumps(names),
+                    count,
                 ),
             )
         if old:
@@ -736,7 +848,7 @@ class Store:
         what was read but could not be used as sent (``quarantined``: one line per kind,
         ``quarantine_lines``; ``quarantine()`` has each record)."""
         if not self.exists:
-            return {"syncs": [], "windows": [], "problems": [], "quarantined": []}
+            return {"syncs": [], "windows": [], "incomplete": [], "problems": [], "quarantined": []}
         db = self._connect()
         syncs = [
             {
@@ -752,26 +864,29 @@ class Store:
             )
         ]
         windows = [
-            {"window": r[0], "listed_at": r[1]}
-            for r in db.execute("SELECT key, listed_at FROM windows ORDER BY key")
+            {"window": r[0], "start": r[1], "end": r[2], "listed_at": r[3]}
+            for r in db.execute("SELECT key, start, end, listed_at FROM windows ORDER BY seq")
         ]
         return {
             "syncs": syncs,
             "windows": windows,
+            "incomplete": self.incomplete(),
             "problems": problem_lines(self.problems()),
             "quarantined": quarantine_lines(self.quarantine()),
         }
 
     # -- tables ---------------------------------------------------------------------------------
-    def rebuild(self, *, repair: bool = False) -> dict[str, int]:
+    def rebuild(self, *, repair: bool = False, quiet: bool = False) -> dict[str, int]:
         """Re-derive every table from the raw pages, with no network.
 
         One bad record or page never stops it: what cannot be used as sent is quarantined
         (``quarantine()``; the rule is in :class:`QuarantinedRecord`) and everything else is
         derived. With ``repair=True`` the unit (window listing or session fetch) of a raw page
         that cannot be read at all (not gzip, not JSON) is forgotten too, so that the next sync
-        fetches it again. Returns the row count of each table, the number of units forgotten
-        (``forgotten``) and of quarantine entries (``quarantined``).
+        fetches it again. ``quiet`` leaves out the warning about quarantined records (a sync
+        rewrites the tables along the way, and warns once at its end). Returns the row count of
+        each table, the number of units forgotten (``forgotten``) and of quarantine entries
+        (``quarantined``).
 
         Raises
         ------
@@ -780,10 +895,10 @@ class Store:
             its disk is full (nothing stored is lost then: the tables stay as they were).
         """
         with self.writing(wait=60):
-            return self._rebuild(repair=repair)
+            return self._rebuild(repair=repair, quiet=quiet)
 
     @_storing
-    def _rebuild(self, *, repair: bool) -> dict[str, int]:
+    def _rebuild(self, *, repair: bool, quiet: bool = False) -> dict[str, int]:
         db = self._connect()
         quarantined: list[QuarantinedRecord] = []
         forgotten: list[_Unit] = []  # with repair: units holding a page that cannot be read
@@ -876,7 +991,7 @@ class Store:
         # once): it is listed, but not warned about.
         refetched = {name for unit in forgotten for name in unit.names}
         lasting = [q for q in quarantined if q.raw_file not in refetched]
-        if lasting:
+        if lasting and not quiet:
             warnings.warn(_quarantine_warning(lasting), DataWarning, stacklevel=4)
         return {
             "sessions": sessions.height,
@@ -1187,7 +1302,11 @@ def _safe(key: str) -> str:
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
     """Bring a manifest written by an earlier version up to today's columns."""
-    for table, columns in (("sessions", _SESSION_COLUMNS), ("windows", _WINDOW_COLUMNS)):
+    for table, columns in (
+        ("sessions", _SESSION_COLUMNS),
+        ("windows", _WINDOW_COLUMNS),
+        ("fetches", _FETCH_COLUMNS),
+    ):
         have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         for name, kind in columns.items():
             if name not in have:

@@ -1,36 +1,43 @@
 """Incremental, resumable sync from the Webinar API into a ``Store``.
 
-The history API lists sessions by ``endTime`` window only, so a sync lists calendar-month
-windows (UTC), newest first, and then fetches, per session and newest first, what the depth
-asks for:
+On the real platform every Webinar request waits its turn (Heavy: 10 a minute), so the order
+and number of requests is the speed a user feels. A sync therefore:
 
-* a window is listed again unless it is *settled*: listed before, every session in it Finished
-  or never ran (still Scheduled a day after its planned end), nothing known missing from its
-  listing, and its end at least ``settle`` before that listing;
-* registrants are fetched again while a session can still change (not Finished, not never-ran),
-  when its ``lastModifiedTime`` changed, and for a Finished session once 1, 7 and 30 days after
-  its end have passed (people register for the recording afterwards, and the record does not
-  change for them);
-* participants are fetched for Active and Finished sessions, and never again once fetched
-  for a Finished session.
+* lists the sessions of the whole requested range in one paged query (the history API lists
+  newest first, 1,000 a page), leaving out the stretches of time that are *settled*: a stretch
+  settles when two listings agreed on the sessions it holds, every one of them Finished or
+  never ran (still Scheduled a day after its planned end), and its end lies at least ``settle``
+  before the listing. A re-sync so lists only from the oldest session that can still change;
+* then fetches each session's people, the sessions nearest to now first (just finished, or
+  about to start), so the figures a reader most likely wants are complete soonest; the tables
+  are rewritten along the way, and ``Store.incomplete()`` says what is still missing;
+* asks again only for what can change (``needs``): registrants of a Scheduled session when its
+  ``lastModifiedTime`` moved, daily within ``SOON`` of its start and weekly before; once when
+  a session is seen Finished (or never ran), and at the post-webinar checkpoints 1, 7 and 30
+  days after its end (people register for the recording); participants once a session is
+  Finished;
+* stops cleanly after ``budget`` requests, leaving the rest for the next sync.
 
-Each unit (one window listing, one session's registrants or participants) is stored whole
-before the manifest records it, so a killed sync resumes where it stopped.
+Each unit (one listing, one session's registrants or participants) is stored whole before the
+manifest records it, so a killed sync resumes where it stopped, without fetching a finished
+unit again.
 
 What one session does cannot stop the others: a session whose people answer 404 is looked up
 on its own, and if that answers 404 too it is *gone* (deleted on the server: it leaves the
 tables, its raw pages stay); a 403 marks that list *forbidden* (skipped until ``full_refresh``);
 a paging chain or an answer that cannot be followed marks that unit *failed* (tried again next
-sync). A session missing from a fresh listing is only dropped once its own GET answers 404: an
-empty or shrunken listing alone never deletes or settles anything. Every such case is kept in
-the store (``Store.problems()``) and listed in the summary.
+sync). A known session missing from a fresh listing is only dropped once its own GET answers
+404: an empty or shrunken listing alone never deletes or settles anything. Every such case is
+kept in the store (``Store.problems()``) and listed in the summary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -51,6 +58,7 @@ from .errors import (
     SyncInterrupted,
 )
 from .store import (
+    Coverage,
     FetchKind,
     FetchState,
     Problem,
@@ -58,6 +66,7 @@ from .store import (
     ProblemRecord,
     SessionState,
     Store,
+    Stretch,
     parse_time,
     problem_lines,
     quarantine_lines,
@@ -75,6 +84,12 @@ SETTLED_FETCH = ("Finished", NEVER_RAN)
 # After a Finished session ends, its registrants are asked again once each of these has passed:
 # people keep registering for the recording (post-webinar registrants) for days or weeks.
 POST_WEBINAR_CHECKS = (timedelta(days=1), timedelta(days=7), timedelta(days=30))
+# Registrants of a Scheduled session are asked again daily once it is this close, weekly before.
+SOON = timedelta(days=14)
+SOON_EVERY = timedelta(days=1)
+LATER_EVERY = timedelta(days=7)
+_INSTANT = timedelta(microseconds=1)  # a stretch's end is exclusive: its last day is before it
+CHECKPOINT_SECONDS = 20.0  # how often a long sync rewrites the tables for readers
 # The range a sync covers when none is given: a year and a month back, and the month ahead.
 DEFAULT_BACK = timedelta(days=400)
 DEFAULT_AHEAD = timedelta(days=40)
@@ -117,8 +132,8 @@ class SyncSummary:
 
     requests: int
     rate_limited: int
-    windows_listed: int
-    windows_skipped: int
+    listings: int  # listing queries made (each paged by 1,000 sessions)
+    settled: tuple[str, ...]  # settled stretches left out of the listing ("2025-10-01..2026-09-20")
     sessions_new: int
     sessions_updated: int
     sessions_unchanged: int
@@ -127,15 +142,19 @@ class SyncSummary:
     seconds: float
     tables: dict[str, int]
     never_ran: int = 0
+    left: int = 0  # people lists not fetched because the budget ran out
     problems: tuple[str, ...] = ()  # one line per session or list that could not be read
     problem_groups: tuple[str, ...] = ()  # the same, one line per kind of problem
     quarantined: tuple[str, ...] = ()  # what was read but not usable, one line per kind
 
     def __str__(self) -> str:
+        skipped = (
+            f"; settled and not listed again: {', '.join(self.settled)}" if self.settled else ""
+        )
         lines = [
             f"Synced in {self.seconds:.1f} s with {self.requests:,} API requests "
             f"({self.rate_limited} rate-limited)",
-            f"  windows    {self.windows_listed} listed, {self.windows_skipped} settled and skipped",
+            f"  listings   {self.listings}{skipped}",
             f"  sessions   {self.sessions_new:,} new, {self.sessions_updated:,} updated, "
             f"{self.sessions_unchanged:,} unchanged",
             f"  fetched    registrants of {self.registrants_fetched:,} sessions, "
@@ -146,6 +165,11 @@ class SyncSummary:
                 for t in ("sessions", "registrants", "participants")
             ),
         ]
+        if self.left:
+            lines.append(
+                f"  budget     spent: {self.left:,} people lists left for the next sync"
+                " (the oldest sessions)"
+            )
         if self.never_ran:
             lines.append(
                 f"  never ran  {self.never_ran:,} sessions still Scheduled a day after their"
@@ -163,15 +187,71 @@ class SyncSummary:
         return "\n".join(lines)
 
 
-def month_windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """Calendar months (UTC) that intersect ``[start, end)``, whole."""
-    cursor = datetime(start.year, start.month, 1, tzinfo=UTC)
-    windows = []
-    while cursor < end:
-        following = datetime(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1, tzinfo=UTC)
-        windows.append((cursor, following))
-        cursor = following
-    return windows
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    """The requests a sync would make now (``plan``); ``str()`` gives the lines the CLI prints.
+
+    ``per_minute`` is the real platform's limit for Webinar requests (Heavy: 10 a minute), so
+    the minutes are what a user of the real API waits."""
+
+    listing_requests: int
+    confirmations: int  # GETs of known sessions a listing left out (deleted?)
+    registrants: int  # registrant lists to fetch
+    participants: int
+    people_requests: int
+    newest_month_requests: int  # requests until the newest month with sessions is complete
+    per_minute: float = 10.0
+
+    @property
+    def requests(self) -> int:
+        return self.listing_requests + self.confirmations + self.people_requests
+
+    def minutes(self, requests: int | None = None) -> float:
+        return (self.requests if requests is None else requests) / self.per_minute
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.requests:,} requests ≈ {_duration(self.minutes())} at {self.per_minute:g}/min"
+            " (the real API's limit)",
+            f"  listings     {self.listing_requests:,} requests",
+            f"  registrants  {self.registrants:,} sessions",
+            f"  participants {self.participants:,} sessions",
+        ]
+        if self.confirmations:
+            lines.append(f"  look-ups     {self.confirmations:,} sessions missing from the listing")
+        lines.append(
+            f"  newest month complete after {_duration(self.minutes(self.newest_month_requests))}"
+        )
+        return "\n".join(lines)
+
+
+def _duration(minutes: float) -> str:
+    if minutes < 1:
+        return f"{minutes * 60:.0f} s"
+    if minutes < 120:
+        return f"{minutes:.0f} min"
+    return f"{minutes / 60:.1f} h"
+
+
+def _scope(company: bool, hosts: Sequence[str] | None) -> str:
+    if not company:
+        return "own"
+    return "company" if not hosts else "hosts=" + ",".join(sorted(hosts))
+
+
+def _check(depth: str, hosts: Sequence[str] | None, budget: int | None) -> None:
+    if depth not in DEPTHS:
+        raise ConfigurationError(f"depth must be one of {', '.join(DEPTHS)}, not {depth!r}")
+    if isinstance(hosts, str) or (
+        hosts is not None and not all(isinstance(h, str) and h for h in hosts)
+    ):
+        raise ConfigurationError(
+            f"hosts must be a list of host user ids, such as ['62000001'], not {hosts!r}"
+        )
+    if budget is not None and (
+        isinstance(budget, bool) or not isinstance(budget, int) or budget < 1
+    ):
+        raise ConfigurationError(f"budget must be a whole number of requests ≥ 1, not {budget!r}")
 
 
 def sync(
@@ -186,6 +266,7 @@ def sync(
     full_refresh: bool = False,
     settle: timedelta = timedelta(days=7),
     wait: float = 0.0,
+    budget: int | None = None,
 ) -> SyncSummary:
     """Bring ``store`` up to date for sessions ending in ``[start, end]``.
 
@@ -198,69 +279,49 @@ def sync(
         Company-wide (default; needs WebinarSettings), optionally only these host user ids, or
         ``company=False`` for the user's own sessions.
     full_refresh:
-        List settled windows again, and ask again for lists that were forbidden.
+        List settled stretches again, and ask again for lists that were forbidden.
     wait:
         Seconds to wait for another writer's lock before failing.
+    budget:
+        Stop cleanly once this many API requests are spent: the listing first, then the
+        sessions nearest to now; the next sync fetches the rest.
 
     Raises
     ------
     SyncInterrupted
         On Ctrl-C; everything finished before it is stored, and the same call resumes.
     """
-    if depth not in DEPTHS:
-        raise ConfigurationError(f"depth must be one of {', '.join(DEPTHS)}, not {depth!r}")
-    if isinstance(hosts, str) or (
-        hosts is not None and not all(isinstance(h, str) and h for h in hosts)
-    ):
-        raise ConfigurationError(
-            f"hosts must be a list of host user ids, such as ['62000001'], not {hosts!r}"
-        )
+    _check(depth, hosts, budget)
     first, last = time_range(start, end)
-    scope = (
-        "own" if not company else ("company" if not hosts else "hosts=" + ",".join(sorted(hosts)))
-    )
+    scope = _scope(company, hosts)
     started = time.monotonic()
     requests_before, limited_before = client.requests_sent, client.rate_limited
-    run = _Run(client, store, depth=depth, full_refresh=full_refresh)
+    run = _Run(client, store, depth=depth, full_refresh=full_refresh, budget=budget)
+    sync_id = 0
     try:
         client.authenticate()  # the first answer comes before anything is written
         run.now = client.server_now()
         with store.writing(wait=wait):
             run.previous = store.session_states()
-            sync_id = store.begin_sync(start=first, end=last, depth=depth)
-            windows = month_windows(first, last)
-            run.total = len(windows)
-            keys = [f"{scope}/{lower:%Y-%m}" for lower, _ in windows]
+            sync_id = run.sync_id = store.begin_sync(start=first, end=last, depth=depth)
             tables: dict[str, int] = {}
             for attempt in range(2):  # a second pass re-fetches units found corrupt
                 run.seen.clear()
-                # Newest first: the months a reader most likely wants are complete soonest.
-                for key, (lower, upper) in reversed(list(zip(keys, windows, strict=True))):
-                    state = store.window(key)
-                    if state is not None and not full_refresh:
-                        settled, listed_at = state
-                        if settled and upper + settle <= datetime.fromisoformat(listed_at):
-                            run.counts["skipped"] += 1
-                            run.done += 1
-                            continue
-                    run.list_window(key, scope, lower, upper, company=company, hosts=hosts)
+                run.list_range(scope, first, last, settle=settle, company=company, hosts=hosts)
                 if depth != "sessions":
+                    store.rebuild(quiet=True)  # readers see the sessions while people come in
                     run.now = client.server_now()  # the listings' answers moved it on
-                    in_range = [
-                        s
-                        for s in store.session_states().values()
-                        if s.window_key in keys and s.gone is None
-                    ]
-                    run.fetch_people(in_range)
-                tables = store._rebuild(repair=True)
+                    run.fetch_people(run.people_work(first, last))
+                tables = store.rebuild(repair=True)
                 if not tables.pop("forgotten", 0) or attempt:
                     break
                 logger.warning("Some stored files were unreadable; fetching them again")
+            store.record_progress(sync_id, run.remaining)
             summary = SyncSummary(
                 requests=client.requests_sent - requests_before,
                 rate_limited=client.rate_limited - limited_before,
-                windows_listed=run.counts["listed"],
-                windows_skipped=run.counts["skipped"],
+                listings=run.counts["listed"],
+                settled=tuple(run.skipped),
                 sessions_new=run.counts["new"],
                 sessions_updated=run.counts["updated"],
                 sessions_unchanged=run.counts["unchanged"],
@@ -269,28 +330,99 @@ def sync(
                 seconds=time.monotonic() - started,
                 tables=tables,
                 never_ran=run.counts["never_ran"],
+                left=sum(run.remaining.values()),
                 problems=tuple(str(p) for p in run.problems),
                 problem_groups=tuple(problem_lines(run.problems)),
                 quarantined=tuple(quarantine_lines(store.quarantine())),
             )
             store.finish_sync(sync_id, requests=summary.requests, summary=asdict(summary))
     except KeyboardInterrupt:
+        if sync_id:
+            with contextlib.suppress(Exception):
+                store.record_progress(sync_id, run.remaining)
         raise SyncInterrupted(done=run.done, total=max(run.total, run.done)) from None
     return summary
+
+
+def plan(
+    client: Client,
+    store: Store,
+    *,
+    start: TimeLike,
+    end: TimeLike,
+    depth: Depth = "sessions",
+    hosts: Sequence[str] | None = None,
+    company: bool = True,
+    full_refresh: bool = False,
+    settle: timedelta = timedelta(days=7),
+) -> SyncPlan:
+    """The requests ``sync`` with the same arguments would make now, without fetching any
+    people or writing anything: the sessions are listed (the listing requests are what the
+    sync will make again), the rest is counted from the listing and the store."""
+    _check(depth, hosts, None)
+    first, last = time_range(start, end)
+    run = _Run(client, store, depth=depth, full_refresh=full_refresh, budget=None, dry=True)
+    client.authenticate()
+    run.now = client.server_now()
+    run.previous = store.session_states() if store.exists else {}
+    before = client.requests_sent
+    run.list_range(_scope(company, hosts), first, last, settle=settle, company=company, hosts=hosts)
+    listing = client.requests_sent - before
+    work = run.people_work(first, last) if depth != "sessions" else []
+    costs = [run.cost(s, kind) for s, kind in work]
+    newest = max((s.month for s, _ in work), default="")
+    through = max((i for i, (s, _) in enumerate(work) if s.month == newest), default=-1)
+    return SyncPlan(
+        listing_requests=listing - run.confirmations,
+        confirmations=run.confirmations,
+        registrants=sum(kind == "registrants" for _, kind in work),
+        participants=sum(kind == "participants" for _, kind in work),
+        people_requests=sum(costs),
+        newest_month_requests=listing + sum(costs[: through + 1]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """A session as the sync sees it: its state and when it ends."""
+
+    state: SessionState
+    end: datetime | None
+
+    @property
+    def month(self) -> str:
+        return f"{self.end:%Y-%m}" if self.end else ""
 
 
 class _Run:
     """The state of one sync: what was listed, what is left, what went wrong."""
 
-    def __init__(self, client: Client, store: Store, *, depth: Depth, full_refresh: bool) -> None:
+    def __init__(
+        self,
+        client: Client,
+        store: Store,
+        *,
+        depth: Depth,
+        full_refresh: bool,
+        budget: int | None = None,
+        dry: bool = False,
+    ) -> None:
         self.client = client
         self.store = store
         self.depth = depth
         self.full_refresh = full_refresh
+        self.budget = budget
+        self.dry = dry  # plan only: list, but store nothing and record no problem
+        self.requests_before = client.requests_sent
         self.now = datetime.now(UTC)
+        self.sync_id = 0
         self.previous: dict[str, SessionState] = {}  # the manifest's sessions as the sync began
+        self.listed: dict[str, SessionState] = {}  # what this sync's listings said
         self.seen: set[str] = set()
+        self.skipped: list[str] = []
+        self.confirmations = 0
         self.problems: list[ProblemRecord] = []
+        self.remaining: dict[str, int] = {"registrants": 0, "participants": 0}
         self.done = 0  # units finished (listings and people fetches)
         self.total = 0  # units known so far
         self.counts = dict.fromkeys(
@@ -299,7 +431,6 @@ class _Run:
                 "updated",
                 "unchanged",
                 "listed",
-                "skipped",
                 "registrants",
                 "participants",
                 "never_ran",
@@ -308,21 +439,58 @@ class _Run:
         )
 
     def problem(self, session_id: str, kind: ProblemKind, problem: Problem, detail: str) -> None:
-        self.store.record_problem(session_id, kind, problem, detail)
         self.problems.append(ProblemRecord(session_id, kind, problem, detail, ""))
+        if self.dry:
+            return
+        self.store.record_problem(session_id, kind, problem, detail)
         logger.info("%s", self.problems[-1])  # the summary lists them all at the end
 
+    @property
+    def spent(self) -> int:
+        return self.client.requests_sent - self.requests_before
+
     # -- listings -------------------------------------------------------------------------------
-    def list_window(
+    def list_range(
         self,
-        key: str,
         scope: str,
-        lower: datetime,
-        upper: datetime,
+        first: datetime,
+        last: datetime,
         *,
+        settle: timedelta,
         company: bool,
         hosts: Sequence[str] | None,
     ) -> None:
+        """List what is not settled of ``[first, last]``, newest stretch first."""
+        coverage = self.store.coverage(scope) if self.store.exists else Coverage()
+        parts = [(first, last)] if self.full_refresh else coverage.unsettled(first, last)
+        if not self.full_refresh:
+            self.skipped = [
+                f"{max(s.start, first):%Y-%m-%d}..{min(s.end, last) - _INSTANT:%Y-%m-%d}"
+                for s in coverage.settled
+                if s.end > first and s.start < last
+            ]
+        self.total += len(parts)
+        for lower, upper in reversed(parts):
+            if self.budget is not None and self.spent >= self.budget:
+                break
+            coverage = self.list_part(
+                scope, lower, upper, coverage, settle=settle, company=company, hosts=hosts
+            )
+        if not self.dry:
+            self.store.record_coverage(scope, coverage)
+
+    def list_part(
+        self,
+        scope: str,
+        lower: datetime,
+        upper: datetime,
+        coverage: Coverage,
+        *,
+        settle: timedelta,
+        company: bool,
+        hosts: Sequence[str] | None,
+    ) -> Coverage:
+        """One paged listing of ``[lower, upper]``; returns the coverage it leads to."""
         try:
             pages = list(
                 self.client.session_pages(
@@ -330,25 +498,26 @@ class _Run:
                 )
             )
         except UNIT_ERRORS as error:
-            # Not recorded: the next sync lists this window again.
-            self.problem(key, "listing", "failed", str(error))
+            # Nothing recorded: the next sync lists this stretch again.
+            self.problem(f"{scope}/listing", "listing", "failed", str(error))
             self.done += 1
-            return
-        self.store.clear_problem(key, "listing")
+            return coverage
+        if not self.dry:
+            self.store.clear_problem(f"{scope}/listing", "listing")
         records = [r for page in pages for r in page.records]
-        listed: set[str] = set()
-        all_settled = True
+        listed: list[_Listed] = []
+        odd = False  # a record without a usable id: nothing here may settle
         for record in records:
-            state = SessionState.from_listing(record, key)
+            state = SessionState.from_listing(record, "")
             if state is None:
-                all_settled = False  # an odd listing: list it again next time
+                odd = True
                 continue
+            listed.append(_Listed(state, parse_time(state.end_time)))
             sid = state.session_id
-            listed.add(sid)
             if sid in self.seen:
                 continue
             self.seen.add(sid)
-            all_settled = all_settled and state.settled(self.now)
+            self.listed[sid] = state
             self.counts["never_ran"] += state.never_ran(self.now)
             before = self.previous.get(sid)
             if before is None:
@@ -357,38 +526,59 @@ class _Run:
                 self.counts["updated"] += 1
             else:
                 self.counts["unchanged"] += 1
-            if before is not None and before.gone is not None:
+            if before is not None and before.gone is not None and not self.dry:
                 self.store.clear_problem(sid, "session")  # listed again: not gone after all
-        # Known sessions of this window that the listing left out: gone only if confirmed.
+        # Known sessions of this stretch that the listing left out: gone only if confirmed.
+        stretch = Stretch(lower, upper + _INSTANT)
         missing = [
             s
             for s in self.previous.values()
-            if s.window_key == key and s.gone is None and s.session_id not in self.seen
+            if s.window_key.startswith(f"{scope}/")
+            and s.gone is None
+            and s.session_id not in self.seen
+            and stretch.holds(parse_time(s.end_time))
         ]
         unconfirmed = [s for s in missing if not self.confirm_gone(s)]
-        # A window settles only when two listings agree on what it holds: a first listing that
-        # came back empty or short (a glitch) must not be taken as final.
-        digest = hashlib.sha256(" ".join(sorted(listed)).encode()).hexdigest()[:32]
-        agreed = self.store.window_digest(key) == digest
-        self.store.record_window(
-            key=key,
-            scope=scope,
-            start=lower,
-            end=upper,
-            pages=[p.content for p in pages],
-            sessions=records,
-            settled=all_settled and not unconfirmed and agreed,
-            ids_digest=digest,
-            listed_at=self.client.server_now(),
-            keep_previous=bool(unconfirmed),
-        )
+        listed_at = self.client.server_now()
+        unit = ""
+        if not self.dry:
+            unit = self.store.record_listing(
+                scope=scope,
+                start=lower,
+                end=upper,
+                pages=[p.content for p in pages],
+                sessions=records,
+                listed_at=listed_at,
+            )
         self.counts["listed"] += 1
         self.done += 1
+        if odd:
+            return coverage
+        # The stretch from ``lower`` up to the oldest session that can still change (and no
+        # closer to the listing than ``settle``) holds only settled sessions.
+        open_ends = [item.end or lower for item in listed if not item.state.settled(self.now)] + [
+            parse_time(s.end_time) or lower for s in unconfirmed
+        ]
+        calm = min([upper, listed_at - settle, *open_ends])
+        pending: list[Stretch] = []
+        for earlier in coverage.pending:
+            if not (lower <= earlier.start and earlier.end <= calm):
+                if not (lower <= earlier.start < upper):
+                    pending.append(earlier)  # this listing did not look at it again
+                continue
+            agreed = _digest(listed, earlier) == earlier.digest
+            if agreed and (self.dry or self.store.listing_clean(earlier.unit)):
+                coverage = coverage.settle(earlier)
+        for start, end in coverage.unsettled(lower, calm):
+            candidate = Stretch(start, end, unit=unit)
+            pending.append(Stretch(start, end, _digest(listed, candidate), unit))
+        return Coverage(coverage.settled, tuple(pending))
 
     def confirm_gone(self, session: SessionState) -> bool:
         """Ask for the session itself; True (and recorded) when the API says it is deleted."""
         if not session.webinar_id:
             return False
+        self.confirmations += 1
         try:
             self.client.get_session(session.webinar_id, session.session_id)
         except NotFoundError as error:
@@ -405,19 +595,45 @@ class _Run:
         return False
 
     # -- people ---------------------------------------------------------------------------------
-    def fetch_people(self, sessions: list[SessionState]) -> None:
+    def people_work(self, first: datetime, last: datetime) -> list[tuple[_Listed, FetchKind]]:
+        """The people lists to fetch now, the sessions nearest to now first (just finished or
+        about to start), so the newest figures are complete soonest."""
         kinds: list[FetchKind] = ["registrants"]
         if self.depth == "participants":
             kinds.append("participants")
-        newest_first = sorted(sessions, key=lambda s: s.end_time or "", reverse=True)
-        work = [
-            (s, kind)
-            for s in newest_first
-            for kind in kinds
-            if not (kind == "participants" and s.status == "Scheduled") and self.needs(s, kind)
+        known = {**self.previous, **self.listed} if self.dry else self.store.session_states()
+        sessions = [
+            _Listed(s, end)
+            for s in known.values()
+            if s.gone is None
+            and (end := parse_time(s.end_time)) is not None
+            and first <= end <= last
         ]
+        sessions.sort(key=lambda item: abs(item.end - self.now) if item.end else timedelta.max)
+        return [(item, kind) for item in sessions for kind in kinds if self.needs(item.state, kind)]
+
+    def cost(self, session: _Listed, kind: FetchKind) -> int:
+        """The requests one people list takes: one page per ``per_page`` people (at least one)."""
+        per_page = self.client.per_page
+        if kind == "participants":
+            count = session.state.participants or 0
+        else:
+            done = (
+                self.store.fetch_state(session.state.session_id, kind)
+                if self.store.exists
+                else None
+            )
+            count = done.count if done is not None and done.count is not None else 0
+        return max(1, math.ceil(count / per_page))
+
+    def fetch_people(self, work: list[tuple[_Listed, FetchKind]]) -> None:
         self.total += len(work)
+        self.remaining = {
+            kind: sum(k == kind for _, k in work) for kind in ("registrants", "participants")
+        }
+        self.store.record_progress(self.sync_id, self.remaining)
         gone: set[str] = set()
+        checkpoint = time.monotonic()
         with tqdm(
             total=len(work),
             desc="sessions' people",
@@ -425,25 +641,46 @@ class _Run:
             disable=not self.client.progress,
         ) as bar:
             for session, kind in work:
-                if session.session_id not in gone and not self.fetch(session, kind):
-                    gone.add(session.session_id)
+                if self.budget is not None and self.spent + self.cost(session, kind) > self.budget:
+                    break
+                if session.state.session_id not in gone and not self.fetch(session.state, kind):
+                    gone.add(session.state.session_id)
+                self.remaining[kind] -= 1
                 self.done += 1
                 bar.update()
+                if time.monotonic() - checkpoint >= CHECKPOINT_SECONDS:
+                    # Readers (a report, the dashboard) see what is complete so far.
+                    self.store.record_progress(self.sync_id, self.remaining)
+                    self.store.rebuild(quiet=True)
+                    checkpoint = time.monotonic()
 
     def needs(self, session: SessionState, kind: FetchKind) -> bool:
+        """Whether a people list can have changed since it was fetched (see the module's
+        docstring for the schedule)."""
+        if kind == "participants" and session.status != "Finished":
+            return False  # fetched once the session is over: until then the list still grows
         if not self.full_refresh and (session.session_id, kind) in self.forbidden:
             return False
-        done = self.store.fetch_state(session.session_id, kind)
-        if done is None:
+        done = self.store.fetch_state(session.session_id, kind) if self.store.exists else None
+        if done is None or done.status is None:  # never fetched, or held quarantined records
             return True
         if kind == "participants":
             return done.status != "Finished"  # a Finished session's participants do not change
-        # Settled when fetched (Finished, or never ran) and not modified since: nothing new,
-        # except people registering for the recording after a Finished session ended (the
-        # record's lastModifiedTime does not move for them): asked again at a few checkpoints.
-        if done.status not in SETTLED_FETCH or done.modified != session.modified:
+        if done.modified != session.modified:
             return True
-        return done.status == "Finished" and self.post_webinar_check_due(session, done)
+        if done.status in SETTLED_FETCH:
+            # Nothing new, except people registering for the recording after a Finished
+            # session ended: asked again at a few checkpoints.
+            return done.status == "Finished" and self.post_webinar_check_due(session, done)
+        if session.settled(self.now):
+            return True  # once more when it is over (Finished, or never ran)
+        if session.status != "Scheduled":
+            return False  # Active: asked again once it is over
+        end, fetched_at = parse_time(session.end_time), parse_time(done.fetched_at)
+        if end is None or fetched_at is None:
+            return True
+        every = SOON_EVERY if end - self.now <= SOON else LATER_EVERY
+        return self.now - fetched_at >= every
 
     def post_webinar_check_due(self, session: SessionState, done: FetchState) -> bool:
         end, fetched_at = parse_time(session.end_time), parse_time(done.fetched_at)
@@ -500,7 +737,14 @@ class _Run:
             fetched_at=self.client.server_now(),
             modified=session.modified,
             pages=[page.content for page in pages],
+            count=sum(len(page.records) for page in pages),
         )
         self.store.clear_problem(sid, kind)
         self.counts[kind] += 1
         return True
+
+
+def _digest(listed: Sequence[_Listed], stretch: Stretch) -> str:
+    """A hash of the ids of the listed sessions that end in the stretch."""
+    ids = sorted(item.state.session_id for item in listed if stretch.holds(item.end))
+    return hashlib.sha256(" ".join(ids).encode()).hexdigest()[:32]

@@ -16,10 +16,11 @@ import polars as pl
 
 from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import TimeLike, to_utc
+from webinar_insights.charts import explore_chart, explore_period
 from webinar_insights.errors import ConfigurationError
+from webinar_insights.metrics import host_label
 from webinar_insights.store import NEVER_RAN_GRACE, Store
 
-from ._explore import explore_chart, explore_period, host_label
 from ._model import FRAME_NAMES, ReportChart
 from ._range import previous_start, resolve_range, session_moment, zone_name
 from ._report import Report

@@ -10,8 +10,7 @@ import polars as pl
 
 from webinar_insights import metrics
 from webinar_insights.errors import ConfigurationError
-
-from ._explore import host_label
+from webinar_insights.metrics import host_label
 
 __all__ = [
     "MIN_REGISTRANTS",

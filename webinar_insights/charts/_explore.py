@@ -1,8 +1,8 @@
-"""The report's linked view: brush a period, click a host or a status, and the others follow.
+"""The explore view: brush a period, click a host or a status, and the others follow.
 
 One Vega-Lite concat spec, so the selections work without a kernel: they are Vega-Lite
-parameters under the names :mod:`webinar_insights.charts` uses for its linking parameters
-(``period``, ``host``, ``status``). Its data is pre-aggregated in polars to one row per period,
+parameters under the names the other charts use for their linking parameters (``period``,
+``host``, ``status``). Its data is pre-aggregated in polars to one row per period,
 host group and status (at most ``_MAX_PERIODS`` x (``hosts`` + 1) x 3 rows, whatever the number
 of sessions); Vega-Lite sums those rows again for whatever is selected.
 """
@@ -10,47 +10,41 @@ of sessions); Vega-Lite sums those rows again for whatever is selected.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 
 import altair as alt
 import polars as pl
 
-from webinar_insights.charts import HOST_PARAM, PERIOD_PARAM, STATUS_PARAM
+from webinar_insights import metrics
+from webinar_insights._periods import calendar_period, fitting_period
 from webinar_insights.theme import ACCENT, PALETTE, apply_theme, status_scale
 
-__all__ = ["OTHER_HOSTS", "explore_chart", "explore_period", "host_label"]
+from ._base import HOST_PARAM, PERIOD_PARAM, STAMP, STATUS_PARAM, count_of
+
+__all__ = ["OTHER_HOSTS", "explore_chart", "explore_period"]
 
 OTHER_HOSTS: Final = "(other hosts)"
+"""The group of the hosts :func:`explore_chart` does not show by name."""
+
 _MAX_PERIODS = 60
-_PERIODS: Final = (  # polars interval, name, days, Vega expression for the period's end
-    ("1d", "day", 1.0, "utc(utcyear({s}), utcmonth({s}), utcdate({s}) + 1)"),
-    ("1w", "week", 7.0, "utc(utcyear({s}), utcmonth({s}), utcdate({s}) + 7)"),
-    ("1mo", "month", 30.44, "utc(utcyear({s}), utcmonth({s}) + 1, 1)"),
-    ("1q", "quarter", 91.3, "utc(utcyear({s}), utcmonth({s}) + 3, 1)"),
-    ("1y", "year", 365.25, "utc(utcyear({s}) + 1, 0, 1)"),
-)
-_STAMP = "%Y-%m-%dT%H:%M:%SZ"  # wall-clock time in the report's zone, drawn on a UTC scale
-
-
-def host_label() -> pl.Expr:
-    """A host as shown: ``host_name``, else ``host_user_id``, else "(no host)" (as in charts)."""
-    return pl.coalesce(pl.col("host_name"), pl.col("host_user_id"), pl.lit("(no host)"))
 
 
 def explore_period(start: datetime, end: datetime) -> tuple[str, str]:
-    """The shortest period (polars interval, name) that cuts ``[start, end)`` into <= 60."""
-    days = max((end - start) / timedelta(days=1), 1.0)
-    for every, name, length, _ in _PERIODS:
-        if days / length <= _MAX_PERIODS:
-            return every, name
-    return "1y", "year"
+    """The shortest period (polars interval, name) that cuts ``[start, end)`` into <= 60.
+
+    >>> from datetime import UTC
+    >>> explore_period(datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
+    ('1w', 'week')
+    """
+    period = fitting_period(start, end, most=_MAX_PERIODS)
+    return period.every, period.name
 
 
 def _aggregate(sessions: pl.DataFrame, *, every: str, time_zone: str, hosts: int) -> pl.DataFrame:
-    moment = pl.coalesce(pl.col("scheduled_start"), pl.col("actual_start"))
+    moment = metrics.session_moment()
     frame = sessions.filter(moment.is_not_null()).with_columns(
-        _host=host_label(),
+        _host=metrics.host_label(),
         _start=moment.dt.convert_time_zone(time_zone).dt.truncate(every),
     )
     ranked = (
@@ -75,7 +69,7 @@ def _aggregate(sessions: pl.DataFrame, *, every: str, time_zone: str, hosts: int
         )
         .sort("_start", "host", "status")
         .select(
-            pl.col("_start").dt.to_string(_STAMP).alias("start"),
+            pl.col("_start").dt.to_string(STAMP).alias("start"),
             "host",
             "status",
             *(pl.col(c).cast(pl.Int64) for c in ("n", "fin", "reg", "att", "started", "late")),
@@ -114,7 +108,7 @@ def explore_chart(
         legend (``status``) filters the host bars and the summary.
     """
     every, unit = explore_period(start, end)
-    end_expr = next(expr for interval, _, _, expr in _PERIODS if interval == every)
+    end_expr = calendar_period(every).vega_end
     data = _aggregate(sessions, every=every, time_zone=time_zone, hosts=hosts)
     local = zoneinfo.ZoneInfo(time_zone)
     first = start.astimezone(local).replace(tzinfo=None)
@@ -264,7 +258,7 @@ def explore_chart(
             subtitle=[
                 "Drag across the period bars to pick a period (double-click clears); click a"
                 " host bar or a status in the legend (shift-click adds more).",
-                f"{_count(sessions.height, 'session')}; hosts beyond the {hosts} with the most"
+                f"{count_of(sessions.height, 'session')}; hosts beyond the {hosts} with the most"
                 f" sessions are grouped as {OTHER_HOSTS}.",
             ],
         )
@@ -276,7 +270,7 @@ def _data_bounds(data: pl.DataFrame, every: str, *, end: bool = False) -> list[i
     """The first period start (or, with ``end``, the last period end) in the data, if any."""
     if data.is_empty():
         return []
-    starts = data.select(pl.col("start").str.to_datetime(_STAMP).alias("start"))
+    starts = data.select(pl.col("start").str.to_datetime(STAMP).alias("start"))
     bound = pl.col("start").max().dt.offset_by(every) if end else pl.col("start").min()
     moment: datetime = starts.select(bound).item()
     return [_epoch_ms(moment)]
@@ -284,7 +278,3 @@ def _data_bounds(data: pl.DataFrame, every: str, *, end: bool = False) -> list[i
 
 def _epoch_ms(wall_clock: datetime) -> int:
     return round(wall_clock.replace(tzinfo=UTC).timestamp() * 1000)
-
-
-def _count(n: int, thing: str) -> str:
-    return f"{n:,} {thing}" + ("" if n == 1 else "s")

@@ -18,6 +18,7 @@ import polars as pl
 
 from webinar_insights import metrics
 from webinar_insights._periods import calendar_period, fitting_period
+from webinar_insights._time import zone_key
 from webinar_insights.theme import ACCENT, PALETTE, apply_theme, status_scale
 
 from ._base import HOST_PARAM, PERIOD_PARAM, STAMP, STATUS_PARAM, count_of
@@ -82,7 +83,7 @@ def explore_chart(
     *,
     start: datetime,
     end: datetime,
-    time_zone: str,
+    time_zone: str = "UTC",
     hosts: int = 12,
 ) -> alt.VConcatChart:
     """Sessions per period and per host, the weighted attendance rate, and a summary line.
@@ -94,7 +95,7 @@ def explore_chart(
     start, end:
         The report's range (UTC), for the choice of period.
     time_zone:
-        IANA name: periods start at midnight there, times are shown there.
+        IANA name (default UTC): periods start at midnight there, times are shown there.
     hosts:
         Hosts shown by name (those with the most sessions); the rest form one group.
 
@@ -107,6 +108,7 @@ def explore_chart(
         (``host``) filters the period bars, the summary and the rates; clicking a status in the
         legend (``status``) filters the host bars and the summary.
     """
+    time_zone = zone_key(time_zone)
     every, unit = explore_period(start, end)
     end_expr = calendar_period(every).vega_end
     data = _aggregate(sessions, every=every, time_zone=time_zone, hosts=hosts)

@@ -65,15 +65,14 @@ def finished() -> pl.Expr:
 def minutes(expr: pl.Expr | str) -> pl.Expr:
     """A Duration expression (or column name) as fractional minutes (Float64).
 
-        ``dt.total_minutes()`` truncates to whole minutes; this keeps the fraction, so 90 seconds
-        is 1.5 and -90 seconds is -1.5.
+    ``dt.total_minutes()`` truncates to whole minutes; this keeps the fraction, so 90 seconds
+    is 1.5 and -90 seconds is -1.5.
 
-        Examples
-        --------
-        >>> from datetime import timedelta
-    from typing import Literal
-        >>> pl.select(minutes(pl.lit(timedelta(seconds=90)))).item()
-        1.5
+    Examples
+    --------
+    >>> from datetime import timedelta
+    >>> pl.select(minutes(pl.lit(timedelta(seconds=90)))).item()
+    1.5
     """
     return _col(expr).dt.total_minutes(fractional=True)
 

@@ -90,7 +90,8 @@ def test_kpi_strip_shows_the_kpis_of_the_filtered_sessions(dashboard: Dashboard)
     strip = dashboard._kpi_strip.value
     assert ">6</div>" in strip  # sessions
     assert f">{kpis['attendance_rate']:.1%}</div>" in strip
-    assert "Late starts (&gt; 5 min)" in strip
+    assert '<div class="kpi-label" style="font-size:11px;color:#555555">Late starts</div>' in strip
+    assert "more than 5 min late" in strip
 
 
 def test_display_bundle_is_the_widget_with_a_plain_text_summary(dashboard: Dashboard) -> None:
@@ -187,7 +188,7 @@ def test_late_start_threshold_recomputes_late_start(dashboard: Dashboard) -> Non
     late = dict(dashboard.filtered().select("session_id", "late_start").iter_rows())
     assert late == {"s1": False, "s2": False, "s3": True, "s4": False, "s5": None, "s6": False}
     assert dashboard.kpis()["late_start_share"] == pytest.approx(1 / 5)
-    assert "Late starts (&gt; 10 min)" in dashboard._kpi_strip.value
+    assert "more than 10 min late" in dashboard._kpi_strip.value
     delay = spec(dashboard, "start_delay")
     assert "late after 10 min" in strings(delay)
     assert "late after 5 min" not in strings(delay)

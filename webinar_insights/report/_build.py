@@ -16,13 +16,13 @@ import polars as pl
 
 from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import TimeLike, to_utc
-from webinar_insights.charts import explore_chart, explore_period
+from webinar_insights.charts import explore_period
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
 from webinar_insights.store import NEVER_RAN_GRACE, Store
 
 from ._model import FRAME_NAMES, ReportChart
-from ._range import previous_start, resolve_range, session_moment, zone_name
+from ._range import moments, previous_start, resolve_range, span, zone_name
 from ._report import Report
 from ._tables import (
     kpi_frame,
@@ -37,8 +37,6 @@ __all__ = ["DEFAULT_TITLE", "build_report", "report_from_store"]
 DEFAULT_TITLE: Final = "Webinar program report"
 
 _STATUSES: Final = tuple(schemas.SESSION_STATUS.categories.to_list())
-_MAX_POINTS = 1_000  # attendance points drawn at most (the trend uses every session)
-_TIMELINE_SESSIONS = 40
 
 
 def build_report(
@@ -114,7 +112,7 @@ def build_report(
         every = without_host_names(every)
     lower, upper = resolve_range(every, start, end, time_zone=tz, now=as_of)
     earlier = previous_start(lower, upper, tz)
-    moment = session_moment()
+    moment = metrics.session_moment()
     current = every.filter(moment >= lower, moment < upper).sort(
         "scheduled_start", "session_id", nulls_last=True
     )
@@ -145,90 +143,44 @@ def build_report(
     previous_kpis = metrics.kpis(previous)
     frames["kpis"] = kpi_frame(current_kpis, previous_kpis)
 
-    report_charts = [
-        ReportChart(
-            "explore",
-            "Explore",
-            "Linked views: a period, host or status picked in one filters the others.",
-            explore_chart(current, start=lower, end=upper, time_zone=tz),
-        ),
-        ReportChart(
-            "attendance-rate",
-            "Attendance rate",
-            "Unique attendees / live registrants of each Finished session with registrants.",
-            charts.attendance_rate_chart(current, time_zone=tz, max_points=_MAX_POINTS),
-        ),
-        ReportChart(
-            "start-delay",
-            "Start delay",
-            "How late sessions went live, and which hosts start latest.",
-            charts.start_delay_chart(current, late_after=late_after),
-        ),
-        ReportChart(
-            "overrun",
-            "Overrun",
-            "Actual minus scheduled duration of Finished sessions.",
-            charts.overrun_chart(current),
-        ),
-        ReportChart(
-            "status-timeline",
-            "Session timeline",
-            "Scheduled and live windows of the sessions nearest to the report's clock.",
-            charts.status_timeline_chart(
-                current, now=as_of, time_zone=tz, max_sessions=_TIMELINE_SESSIONS
-            ),
-        ),
-        ReportChart(
-            "weekday-hour",
-            "When sessions run",
-            "Sessions per weekday and hour of their scheduled start.",
-            charts.weekday_hour_chart(current, time_zone=tz if time_zone is not None else None),
-        ),
-    ]
+    sources: dict[str, pl.DataFrame] = {"sessions": current}
     if people is not None:
-        curve = metrics.retention_curve(people, current)
-        frames["retention"] = curve
-        report_charts.append(
-            ReportChart(
-                "retention",
-                "Retention",
-                "Share of attendees present minute by minute: an upper bound.",
-                charts.retention_chart(curve),
-            )
-        )
+        frames["retention"] = sources["retention_curve"] = metrics.retention_curve(people, current)
     else:
         notes.append(
             "Participants were not given (sync with depth participants): no retention curve, no"
             " leave-before-join check, and the funnel stops at registration."
         )
     if registered is not None:
-        funnel = metrics.registration_funnel(
+        frames["funnel"] = sources["registration_funnel"] = metrics.registration_funnel(
             current, registered, people if people is not None else pl.DataFrame()
         )
-        lead = metrics.registration_lead_time(registered, current)
-        frames["funnel"] = funnel
-        frames["lead_time"] = lead
-        report_charts.append(
-            ReportChart(
-                "funnel",
-                "Registration funnel",
-                "Registered, attended, stayed: each stage a subset of the one before.",
-                charts.registration_funnel_chart(funnel),
-            )
-        )
-        report_charts.append(
-            ReportChart(
-                "lead-time",
-                "Registration lead time",
-                "How long before the start people register.",
-                charts.registration_lead_time_chart(lead),
-            )
+        frames["lead_time"] = sources["registration_lead_time"] = metrics.registration_lead_time(
+            registered, current
         )
     else:
         notes.append(
             "Registrants were not given (sync with depth registrants or participants): no funnel,"
             " no lead times and no no-show rate."
         )
+    report_charts = [
+        ReportChart(
+            entry.key.replace("_", "-"),
+            entry.title,
+            entry.caption,
+            entry.build(
+                sources[entry.source],
+                start=lower,
+                end=upper,
+                # With no zone chosen, the weekday/hour chart reads each session in its own.
+                time_zone=time_zone if entry.key == "weekday_hour" else tz,
+                late_after=late_after,
+                now=as_of,
+            ),
+        )
+        for entry in charts.CHARTS.values()
+        if entry.source in sources
+    ]
     if previous.is_empty():
         notes.append(
             "No sessions in the previous period of equal length: the KPI header shows no changes."
@@ -348,9 +300,9 @@ def report_from_store(
     now = options.get("now")
     as_of = datetime.now(UTC) if now is None else to_utc(now, name="now")
     lower, upper = resolve_range(sessions, start, end, time_zone=tz, now=as_of)
-    moment = session_moment()
-    if sessions.filter(moment >= lower, moment < upper).is_empty():
-        first, last = sessions.select(moment.min().alias("first"), moment.max()).row(0)
+    timed = moments(sessions)
+    if sessions.filter((timed >= lower) & (timed < upper)).is_empty():
+        first, last = span(sessions)
         raise ConfigurationError(
             f"no session between {lower:%Y-%m-%d %H:%M} and {upper:%Y-%m-%d %H:%M} (UTC); the"
             f" store's sessions run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"

@@ -1,60 +1,22 @@
-"""How the report writes values: the KPIs it shows (label, kind, better direction), numbers,
-local times, day ranges and the change against the previous period."""
+"""How the report writes values: numbers in tables, local times, day ranges and the change of a
+key figure against the previous period (its label, unit and formatter: ``metrics.KPIS``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from webinar_insights.metrics import Kpi
+
 __all__ = [
-    "KPIS",
-    "Kind",
-    "Kpi",
     "change_text",
     "day_range",
     "local_time",
     "minutes",
-    "number",
     "percent",
     "whole",
 ]
-
-Kind = Literal["count", "share", "minutes"]
-
-
-@dataclass(frozen=True, slots=True)
-class Kpi:
-    key: str
-    label: str
-    kind: Kind
-    better: int  # +1: higher is better, -1: lower is better, 0: neither
-
-
-KPIS: Final = (
-    Kpi("sessions", "Sessions", "count", 0),
-    Kpi("finished_sessions", "Finished sessions", "count", 0),
-    Kpi("registrants", "Registrants", "count", 1),
-    Kpi("unique_attendees", "Unique attendees", "count", 1),
-    Kpi("attendance_rate", "Attendance rate", "share", 1),
-    Kpi("no_show_rate", "No-show rate", "share", -1),
-    Kpi("median_start_delay_min", "Median start delay", "minutes", -1),
-    Kpi("p90_start_delay_min", "90th percentile start delay", "minutes", -1),
-    Kpi("late_start_share", "Late starts", "share", -1),
-    Kpi("mean_actual_duration_min", "Mean duration", "minutes", 0),
-    Kpi("overrun_share", "Sessions that ran over", "share", -1),
-)
-
-
-def number(value: Any, kind: Kind) -> str:
-    if value is None:
-        return "–"
-    if kind == "count":
-        return f"{int(value):,}"
-    if kind == "share":
-        return f"{float(value):.1%}"
-    return f"{float(value):.1f} min"
 
 
 def whole(value: Any) -> str:
@@ -90,16 +52,16 @@ def change_text(kpi: Kpi, current: Any, previous: Any, previous_sessions: int) -
     if not previous_sessions:
         return "no previous data", "none"
     if current is None or previous is None:
-        return "previous: " + number(previous, kpi.kind), "none"
+        return "previous: " + kpi.format(previous), "none"
     delta = float(current) - float(previous) + 0.0  # + 0.0: no "-0.0"
-    if kpi.kind == "count":
+    if kpi.unit == "count":
         relative = f" ({delta / float(previous):+.0%})" if previous else ""
         shown = f"{delta:+,.0f}{relative}"
-    elif kpi.kind == "share":
+    elif kpi.unit == "share":
         shown = f"{round(delta * 100, 1) + 0.0:+.1f} pp"
     else:
         shown = f"{round(delta, 1) + 0.0:+.1f} min"
     mood = "flat"
-    if abs(delta) > 1e-9 and kpi.better:
-        mood = "better" if (delta > 0) == (kpi.better > 0) else "worse"
-    return f"{shown} vs previous ({number(previous, kpi.kind)})", mood
+    if abs(delta) > 1e-9 and kpi.better != "neither":
+        mood = "better" if (delta > 0) == (kpi.better == "higher") else "worse"
+    return f"{shown} vs previous ({kpi.format(previous)})", mood

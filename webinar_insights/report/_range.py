@@ -17,10 +17,11 @@ from webinar_insights.errors import ConfigurationError
 
 __all__ = [
     "local_midnight",
+    "moments",
     "previous_start",
     "report_range",
     "resolve_range",
-    "session_moment",
+    "span",
     "zone_name",
 ]
 
@@ -46,9 +47,23 @@ def _bound(value: TimeLike, *, name: str, time_zone: str, end: bool) -> datetime
     return moment.replace(tzinfo=zone(time_zone)).astimezone(UTC)
 
 
-def session_moment() -> pl.Expr:
-    """When a session counts as happening: its scheduled start, else its actual start."""
-    return pl.coalesce(pl.col("scheduled_start"), metrics.actual_start())
+def moments(sessions: pl.DataFrame) -> pl.Series:
+    """``metrics.session_moment`` of each session, of a stored sessions frame (its actual start
+    derived first) or one from ``session_metrics``."""
+    if "actual_start" not in sessions.columns:
+        sessions = sessions.with_columns(metrics.actual_start())
+    return sessions.select(metrics.session_moment()).to_series()
+
+
+def span(sessions: pl.DataFrame) -> tuple[datetime | None, datetime | None]:
+    """The first and last of :func:`moments` (None for none)."""
+    first, last = (
+        moments(sessions)
+        .to_frame()
+        .select(pl.all().min().alias("first"), pl.all().max().alias("last"))
+        .row(0)
+    )
+    return first, last
 
 
 def local_midnight(moment: datetime, time_zone: str, *, after: bool) -> datetime:
@@ -92,9 +107,7 @@ def resolve_range(
 ) -> tuple[datetime, datetime]:
     """``report_range``, with the days the sessions span for a bound left out."""
     lower, upper = report_range(start, end, time_zone=time_zone)
-    first, last = sessions.select(
-        session_moment().min().alias("first"), session_moment().max()
-    ).row(0)
+    first, last = span(sessions)
     if lower is None:
         lower = local_midnight(first or now, time_zone, after=False)
     if upper is None:

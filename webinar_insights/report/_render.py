@@ -20,9 +20,10 @@ from typing import Any, Final
 import polars as pl
 
 from webinar_insights import __version__, metrics
+from webinar_insights.metrics import KPIS, Kpi
 
 from ._escape import attr, script_json, text
-from ._format import KPIS, Kpi, change_text, day_range, local_time, minutes, number, percent, whole
+from ._format import change_text, day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
 
 __all__ = ["ANOMALY_ROWS", "DEFINITIONS", "WEBINAR_ROWS", "render_document"]
@@ -104,14 +105,14 @@ def _kpi_card(kpi: Kpi, report: ReportData) -> str:
     return (
         f'<li class="kpi" id="kpi-{kpi.key.replace("_", "-")}">'
         f'<div class="kpi-label">{text(kpi.label)}</div>'
-        f'<div class="kpi-value">{text(number(current, kpi.kind))}</div>'
+        f'<div class="kpi-value">{text(kpi.format(current))}</div>'
         f'<div class="kpi-change {mood}">{text(change)}</div>'
         "</li>"
     )
 
 
 def _kpi_section(report: ReportData) -> str:
-    cards = "\n".join(_kpi_card(kpi, report) for kpi in KPIS)
+    cards = "\n".join(_kpi_card(kpi, report) for kpi in KPIS.values())
     return (
         '<section id="kpis" aria-labelledby="kpis-title">\n'
         '<h2 id="kpis-title">Key figures</h2>\n'

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from ._format import KPIS, change_text, day_range, number, whole
+from webinar_insights.metrics import KPIS
+
+from ._format import change_text, day_range, whole
 from ._model import ReportData
 
 __all__ = ["summary_text"]
@@ -12,7 +14,6 @@ __all__ = ["summary_text"]
 
 def summary_text(report: ReportData) -> str:
     """A few plain lines of the key figures, for a terminal."""
-    kpis = {kpi.key: kpi for kpi in KPIS}
     scope = day_range(report.start, report.end, report.time_zone)
     lines = [
         f"{whole(report.kpis.get('sessions'))} sessions"
@@ -26,12 +27,12 @@ def summary_text(report: ReportData) -> str:
         "median_start_delay_min",
         "late_start_share",
     ):
-        kpi = kpis[key]
+        kpi = KPIS[key]
         current = report.kpis.get(key)
         change, _ = change_text(
             kpi, current, report.previous_kpis.get(key), report.previous_sessions
         )
-        lines.append(f"  {kpi.label.lower():<20} {number(current, kpi.kind):>10}   {change}")
+        lines.append(f"  {kpi.label.lower():<20} {kpi.format(current):>10}   {change}")
     flagged = report.frames["anomalies"]
     high = flagged.filter(pl.col("severity") == "high").height
     lines.append(f"  {'anomalies':<20} {flagged.height:>10,}   ({high:,} high)")

@@ -1,10 +1,12 @@
-"""The dashboard's charts: their names and tab titles, what each depends on, how each is built
-and how it becomes one Jupyter output."""
+"""The dashboard's charts: the ``sessions`` charts of ``charts.CHARTS`` but the report's linked
+explore view, each in a tab under its catalogue title; what each depends on and how it becomes
+one Jupyter output."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias
 
 import altair as alt
@@ -16,7 +18,6 @@ from ._filters import Filters
 
 __all__ = [
     "CHART_NAMES",
-    "MAX_POINTS",
     "TAB_TITLES",
     "ChartName",
     "build_chart",
@@ -38,41 +39,26 @@ CHART_NAMES: Final[tuple[ChartName, ...]] = (
 )
 """The dashboard's charts, in tab order."""
 
-TAB_TITLES: Final[Mapping[ChartName, str]] = {
-    "attendance_rate": "Attendance",
-    "start_delay": "Start delay",
-    "overrun": "Overrun",
-    "status_timeline": "Timeline",
-    "weekday_hour": "Weekday × hour",
-}
-MAX_POINTS = 1_000  # attendance points drawn at most, as in the report (the trend uses all)
+TAB_TITLES: Final[Mapping[ChartName, str]] = MappingProxyType(
+    {name: charts.CHARTS[name].title for name in CHART_NAMES}
+)
+"""Each tab's title: the chart's title in ``charts.CHARTS`` (as the report's figures)."""
 
 
 def chart_params(name: ChartName, filters: Filters, now: datetime | None) -> tuple[Any, ...]:
-    """What, besides the rows shown, a chart depends on (its cache key)."""
-    if name == "start_delay":
-        return (filters.late_after,)
-    if name == "overrun":
-        return ()
-    if name == "status_timeline":
-        return (filters.time_zone, now)
-    return (filters.time_zone,)
+    """What, besides the rows shown, a chart depends on (its cache key): the settings its
+    catalogue entry takes."""
+    given = {"time_zone": filters.time_zone, "late_after": filters.late_after, "now": now}
+    return tuple(given[option] for option in charts.CHARTS[name].options)
 
 
 def build_chart(
     name: ChartName, frame: pl.DataFrame, filters: Filters, now: datetime | None
 ) -> charts.AnyChart:
-    if name == "attendance_rate":
-        return charts.attendance_rate_chart(
-            frame, time_zone=filters.time_zone, max_points=MAX_POINTS
-        )
-    if name == "start_delay":
-        return charts.start_delay_chart(frame, late_after=filters.late_after)
-    if name == "overrun":
-        return charts.overrun_chart(frame)
-    if name == "status_timeline":
-        return charts.status_timeline_chart(frame, now=now, time_zone=filters.time_zone)
-    return charts.weekday_hour_chart(frame, time_zone=filters.time_zone)
+    """The chart ``name`` of ``frame``, as ``charts.CHARTS`` builds it for the report."""
+    return charts.CHARTS[name].build(
+        frame, time_zone=filters.time_zone, late_after=filters.late_after, now=now
+    )
 
 
 def display_data(chart: charts.AnyChart, name: str) -> dict[str, Any]:

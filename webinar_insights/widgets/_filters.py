@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from webinar_insights import schemas
+from webinar_insights import metrics, schemas
 from webinar_insights._time import zone_key
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.report import report_range
@@ -21,7 +21,6 @@ __all__ = [
     "as_timedelta",
     "host_key",
     "minutes",
-    "session_moment",
 ]
 
 STATUSES: Final[tuple[str, ...]] = tuple(schemas.SESSION_STATUS.categories.to_list())
@@ -34,12 +33,6 @@ NO_HOST: Final = ""  # the host key of a session with neither a host user id nor
 def host_key() -> pl.Expr:
     """What a host filter matches: the host user id, else the host name, else ``""``."""
     return pl.coalesce(pl.col("host_user_id"), pl.col("host_name"), pl.lit(NO_HOST))
-
-
-def session_moment() -> pl.Expr:
-    """When a session happens for the date range: scheduled start, else actual start (as the
-    report counts it)."""
-    return pl.coalesce(pl.col("scheduled_start"), pl.col("actual_start"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +106,9 @@ class Filters:
         conditions: list[pl.Expr] = []
         lower, upper = self.bounds()
         if lower is not None:
-            conditions.append(session_moment() >= lower)
+            conditions.append(metrics.session_moment() >= lower)
         if upper is not None:
-            conditions.append(session_moment() < upper)
+            conditions.append(metrics.session_moment() < upper)
         if self.webinars:
             conditions.append(pl.col("webinar_id").is_in(list(self.webinars)))
         if self.hosts:

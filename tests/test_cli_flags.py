@@ -44,6 +44,8 @@ FLAG_TESTS: dict[tuple[str, ...], str] = {
         "--fail-fast",
     ): "test_fail_fast_stops_at_once_while_another_client_spends_the_rate_limit",
     ("sync", "--wait"): "test_wait_queues_behind_another_writer",
+    ("sync", "--plan"): "test_plan_prints_the_requests_and_writes_nothing_then_the_sync_sends_them",
+    ("sync", "--budget"): "test_budget_stops_the_sync_and_the_next_one_finishes",
     ("sync", "--demo"): "test_demo_seed_and_scale_pick_the_simulated_program",
     ("sync", "--seed"): "test_demo_seed_and_scale_pick_the_simulated_program",
     ("sync", "--scale"): "test_demo_seed_and_scale_pick_the_simulated_program",

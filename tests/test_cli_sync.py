@@ -385,3 +385,38 @@ def test_sync_without_from_and_to_needs_demo(
         assert code == 2
         assert message in one_line(err)
     assert not (workdir / "s").exists()
+
+
+def test_plan_prints_the_requests_and_writes_nothing_then_the_sync_sends_them(
+    server: SimulatorServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("sync", "--server-url", server.url, *WIDE, "--store", "p", "--no-progress")
+    code, out, err = run(capsys, *argv, "--depth", "registrants", "--plan")
+    assert (code, err) == (0, "")
+    assert not (workdir / "p").exists()  # a plan writes nothing
+    promised = int(re.search(r"least ([\d,]+) requests ≈ ", out).group(1))  # type: ignore[union-attr]
+    assert "at 10/min (the real API's limit)" in out and "newest month complete after" in out
+    code, out, _ = run(capsys, *argv, "--depth", "registrants")
+    # The sign-in is one more request (Auth, not a Webinar request); the simulator's sessions
+    # hold fewer than 1,000 registrants each, so each list is one request, as planned.
+    assert requests_of(out) == promised + 1
+    code, out, _ = run(capsys, *argv, "--depth", "registrants", "--plan")
+    assert out.startswith("1 requests ≈ 6 s at 10/min")  # only the listing is due now
+
+
+def test_budget_stops_the_sync_and_the_next_one_finishes(
+    server: SimulatorServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("sync", "--server-url", server.url, *WIDE, "--store", "b", "--no-progress")
+    code, out, _ = run(capsys, *argv, "--depth", "registrants", "--budget", "10")
+    assert code == 0
+    assert requests_of(out) <= 10 + 1  # and the sign-in
+    assert "people lists left for the next sync" in out
+    code, out, _ = run(capsys, *argv, "--depth", "registrants")
+    assert "budget" not in out
+    assert Store(workdir / "b").incomplete() == []
+    for bad in ("0", "-1", "x"):
+        code, _, err = run(capsys, *argv, "--budget", bad)
+        assert code == 2 and "--budget" in err
+    code, _, err = run(capsys, *argv, "--budget", "5", "--plan")
+    assert code == 2 and "--plan and --budget exclude each other" in one_line(err)

@@ -72,6 +72,16 @@ def _non_negative(kind: type[int] | type[float]) -> Callable[[str], float]:
     return parse
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
 def _folder(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path would make the current directory a store")
@@ -186,7 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     sync_cmd.add_argument(
         "--full-refresh",
         action="store_true",
-        help="list settled months again and ask again for lists that were forbidden",
+        help="list settled stretches again and ask again for lists that were forbidden",
+    )
+    sync_cmd.add_argument(
+        "--plan",
+        action="store_true",
+        help="print the requests the sync would make and how long they take at the real API's"
+        " limit, then stop (lists the sessions to count; fetches no people, writes nothing)",
+    )
+    sync_cmd.add_argument(
+        "--budget",
+        type=_positive_int,
+        metavar="REQUESTS",
+        help="stop cleanly after about this many requests, the sessions nearest to now first;"
+        " the next sync fetches the rest (default: no limit)",
     )
     sync_cmd.add_argument(
         "--fail-fast",
@@ -422,7 +445,7 @@ def _writable_store(path: str | None) -> Store:
 def _sync(args: argparse.Namespace) -> int:
     from ._time import time_range
     from .client import Client
-    from .sync import sync
+    from .sync import plan, sync
 
     if not args.demo and (args.start is None or args.end is None):
         raise ConfigurationError("--from and --to are required (or use --demo)")
@@ -438,14 +461,30 @@ def _sync(args: argparse.Namespace) -> int:
     start = args.start or first.date().isoformat()
     end = args.end or last.date().isoformat()
     time_range(start, end)  # reject bad or reversed dates before anything is written
-    store = _writable_store(args.store)
-    progress = not args.no_progress
+    if args.plan and args.budget is not None:
+        raise ConfigurationError("--plan and --budget exclude each other (a plan sends nothing)")
+    store = Store(args.store) if args.plan else _writable_store(args.store)
+    progress = not args.no_progress and not args.plan
     if args.demo:
         client = Client.simulator(seed=args.seed, scale=args.scale, progress=progress)
     else:
         options = {"server_url": args.server_url} if args.server_url else {}
         client = Client.from_env(progress=progress, fail_fast=args.fail_fast, **options)
     with client:
+        if args.plan:
+            print(
+                plan(
+                    client,
+                    store,
+                    start=start,
+                    end=end,
+                    depth=args.depth,
+                    hosts=args.hosts,
+                    company=not args.own,
+                    full_refresh=args.full_refresh,
+                )
+            )
+            return 0
         try:  # sync() hears from the server (or fails clearly) before touching the store
             summary = sync(
                 client,
@@ -457,6 +496,7 @@ def _sync(args: argparse.Namespace) -> int:
                 company=not args.own,
                 full_refresh=args.full_refresh,
                 wait=args.wait,
+                budget=args.budget,
             )
         except RateLimitedError as error:
             if not args.fail_fast:
@@ -744,6 +784,8 @@ def _report(args: argparse.Namespace) -> int:
         f" inlined Vega JavaScript; built in {time.monotonic() - started:.1f} s)"
     )
     print(report.summary())
+    for line in store.incomplete():  # a sync is running, or the last one stopped early
+        print(f"Not complete yet: {line}")
     if export is not None:
         files = report.export_data(export)
         print(f"Data: {len(files)} files in {export.resolve()} (Parquet, CSV, SVG, PNG)")

@@ -90,6 +90,7 @@ SOON_EVERY = timedelta(days=1)
 LATER_EVERY = timedelta(days=7)
 _INSTANT = timedelta(microseconds=1)  # a stretch's end is exclusive: its last day is before it
 CHECKPOINT_SECONDS = 20.0  # how often a long sync rewrites the tables for readers
+REAL_PER_MINUTE = 10.0  # the real platform's limit for Webinar (Heavy) requests
 # The range a sync covers when none is given: a year and a month back, and the month ahead.
 DEFAULT_BACK = timedelta(days=400)
 DEFAULT_AHEAD = timedelta(days=40)
@@ -200,7 +201,8 @@ class SyncPlan:
     participants: int
     people_requests: int
     newest_month_requests: int  # requests until the newest month with sessions is complete
-    per_minute: float = 10.0
+    unsized: int = 0  # registrant lists never fetched: counted as one page (a request) each
+    per_minute: float = REAL_PER_MINUTE
 
     @property
     def requests(self) -> int:
@@ -210,9 +212,10 @@ class SyncPlan:
         return (self.requests if requests is None else requests) / self.per_minute
 
     def __str__(self) -> str:
+        at_least = "at least " if self.unsized else ""
         lines = [
-            f"{self.requests:,} requests ≈ {_duration(self.minutes())} at {self.per_minute:g}/min"
-            " (the real API's limit)",
+            f"{at_least}{self.requests:,} requests ≈ {_duration(self.minutes())} at"
+            f" {self.per_minute:g}/min (the real API's limit)",
             f"  listings     {self.listing_requests:,} requests",
             f"  registrants  {self.registrants:,} sessions",
             f"  participants {self.participants:,} sessions",
@@ -222,6 +225,11 @@ class SyncPlan:
         lines.append(
             f"  newest month complete after {_duration(self.minutes(self.newest_month_requests))}"
         )
+        if self.unsized:
+            lines.append(
+                f"  ({self.unsized:,} registrant lists were never fetched: each is counted as one"
+                " request, and takes one more per 1,000 registrants it holds)"
+            )
         return "\n".join(lines)
 
 
@@ -379,6 +387,10 @@ def plan(
         participants=sum(kind == "participants" for _, kind in work),
         people_requests=sum(costs),
         newest_month_requests=listing + sum(costs[: through + 1]),
+        unsized=sum(
+            kind == "registrants" and run.fetched(s.state.session_id, kind) is None
+            for s, kind in work
+        ),
     )
 
 
@@ -612,19 +624,19 @@ class _Run:
         sessions.sort(key=lambda item: abs(item.end - self.now) if item.end else timedelta.max)
         return [(item, kind) for item in sessions for kind in kinds if self.needs(item.state, kind)]
 
+    def fetched(self, session_id: str, kind: FetchKind) -> FetchState | None:
+        """How the store last fetched this list (None: never, or no store yet)."""
+        return self.store.fetch_state(session_id, kind) if self.store.exists else None
+
     def cost(self, session: _Listed, kind: FetchKind) -> int:
-        """The requests one people list takes: one page per ``per_page`` people (at least one)."""
-        per_page = self.client.per_page
+        """The requests one people list takes: one page per ``per_page`` people (at least one).
+        A registrant list's size is known only once fetched (the listing does not tell it)."""
         if kind == "participants":
             count = session.state.participants or 0
         else:
-            done = (
-                self.store.fetch_state(session.state.session_id, kind)
-                if self.store.exists
-                else None
-            )
+            done = self.fetched(session.state.session_id, kind)
             count = done.count if done is not None and done.count is not None else 0
-        return max(1, math.ceil(count / per_page))
+        return max(1, math.ceil(count / self.client.per_page))
 
     def fetch_people(self, work: list[tuple[_Listed, FetchKind]]) -> None:
         self.total += len(work)
@@ -634,15 +646,23 @@ class _Run:
         self.store.record_progress(self.sync_id, self.remaining)
         gone: set[str] = set()
         checkpoint = time.monotonic()
+        costs = [self.cost(session, kind) for session, kind in work]
+        left = sum(costs)
         with tqdm(
             total=len(work),
             desc="sessions' people",
             unit=" fetches",
             disable=not self.client.progress,
         ) as bar:
-            for session, kind in work:
-                if self.budget is not None and self.spent + self.cost(session, kind) > self.budget:
+            for (session, kind), cost in zip(work, costs, strict=True):
+                # What a user of the real API would wait for the rest, at its limit.
+                bar.set_postfix_str(
+                    f"≈ {_duration(left / REAL_PER_MINUTE)} left at the real API's limit",
+                    refresh=False,
+                )
+                if self.budget is not None and self.spent + cost > self.budget:
                     break
+                left -= cost
                 if session.state.session_id not in gone and not self.fetch(session.state, kind):
                     gone.add(session.state.session_id)
                 self.remaining[kind] -= 1
@@ -661,7 +681,7 @@ class _Run:
             return False  # fetched once the session is over: until then the list still grows
         if not self.full_refresh and (session.session_id, kind) in self.forbidden:
             return False
-        done = self.store.fetch_state(session.session_id, kind) if self.store.exists else None
+        done = self.fetched(session.session_id, kind)
         if done is None or done.status is None:  # never fetched, or held quarantined records
             return True
         if kind == "participants":

@@ -435,7 +435,7 @@ def test_refresh_syncs_incrementally_and_redraws(
     assert after > before
     assert board.filtered().height == after
     assert board._progress.value == 3 and board._progress.bar_style == "success"
-    assert "windows" in board._message.value and "settled and skipped" in board._message.value
+    assert "listings" in board._message.value and "unchanged" in board._message.value
     assert not board.controls.refresh.disabled
     assert f"of {after:,} sessions" in board._status.value
     board.close()

@@ -194,6 +194,10 @@ def build_report(
             " planned end. They count as sessions but have no start delay or attendance rate."
         )
     notes += [
+        f"Not complete yet, so the figures built from people leave these sessions out: {line}."
+        for line in (provenance or {}).get("incomplete") or []
+    ]
+    notes += [
         f"Not read when the store was synced, so the figures built from them leave these out: {line}."
         for line in (provenance or {}).get("problems") or []
     ]

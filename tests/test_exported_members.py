@@ -17,3 +17,21 @@ def test_top_level_exports() -> None:
     expected = {"Client", "Store", "sync", "SyncSummary", "WebinarInsightsError", "RetryPolicy"}
     assert expected <= set(webinar_insights.__all__)
     assert set(errors.__all__) <= set(webinar_insights.__all__)
+
+
+def test_sync_module_is_reachable_as_a_module() -> None:
+    # The package re-exports the function ``sync``; the module it lives in has its own name so
+    # that ``import webinar_insights.syncing`` never yields the function.
+    import importlib
+    import types
+
+    import webinar_insights.syncing as syncing_module
+    from webinar_insights.syncing import sync as sync_function
+
+    module = importlib.import_module("webinar_insights.syncing")
+    assert isinstance(module, types.ModuleType)
+    assert module is syncing_module
+    assert module.__name__ == "webinar_insights.syncing"
+    assert webinar_insights.sync is sync_function
+    assert callable(webinar_insights.sync)
+    assert not isinstance(webinar_insights.sync, types.ModuleType)

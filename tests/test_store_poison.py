@@ -36,7 +36,7 @@ from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.report import report_from_store
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.store import Store, quarantine_lines
-from webinar_insights.sync import sync
+from webinar_insights.syncing import sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WHOLE = {"start": "2025-09-01", "end": "2026-12-31"}

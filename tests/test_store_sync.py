@@ -24,7 +24,7 @@ from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.simulator import _render as render
 from webinar_insights.store import Coverage, Store, Stretch
-from webinar_insights.sync import sync
+from webinar_insights.syncing import sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WHOLE = {"start": "2025-09-01", "end": "2026-12-31"}
@@ -249,7 +249,7 @@ SYNC_SCRIPT = textwrap.dedent(
     from webinar_insights.client import Client
     from webinar_insights.simulator import Simulator, SimulatorConfig
     from webinar_insights.store import Store
-    from webinar_insights.sync import sync
+    from webinar_insights.syncing import sync
     sim = Simulator(SimulatorConfig(seed=3, scale=60, now=datetime(2026, 11, 1, 12, tzinfo=UTC), rate_limit_window=0.1))
     client = Client.simulator(simulator=sim, progress=False)
     print("started", flush=True)

@@ -18,7 +18,7 @@ from webinar_insights import ConfigurationError
 from webinar_insights.client import Client
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.store import Store
-from webinar_insights.sync import plan, sync
+from webinar_insights.syncing import plan, sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 RANGE = {"start": "2025-11-01", "end": "2026-12-10"}
@@ -119,7 +119,7 @@ SLOW_SYNC = textwrap.dedent(
     from webinar_insights.simulator import Simulator, SimulatorConfig
     from webinar_insights.store import Store
 
-    syncing = importlib.import_module("webinar_insights.sync")
+    syncing = importlib.import_module("webinar_insights.syncing")
     syncing.CHECKPOINT_SECONDS = 0.3  # rewrite the tables often, for the reader
     config = SimulatorConfig(
         seed=11, scale=150, now=datetime(2026, 11, 1, 12, tzinfo=UTC), rate_limit_window=1.5

@@ -27,7 +27,7 @@ from webinar_insights.report import report_from_store
 from webinar_insights.simulator import Simulator, SimulatorConfig, serve
 from webinar_insights.simulator import _render as render
 from webinar_insights.store import NEVER_RAN_GRACE, SessionState, Store
-from webinar_insights.sync import _Run, sync
+from webinar_insights.syncing import _Run, sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 WHOLE = {"start": "2025-09-01", "end": "2026-12-31"}

@@ -29,7 +29,7 @@ from .errors import (
     WebinarInsightsError,
 )
 from .store import Store
-from .sync import SyncSummary, sync
+from .syncing import SyncSummary, sync
 
 try:  # the one place the version is read: the installed package's metadata (pyproject.toml)
     __version__ = _package_version("webinar-insights")

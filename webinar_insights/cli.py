@@ -28,7 +28,7 @@ from .errors import (
 )
 from .simulator import FAULT_KINDS, STATS_PATH, Simulator, SimulatorConfig, SimulatorServer
 from .store import Store
-from .sync import DEFAULT_AHEAD, DEFAULT_BACK, DEPTHS, default_range
+from .syncing import DEFAULT_AHEAD, DEFAULT_BACK, DEPTHS, default_range
 
 PROG = "webinar-insights"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -445,7 +445,7 @@ def _writable_store(path: str | None) -> Store:
 def _sync(args: argparse.Namespace) -> int:
     from ._time import time_range
     from .client import Client
-    from .sync import plan, sync
+    from .syncing import plan, sync
 
     if not args.demo and (args.start is None or args.end is None):
         raise ConfigurationError("--from and --to are required (or use --demo)")
@@ -720,7 +720,7 @@ def _writable_path(path: str, *, what: str, folder: bool = False) -> Path:
 def _sync_demo(store: Store) -> None:
 
     from .client import Client
-    from .sync import sync
+    from .syncing import sync
 
     sim = Simulator(
         SimulatorConfig(

@@ -26,7 +26,7 @@ from webinar_insights import DataWarning, WebinarInsightsError
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import SimResponse, Simulator, SimulatorConfig
 from webinar_insights.store import Store
-from webinar_insights.sync import SyncSummary, sync
+from webinar_insights.syncing import SyncSummary, sync
 
 from .hostile import (
     Attack,

@@ -22,7 +22,7 @@ from webinar_insights import DataWarning, WebinarInsightsError
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.store import Store
-from webinar_insights.sync import sync
+from webinar_insights.syncing import sync
 
 from ..spec_schemas import json_schema
 

@@ -24,7 +24,7 @@ from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.report import Report, build_report, write_safe_csv
 from webinar_insights.store import Store
-from webinar_insights.sync import DEPTHS, Depth, SyncSummary, refresh_plan, sync
+from webinar_insights.syncing import DEPTHS, Depth, SyncSummary, refresh_plan, sync
 from webinar_insights.theme import ACCENT, MUTED
 
 from ._charts import CHART_NAMES, TAB_TITLES, ChartName, build_chart, chart_params, display_data

@@ -8,9 +8,9 @@ and number of requests is the speed a user feels. A sync therefore:
   settles when two listings agreed on the sessions it holds, every one of them Finished or
   never ran (still Scheduled a day after its planned end), and its end lies at least ``settle``
   before the listing. A re-sync so lists only from the oldest session that can still change;
-* then fetches each session's people, the sessions nearest to now first (just finished, or
-  about to start), so the figures a reader most likely wants are complete soonest; the tables
-  are rewritten along the way, and ``Store.incomplete()`` says what is still missing;
+* then fetches each session's people, upcoming sessions soonest first, then past ones newest
+  first, so the figures a reader most likely wants are complete soonest; the tables are
+  rewritten along the way, and ``Store.incomplete()`` says what is still missing;
 * asks again only for what can change (``needs``): registrants of a Scheduled session when its
   ``lastModifiedTime`` moved, daily within ``SOON`` of its start and weekly before; once when
   a session is seen Finished (or never ran), and at the post-webinar checkpoints 1, 7 and 30
@@ -291,8 +291,9 @@ def sync(
     wait:
         Seconds to wait for another writer's lock before failing.
     budget:
-        Stop cleanly once this many API requests are spent: the listing first, then the
-        sessions nearest to now; the next sync fetches the rest.
+        Stop cleanly once this many API requests are spent: the listing first, then people in
+        ``urgency`` order (upcoming soonest first, then past newest first); the next sync
+        fetches the rest.
 
     Raises
     ------
@@ -608,8 +609,8 @@ class _Run:
 
     # -- people ---------------------------------------------------------------------------------
     def people_work(self, first: datetime, last: datetime) -> list[tuple[_Listed, FetchKind]]:
-        """The people lists to fetch now, the sessions nearest to now first (just finished or
-        about to start), so the newest figures are complete soonest."""
+        """The people lists to fetch now, in ``urgency`` order, so the newest figures are
+        complete soonest."""
         kinds: list[FetchKind] = ["registrants"]
         if self.depth == "participants":
             kinds.append("participants")
@@ -621,8 +622,16 @@ class _Run:
             and (end := parse_time(s.end_time)) is not None
             and first <= end <= last
         ]
-        sessions.sort(key=lambda item: abs(item.end - self.now) if item.end else timedelta.max)
+        sessions.sort(key=self.urgency)
         return [(item, kind) for item in sessions for kind in kinds if self.needs(item.state, kind)]
+
+    def urgency(self, item: _Listed) -> tuple[int, float]:
+        """The order people are fetched in: upcoming sessions soonest first (their registrants
+        are what a team watches before a webinar), then past ones newest first."""
+        if item.end is None:
+            return 2, 0.0
+        seconds = (item.end - self.now).total_seconds()
+        return (0, seconds) if seconds >= 0 else (1, -seconds)
 
     def fetched(self, session_id: str, kind: FetchKind) -> FetchState | None:
         """How the store last fetched this list (None: never, or no store yet)."""

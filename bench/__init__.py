@@ -13,6 +13,7 @@ from __future__ import annotations
 BENCHMARKS: tuple[str, ...] = (
     "client_pacing",
     "sync_resync",
+    "sync_wait",
     "ingest",
     "metrics_charts",
     "report",

@@ -87,13 +87,15 @@ def test_a_budget_stops_cleanly_nearest_first_and_the_next_sync_does_the_rest(
             f"the last sync stopped early: registrants of {short.left:,} sessions not fetched"
             " (the next sync fetches them)"
         ]
-        # What was fetched is the sessions nearest to now.
+        # What was fetched comes first in the order: upcoming soonest, then past newest.
         sessions = store.sessions().with_columns(
-            distance=(pl.col("end_time") - NOW).abs(),
+            upcoming=pl.col("end_time") >= NOW,
             fetched=pl.col("registrant_count").is_not_null(),
         )
-        fetched = sessions.filter("fetched")["distance"].max()
-        assert fetched <= sessions.filter(~pl.col("fetched"))["distance"].min()
+        left = sessions.filter(~pl.col("fetched"))
+        done = sessions.filter("fetched")
+        assert left.filter("upcoming").is_empty()  # every upcoming session came first
+        assert done.filter(~pl.col("upcoming"))["end_time"].min() >= left["end_time"].max()
         rest = sync(client, store, depth="registrants", **RANGE)
     assert rest.registrants_fetched == short.left  # nothing fetched twice
     assert store.incomplete() == []

@@ -440,9 +440,9 @@ def test_a_manifest_row_without_a_webinar_id_fails_that_list_only(tmp_path: Path
     ]
 
 
-def test_one_listing_then_the_sessions_nearest_to_now_first(tmp_path: Path) -> None:
-    """A reader wants the recent past first: one listing for the whole range, then people from
-    the sessions nearest to now outwards, so an interrupted first sync holds the newest data."""
+def test_one_listing_then_upcoming_soonest_then_past_newest_first(tmp_path: Path) -> None:
+    """One listing for the whole range, then people of upcoming sessions soonest first and of
+    past ones newest first, so an interrupted first sync holds the newest data."""
     sim = make_sim(scale=40)
     asked: list[str] = []
 
@@ -459,5 +459,7 @@ def test_one_listing_then_the_sessions_nearest_to_now_first(tmp_path: Path) -> N
         for u in asked
         if u.split("?")[0].endswith("/registrants")
     ]
-    distance = [abs(ends[sid] - NOW) for sid in fetched]
-    assert len(fetched) > 20 and distance == sorted(distance)
+    # Upcoming sessions soonest first, then past ones newest first.
+    order = [(0, ends[sid] - NOW) if ends[sid] >= NOW else (1, NOW - ends[sid]) for sid in fetched]
+    assert len(fetched) > 20 and order == sorted(order)
+    assert order[0][0] == 0 and order[-1][0] == 1

@@ -208,8 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--budget",
         type=_positive_int,
         metavar="REQUESTS",
-        help="stop cleanly after about this many requests, the sessions nearest to now first;"
-        " the next sync fetches the rest (default: no limit)",
+        help="stop cleanly after about this many requests (upcoming sessions soonest first,"
+        " then past ones newest first); the next sync fetches the rest (default: no limit)",
     )
     sync_cmd.add_argument(
         "--fail-fast",

@@ -456,3 +456,21 @@ def test_frames_mapping_source(tmp_path: Path) -> None:
     board.close()
     with pytest.raises(ConfigurationError, match="'sessions' frame"):
         Dashboard({"session": sessions_frame()}, debounce=0)
+
+
+def test_a_store_a_sync_left_incomplete_is_shown_with_what_is_missing(tmp_path: Path) -> None:
+    from webinar_insights.simulator import Simulator, SimulatorConfig
+
+    sim = Simulator(SimulatorConfig(seed=7, scale=30, now=NOW, rate_limit_window=0.01))
+    store = wi.Store(tmp_path)
+    with wi.Client.simulator(simulator=sim, progress=False) as client:
+        span = {"start": NOW - timedelta(days=200), "end": NOW + timedelta(days=30)}
+        short = wi.sync(client, store, depth="registrants", budget=5, **span)  # type: ignore[arg-type]
+        assert short.left > 0
+        board = Dashboard(store, now=NOW, debounce=0)
+        assert (
+            f"Not complete yet: the last sync stopped early: registrants of {short.left:,}"
+            " sessions not fetched" in board._status.value
+        )
+        wi.sync(client, store, depth="registrants", **span)  # type: ignore[arg-type]
+    assert "Not complete yet" not in Dashboard(store, now=NOW, debounce=0)._status.value

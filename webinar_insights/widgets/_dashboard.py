@@ -455,8 +455,11 @@ class Dashboard:
             self._filters = filters
             frame = self.filtered()
             total = self._data.base.height
+            shown = f"Showing {frame.height:,} of {total:,} sessions: {filters.describe()}"
+            # A sync running (or stopped early) into the store: say what is not there yet.
+            missing = self._store.incomplete() if self._store is not None else []
             self._status.value = _note_html(
-                html.escape(f"Showing {frame.height:,} of {total:,} sessions: {filters.describe()}")
+                html.escape(" ".join([shown, *(f"Not complete yet: {m}." for m in missing)]))
             )
             self._kpi_strip.value = kpi_strip_html(self.kpis(), filters.late_after)
             if problems:

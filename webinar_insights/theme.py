@@ -184,8 +184,11 @@ def use_theme() -> Any:
 
     Examples
     --------
+    >>> import altair as alt
     >>> from webinar_insights.theme import use_theme
-    >>> _ = use_theme()
+    >>> with use_theme():
+    ...     alt.theme.active
+    'webinar_insights'
     """
     return alt.theme.enable(THEME_NAME)
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from webinar_insights.simulator import Simulator, SimulatorConfig
-from webinar_insights.simulator._app import JWT_GRANT
+from webinar_insights.simulator._config import JWT_GRANT
 
 from .spec_check import SpecChecker
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from webinar_insights.simulator._app import JWT_GRANT
+from webinar_insights.simulator._config import JWT_GRANT
 
 from .conftest import BASE, Api, make_sim, token_for
 from .spec_check import SpecChecker

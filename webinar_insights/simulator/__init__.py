@@ -15,7 +15,7 @@ or as a real server: ``webinar-insights simulator serve --port 8787``.
 
 from __future__ import annotations
 
-from ._app import (
+from ._config import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_JWT,
@@ -24,10 +24,10 @@ from ._app import (
     FaultKind,
     SimRequest,
     SimResponse,
-    Simulator,
     SimulatorConfig,
-    operation_ids,
 )
+from ._operations import operation_ids
+from ._platform import Simulator
 from ._program import Program, ProgramConfig
 from ._transport import SimulatorServer, SimulatorTransport, serve
 

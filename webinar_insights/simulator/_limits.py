@@ -55,3 +55,13 @@ def format_seconds(seconds: float) -> str:
     if float(seconds).is_integer():
         return str(int(seconds))
     return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
+def limit_headers(group: str, verdict: Verdict) -> list[tuple[str, str]]:
+    """The ``X-Rate-Limit-*`` headers the platform sends with every answer of ``group``."""
+    return [
+        ("X-Rate-Limit-Group", group),
+        ("X-Rate-Limit-Limit", str(verdict.limit)),
+        ("X-Rate-Limit-Remaining", str(verdict.remaining)),
+        ("X-Rate-Limit-Window", format_seconds(verdict.window)),
+    ]

@@ -7,12 +7,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from ._app import SimRequest, SimResponse, Simulator
+from ._config import SimRequest, SimResponse
+
+if TYPE_CHECKING:
+    from ._platform import Simulator
 
 
 class SimulatorTransport(httpx.BaseTransport):

@@ -154,6 +154,9 @@ def _one(scale: int, years: int, depth: str) -> dict[str, Any]:
             previous = f"{(NOW.replace(day=1) - timedelta(days=1)):%Y-%m}"
             for label, month in (("newest", _month(ordered[-1], NOW)), ("last_month", previous)):
                 wanted = {s.session_id for s in sessions if _month(s, NOW) == month}
+                if not wanted:  # a small program may hold no session that month
+                    row |= {label: None, f"{label}_before": None}
+                    continue
                 through = max(i for i, s in enumerate(ordered) if s.session_id in wanted)
                 before = len(months) + sum(people[s.session_id] for s in ordered[: through + 1])
                 row |= {label: _complete_after(log.paths, wanted), f"{label}_before": before}

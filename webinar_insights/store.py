@@ -355,6 +355,44 @@ def _shown(text: str | None) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
+DEPTH_ORDER: tuple[str, ...] = ("sessions", "registrants", "participants")
+"""Sync depths, shallow to deep: a sync at a depth also fetched what every shallower one does."""
+
+
+def synced_ranges(
+    syncs: Iterable[Mapping[str, Any]],
+) -> dict[str, tuple[tuple[datetime, datetime], ...]]:
+    """Which ranges ``[start, end)`` the finished ``syncs`` (``Store.provenance()["syncs"]``)
+    cover, per depth: a range counts at the depth it was synced to and every shallower one,
+    never deeper. Overlapping or touching ranges are merged, oldest first; a sync that did not
+    finish, or whose range does not parse, covers nothing.
+
+    >>> synced_ranges([{"start": "2026-01-01T00:00:00+00:00", "end": "2026-02-01T00:00:00+00:00",
+    ...                 "depth": "registrants", "finished": "2026-02-02T00:00:00+00:00"}])["participants"]
+    ()
+    """
+    ranges: dict[str, list[tuple[datetime, datetime]]] = {depth: [] for depth in DEPTH_ORDER}
+    for sync in syncs:
+        depth = sync.get("depth")
+        if not sync.get("finished") or depth not in DEPTH_ORDER:
+            continue
+        start, end = parse_time(sync.get("start")), parse_time(sync.get("end"))
+        if start is None or end is None or end <= start:
+            continue
+        for shallower in DEPTH_ORDER[: DEPTH_ORDER.index(depth) + 1]:
+            ranges[shallower].append((start, end))
+    merged: dict[str, tuple[tuple[datetime, datetime], ...]] = {}
+    for depth, parts in ranges.items():
+        joined: list[tuple[datetime, datetime]] = []
+        for start, end in sorted(parts):
+            if joined and start <= joined[-1][1]:
+                joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+            else:
+                joined.append((start, end))
+        merged[depth] = tuple(joined)
+    return merged
+
+
 def default_store_path() -> Path:
     """``$WEBINAR_INSIGHTS_STORE``, else ``./webinar-data``."""
     return Path(os.environ.get("WEBINAR_INSIGHTS_STORE") or DEFAULT_STORE)
@@ -874,6 +912,10 @@ class Store:
             "problems": problem_lines(self.problems()),
             "quarantined": quarantine_lines(self.quarantine()),
         }
+
+    def synced_ranges(self) -> dict[str, tuple[tuple[datetime, datetime], ...]]:
+        """The ranges the finished syncs cover, per depth (:func:`synced_ranges`)."""
+        return synced_ranges(self.provenance()["syncs"])
 
     # -- tables ---------------------------------------------------------------------------------
     def rebuild(self, *, repair: bool = False, quiet: bool = False) -> dict[str, int]:

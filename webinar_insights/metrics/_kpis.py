@@ -120,6 +120,10 @@ class Kpi:
     formatter:
         Its value as text: counts with thousands separators, shares as ``12.3%``, minutes as
         ``1.5 min``; an unknown value (None) as ``–``. :meth:`format` calls it.
+    depth:
+        The sync depth its data needs (``"sessions"``, ``"registrants"`` or
+        ``"participants"``): a comparison of it is shown only where the store covers both
+        periods at this depth.
     """
 
     key: str
@@ -128,6 +132,7 @@ class Kpi:
     better: Literal["higher", "lower", "neither"]
     definition: str
     formatter: Callable[[float | None], str]
+    depth: Literal["sessions", "registrants", "participants"] = "sessions"
 
     def format(self, value: float | None) -> str:
         """``value`` as text (see :attr:`formatter`).
@@ -144,8 +149,9 @@ def _kpi(
     unit: Literal["count", "share", "minutes"],
     better: Literal["higher", "lower", "neither"],
     definition: str,
+    depth: Literal["sessions", "registrants", "participants"] = "sessions",
 ) -> Kpi:
-    return Kpi(key, label, unit, better, definition, _FORMATTERS[unit])
+    return Kpi(key, label, unit, better, definition, _FORMATTERS[unit], depth)
 
 
 KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
@@ -166,6 +172,7 @@ KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
                 "count",
                 "higher",
                 "Live registrants (not post-webinar) summed over the sessions.",
+                "registrants",
             ),
             _kpi(
                 "unique_attendees",
@@ -181,6 +188,7 @@ KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
                 "higher",
                 "Weighted: unique attendees / live registrants of the Finished sessions with"
                 " registrants.",
+                "registrants",
             ),
             _kpi(
                 "no_show_rate",
@@ -189,6 +197,7 @@ KPIS: Final[Mapping[str, Kpi]] = MappingProxyType(
                 "lower",
                 "Weighted: live registrants who never joined / live registrants (needs"
                 " registrant lists).",
+                "registrants",
             ),
             _kpi(
                 "median_start_delay_min",

@@ -19,8 +19,9 @@ from webinar_insights._time import TimeLike, to_utc
 from webinar_insights.charts import explore_period
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
-from webinar_insights.store import NEVER_RAN_GRACE, Store
+from webinar_insights.store import DEPTH_ORDER, NEVER_RAN_GRACE, Store, synced_ranges
 
+from ._coverage import coverage_line, default_range, withheld_reason
 from ._model import FRAME_NAMES, ReportChart
 from ._range import moments, previous_start, resolve_range, span, zone_name
 from ._report import Report
@@ -112,6 +113,21 @@ def build_report(
         every = without_host_names(every)
     lower, upper = resolve_range(every, start, end, time_zone=tz, now=as_of)
     earlier = previous_start(lower, upper, tz)
+    synced = None if provenance is None else synced_ranges(provenance.get("syncs") or [])
+    reasons = {
+        depth: None
+        if synced is None
+        else withheld_reason(
+            synced[depth],
+            depth=depth,
+            start=lower,
+            end=upper,
+            previous_start=earlier,
+            time_zone=tz,
+        )
+        for depth in DEPTH_ORDER
+    }
+    withheld = {key: reason for key, kpi in metrics.KPIS.items() if (reason := reasons[kpi.depth])}
     moment = metrics.session_moment()
     current = every.filter(moment >= lower, moment < upper).sort(
         "scheduled_start", "session_id", nulls_last=True
@@ -181,6 +197,11 @@ def build_report(
         for entry in charts.CHARTS.values()
         if entry.source in sources
     ]
+    notes += [
+        f"Changes against the previous period are not shown for {', '.join(keys)}: {reason}"
+        " (a comparison needs the store to cover both periods at the depth the figure needs)."
+        for reason, keys in _grouped(withheld).items()
+    ]
     if previous.is_empty():
         notes.append(
             "No sessions in the previous period of equal length: the KPI header shows no changes."
@@ -225,7 +246,17 @@ def build_report(
         top=top,
         period_unit=unit,
         previous_sessions=previous.height,
+        coverage=coverage_line(provenance, synced),
+        withheld=MappingProxyType(withheld),
     )
+
+
+def _grouped(withheld: Mapping[str, str]) -> dict[str, list[str]]:
+    """The key figures' labels (lower case) by the reason their change is withheld."""
+    grouped: dict[str, list[str]] = {}
+    for key, reason in withheld.items():
+        grouped.setdefault(reason, []).append(metrics.KPIS[key].label.lower())
+    return grouped
 
 
 def _check_ids(
@@ -303,8 +334,21 @@ def report_from_store(
     tz = zone_name(options.get("time_zone"))
     now = options.get("now")
     as_of = datetime.now(UTC) if now is None else to_utc(now, name="now")
-    lower, upper = resolve_range(sessions, start, end, time_zone=tz, now=as_of)
+    provenance = store.provenance()
     timed = moments(sessions)
+    covered = default_range(
+        synced_ranges(provenance.get("syncs") or [])["sessions"], now=as_of, time_zone=tz
+    )
+    # Without a range: the last 90 days the store covers (its previous period covered too),
+    # when they hold a session, so the simplest use shows the changes against the previous one.
+    if (
+        start is None
+        and end is None
+        and covered is not None
+        and not sessions.filter((timed >= covered[0]) & (timed < covered[1])).is_empty()
+    ):
+        start, end = covered
+    lower, upper = resolve_range(sessions, start, end, time_zone=tz, now=as_of)
     if sessions.filter((timed >= lower) & (timed < upper)).is_empty():
         first, last = span(sessions)
         raise ConfigurationError(
@@ -312,7 +356,6 @@ def report_from_store(
             f" store's sessions run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
         )
     ids = sessions.get_column("session_id").to_list()
-    provenance = store.provenance()
     filters = {
         "webinars": wanted_webinars or [],
         "hosts": wanted_hosts or [],

@@ -47,8 +47,13 @@ def day_range(start: datetime, end: datetime, time_zone: str) -> str:
     return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
 
 
-def change_text(kpi: Kpi, current: Any, previous: Any, previous_sessions: int) -> tuple[str, str]:
-    """The change against the previous period as text, and its CSS class."""
+def change_text(
+    kpi: Kpi, current: Any, previous: Any, previous_sessions: int, withheld: str | None = None
+) -> tuple[str, str]:
+    """The change against the previous period as text, and its CSS class; ``withheld`` (why
+    the store cannot compare) replaces it, greyed."""
+    if withheld is not None:
+        return f"no comparison: {withheld}", "withheld"
     if not previous_sessions:
         return "no previous data", "none"
     if current is None or previous is None:

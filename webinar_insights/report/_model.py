@@ -7,8 +7,9 @@ The builder (``_build``) computes it; the renderers (``_render``, ``_summary``) 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Final
 
 import polars as pl
@@ -68,6 +69,11 @@ class ReportData:
     top: int = 10
     period_unit: str = "week"
     previous_sessions: int = 0
+    coverage: str = ""
+    """One line on what the data covers (the header shows it)."""
+    withheld: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Key figure key -> why its change against the previous period is not shown (the store does
+    not cover both periods at the depth it needs); a key not here shows its change."""
 
     @property
     def previous_end(self) -> datetime:

@@ -92,6 +92,7 @@ def _header(report: ReportData) -> str:
         f'<p class="meta">Sessions scheduled {text(scope)} ({text(report.time_zone)});'
         f" compared with {text(day_range(report.previous_start, report.previous_end, report.time_zone))}."
         f" As of {text(local_time(report.as_of, report.time_zone))} ({text(report.time_zone)}).</p>\n"
+        f'<p class="meta" id="coverage">{text(report.coverage)}</p>\n'
         f'<nav aria-label="Sections"><ul>{links}</ul></nav>\n'
         "</header>"
     )
@@ -100,7 +101,11 @@ def _header(report: ReportData) -> str:
 def _kpi_card(kpi: Kpi, report: ReportData) -> str:
     current = report.kpis.get(kpi.key)
     change, mood = change_text(
-        kpi, current, report.previous_kpis.get(kpi.key), report.previous_sessions
+        kpi,
+        current,
+        report.previous_kpis.get(kpi.key),
+        report.previous_sessions,
+        report.withheld.get(kpi.key),
     )
     return (
         f'<li class="kpi" id="kpi-{kpi.key.replace("_", "-")}">'

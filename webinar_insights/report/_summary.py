@@ -19,6 +19,7 @@ def summary_text(report: ReportData) -> str:
         f"{whole(report.kpis.get('sessions'))} sessions"
         f" ({whole(report.kpis.get('finished_sessions'))} finished) scheduled {scope}"
         f" ({report.time_zone}); {report.previous_sessions:,} in the previous period",
+        report.coverage,
     ]
     for key in (
         "unique_attendees",
@@ -30,7 +31,11 @@ def summary_text(report: ReportData) -> str:
         kpi = KPIS[key]
         current = report.kpis.get(key)
         change, _ = change_text(
-            kpi, current, report.previous_kpis.get(key), report.previous_sessions
+            kpi,
+            current,
+            report.previous_kpis.get(key),
+            report.previous_sessions,
+            report.withheld.get(key),
         )
         lines.append(f"  {kpi.label.lower():<20} {kpi.format(current):>10}   {change}")
     flagged = report.frames["anomalies"]

@@ -56,15 +56,18 @@ from ._people import (
     registration_lead_time,
     retention_curve,
 )
+from ._plausibility import IMPLAUSIBLE, MAX_SESSION, implausible, plausible
 from ._summaries import SUMMARY_COLUMNS, host_summary, period_summary, webinar_summary
 
 __all__ = [
     "ANOMALIES",
     "ANOMALY_KINDS",
     "FUNNEL",
+    "IMPLAUSIBLE",
     "KPIS",
     "KPI_KEYS",
     "LEAD_TIME",
+    "MAX_SESSION",
     "PARTICIPANT_METRICS_COLUMNS",
     "PEAK_CONCURRENCY",
     "RETENTION",
@@ -81,6 +84,7 @@ __all__ = [
     "host_key",
     "host_label",
     "host_summary",
+    "implausible",
     "kpis",
     "late_start",
     "minutes",
@@ -89,6 +93,7 @@ __all__ = [
     "peak_concurrency",
     "percentile_bands",
     "period_summary",
+    "plausible",
     "registration_funnel",
     "registration_lead_time",
     "retention_curve",

@@ -104,8 +104,9 @@ def build_report(
         raise ConfigurationError(f"top must be a whole number from 1 to 100, not {top!r}")
     tz = zone_name(time_zone)
     as_of = datetime.now(UTC) if now is None else to_utc(now, name="now")
+    implausible = metrics.implausible(sessions, participants=participants)
     every = metrics.session_metrics(
-        sessions,
+        metrics.plausible(sessions),
         registrants=registrants if registrants is not None and not registrants.is_empty() else None,
         late_after=late_after,
     )
@@ -197,6 +198,7 @@ def build_report(
         for entry in charts.CHARTS.values()
         if entry.source in sources
     ]
+    notes += _problem_notes(implausible.filter(pl.col("session_id").is_in(ids.implode())))
     notes += [
         f"Changes against the previous period are not shown for {', '.join(keys)}: {reason}"
         " (a comparison needs the store to cover both periods at the depth the figure needs)."
@@ -249,6 +251,20 @@ def build_report(
         coverage=coverage_line(provenance, synced),
         withheld=MappingProxyType(withheld),
     )
+
+
+def _problem_notes(problems: pl.DataFrame, *, examples: int = 5) -> list[str]:
+    """One data note per kind of impossible value, with the sessions' ids."""
+    notes = []
+    for problem, ids in problems.group_by("problem", maintain_order=True).agg("session_id").rows():
+        shown = ", ".join(ids[:examples]) + (
+            f" and {len(ids) - examples:,} more" if len(ids) > examples else ""
+        )
+        notes.append(
+            f"Data problem, left out of every figure: {problem} in {len(ids):,}"
+            f" session{'s' if len(ids) != 1 else ''} ({shown})."
+        )
+    return notes
 
 
 def _grouped(withheld: Mapping[str, str]) -> dict[str, list[str]]:

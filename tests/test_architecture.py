@@ -49,19 +49,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cli", ("webinar_insights.cli",)),
 )
 
-# Two-module cycles tolerated for now, by the module in them and why; the test fails when no
-# such cycle is left, so the entry goes too.
-TOLERATED_CYCLES: dict[str, str] = {
-    "webinar_insights.simulator._transport": (
-        "Simulator.transport() imports SimulatorTransport in the function and the transport"
-        " module imports Simulator: a lazy circle inside the simulator, left to its own split"
-    ),
-}
-
-
-def _tolerated(members: frozenset[str]) -> bool:
-    return len(members) == 2 and any(module in members for module in TOLERATED_CYCLES)
-
 
 @dataclass(frozen=True)
 class Edge:
@@ -233,19 +220,11 @@ def test_cycle_finder_finds_a_cycle() -> None:
 
 def test_no_import_cycles() -> None:
     runtime = [edge for edge in EDGES if not edge.type_only]
-    found = {frozenset(e.source for e in cycle): cycle for cycle in _cycles(runtime)}
     circles = [
         " -> ".join(f"{e.source} (line {e.line})" for e in cycle) + f" -> {cycle[0].source}"
-        for members, cycle in found.items()
-        if not _tolerated(members)
+        for cycle in _cycles(runtime)
     ]
     assert not circles, (
         "import cycles (each module with the line where it imports the next):\n"
         + "\n".join(circles)
     )
-    gone = [
-        module
-        for module in TOLERATED_CYCLES
-        if not any(module in members and _tolerated(members) for members in found)
-    ]
-    assert not gone, f"no cycle through {gone} any more: delete its TOLERATED_CYCLES entry"

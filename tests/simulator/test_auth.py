@@ -8,10 +8,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.support.simulator import BASE, Api, make_sim, token_for
+from tests.support.spec import SpecChecker
 from webinar_insights.simulator._config import JWT_GRANT
-
-from .conftest import BASE, Api, make_sim, token_for
-from .spec_check import SpecChecker
 
 SESSIONS = "/webinar/history/v1/sessions"
 WIDE = {"endTimeFrom": "2024-01-01T00:00:00Z", "endTimeTo": "2028-01-01T00:00:00Z"}

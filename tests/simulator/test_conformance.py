@@ -9,11 +9,10 @@ import httpx
 import jsonschema
 import pytest
 
+from tests.support.simulator import NOW, Api, make_sim
+from tests.support.spec import SpecChecker
 from webinar_insights.simulator import Simulator, operation_ids
 from webinar_insights.simulator import _render as render
-
-from .conftest import NOW, Api, make_sim
-from .spec_check import SpecChecker
 
 H = "/webinar/history/v1"
 C = "/webinar/configuration/v1"

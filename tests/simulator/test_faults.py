@@ -10,9 +10,8 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
+from tests.support.simulator import BASE, make_sim, token_for
 from webinar_insights.simulator import FAULT_KINDS, FaultKind, Simulator, serve
-
-from .conftest import BASE, make_sim, token_for
 
 SESSIONS = "/webinar/history/v1/company/sessions"
 WIDE = {"endTimeFrom": "2024-01-01T00:00:00Z", "endTimeTo": "2028-01-01T00:00:00Z"}

@@ -9,12 +9,11 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from tests.support.simulator import BASE, Api, make_sim, token_for
+from tests.support.spec import SpecChecker
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.simulator import _render as render
 from webinar_insights.simulator._program import NeverRanSession, SessionPlan
-
-from .conftest import BASE, Api, make_sim, token_for
-from .spec_check import SpecChecker
 
 H = "/webinar/history/v1"
 C = "/webinar/configuration/v1"

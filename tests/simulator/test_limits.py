@@ -6,10 +6,9 @@ import time
 
 import httpx
 
+from tests.support.simulator import BASE, make_sim, token_for
+from tests.support.spec import SpecChecker
 from webinar_insights.simulator._limits import SlidingWindowLimiter, format_seconds
-
-from .conftest import BASE, make_sim, token_for
-from .spec_check import SpecChecker
 
 SESSIONS = "/webinar/history/v1/sessions"
 WIDE = {"endTimeFrom": "2024-01-01T00:00:00Z", "endTimeTo": "2028-01-01T00:00:00Z"}

@@ -6,10 +6,9 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+from tests.support.simulator import NOW, make_sim
 from webinar_insights.simulator import Program, ProgramConfig
 from webinar_insights.simulator import _render as render
-
-from .conftest import NOW, make_sim
 
 
 def test_program_has_what_an_analyst_meets() -> None:

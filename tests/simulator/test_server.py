@@ -7,9 +7,8 @@ import sys
 
 import httpx
 
+from tests.support.simulator import make_sim, token_for
 from webinar_insights.simulator import serve
-
-from .conftest import make_sim, token_for
 
 WIDE = {"endTimeFrom": "2024-01-01T00:00:00Z", "endTimeTo": "2028-01-01T00:00:00Z"}
 

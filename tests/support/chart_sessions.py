@@ -9,8 +9,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from tests import records
-from tests.records import iso
+from tests.support import records
+from tests.support.records import iso
 from webinar_insights import charts, frames, metrics, schemas
 
 __all__ = [

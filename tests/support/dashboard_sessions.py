@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from tests import records
+from tests.support import records
 from webinar_insights import frames
 
 __all__ = [

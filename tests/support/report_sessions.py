@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from tests import records
+from tests.support import records
 from webinar_insights import frames
 
 __all__ = [

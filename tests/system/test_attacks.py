@@ -22,13 +22,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from webinar_insights import DataWarning, WebinarInsightsError
-from webinar_insights.client import Client, RetryPolicy
-from webinar_insights.simulator import SimResponse, Simulator, SimulatorConfig
-from webinar_insights.store import Store
-from webinar_insights.syncing import SyncSummary, sync
-
-from .hostile import (
+from tests.support.hostile import (
     Attack,
     HostileServer,
     any_listing,
@@ -39,6 +33,11 @@ from .hostile import (
     set_header,
     trickle,
 )
+from webinar_insights import DataWarning, WebinarInsightsError
+from webinar_insights.client import Client, RetryPolicy
+from webinar_insights.simulator import SimResponse, Simulator, SimulatorConfig
+from webinar_insights.store import Store
+from webinar_insights.syncing import SyncSummary, sync
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 RANGE = {"start": "2025-12-01", "end": "2026-11-30"}

@@ -18,13 +18,12 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 from polars.testing import assert_frame_equal
 
+from tests.support.spec import json_schema
 from webinar_insights import DataWarning, WebinarInsightsError
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.store import Store
 from webinar_insights.syncing import sync
-
-from ..spec_schemas import json_schema
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 RANGE = {"start": "2026-01-01", "end": "2026-06-30"}

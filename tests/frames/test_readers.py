@@ -20,6 +20,7 @@ from polars.testing import assert_frame_equal, assert_series_equal
 
 from webinar_insights import frames
 from webinar_insights.errors import BadDataError, DataWarning
+from webinar_insights.frames import _participants, _reader, _registrants, _sessions, _typed
 
 EXAMPLES = settings(
     max_examples=150,
@@ -68,26 +69,26 @@ date_times = st.builds(
 @EXAMPLES
 @given(values=st.lists(st.one_of(date_times, st.none(), st.text(max_size=30)), max_size=6))
 def test_date_times_read_fast_equal_the_format_read(values: list[str | None]) -> None:
-    assert_series_equal(frames._datetimes(pl.Series("t", values, dtype=pl.String)), _exact(values))
+    assert_series_equal(_typed._datetimes(pl.Series("t", values, dtype=pl.String)), _exact(values))
 
 
 @EXAMPLES
 @given(value=date_times)
 def test_each_date_time_alone_reads_as_the_format_reads_it(value: str) -> None:
     # Alone, a value the fast parser accepts is not hidden behind a neighbour's fallback.
-    assert_series_equal(frames._datetimes(pl.Series("t", [value])), _exact([value]))
+    assert_series_equal(_typed._datetimes(pl.Series("t", [value])), _exact([value]))
 
 
 def test_the_fast_date_time_reader_is_taken_for_api_values() -> None:
     values = ["2024-05-01T14:00:00Z", "2024-05-01T14:00:00.123+02:00", None]
-    head_ok = pl.Series(values).str.contains(frames._DATETIME_HEAD).all()
+    head_ok = pl.Series(values).str.contains(_typed._DATETIME_HEAD).all()
     assert head_ok  # so the Arrow path runs; its result must still equal the format's
-    assert_series_equal(frames._datetimes(pl.Series("t", values)), _exact(values))
+    assert_series_equal(_typed._datetimes(pl.Series("t", values)), _exact(values))
 
 
 def test_a_space_for_the_t_is_unreadable_even_though_arrow_takes_it() -> None:
     values = ["2024-05-01T14:00:00Z", "2024-05-01 14:00:00Z", "2024-05-01T14:00Z"]
-    assert frames._datetimes(pl.Series("t", values)).to_list()[1:] == [None, None]
+    assert _typed._datetimes(pl.Series("t", values)).to_list()[1:] == [None, None]
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -185,13 +186,13 @@ def _records(pages: list[bytes]) -> list[object]:
 @EXAMPLES
 @pytest.mark.parametrize(
     ("mode", "batch_bytes"),
-    [("raise", frames._BULK_BATCH_BYTES), ("null", frames._BULK_BATCH_BYTES), ("null", 150)],
+    [("raise", _reader._BULK_BATCH_BYTES), ("null", _reader._BULK_BATCH_BYTES), ("null", 150)],
 )
-@given(pages=_pages(frames._PARTICIPANTS))
+@given(pages=_pages(_participants.SPEC))
 def test_participant_pages_read_in_bulk_equal_the_records_read_exactly(
     pages: list[bytes], mode: Any, batch_bytes: int
 ) -> None:
-    with mock.patch.object(frames, "_BULK_BATCH_BYTES", batch_bytes):  # 150: a page or two each
+    with mock.patch.object(_reader, "_BULK_BATCH_BYTES", batch_bytes):  # 150: a page or two each
         bulk = _outcome(
             lambda: frames.participants_frame_from_session_pages(
                 [("s", "w", pages)], on_bad_data=mode
@@ -207,7 +208,7 @@ def test_participant_pages_read_in_bulk_equal_the_records_read_exactly(
 
 @EXAMPLES
 @pytest.mark.parametrize("mode", ["raise", "null"])
-@given(pages=_pages(frames._SESSIONS))
+@given(pages=_pages(_sessions.SPEC))
 def test_session_pages_read_in_bulk_equal_the_records_read_exactly(
     pages: list[bytes], mode: Any
 ) -> None:
@@ -219,7 +220,7 @@ def test_session_pages_read_in_bulk_equal_the_records_read_exactly(
 
 @EXAMPLES
 @pytest.mark.parametrize("mode", ["raise", "null"])
-@given(pages=_pages(frames._REGISTRANTS))
+@given(pages=_pages(_registrants.SPEC))
 def test_registrant_pages_read_in_bulk_equal_the_records_read_exactly(
     pages: list[bytes], mode: Any
 ) -> None:
@@ -252,12 +253,14 @@ def _clean_pages(count: int) -> list[bytes]:
 def _arrow_reads(pages: list[bytes]) -> bool:
     """Whether Arrow's reader takes these pages as one batch (rather than leaving them to polars)."""
     buffer = bytearray(sum(len(page) + 1 for page in pages))
-    return frames._read_batch(pages, 0, frames._PARTICIPANTS, buffer) is not None
+    return _reader._read_batch(pages, 0, _participants.SPEC, buffer) is not None
 
 
 def test_clean_pages_are_read_by_arrow_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(frames, "_BULK_BATCH_BYTES", 200)  # a few pages per batch
-    monkeypatch.setattr(frames, "_read_each", mock.Mock(side_effect=AssertionError("page by page")))
+    monkeypatch.setattr(_reader, "_BULK_BATCH_BYTES", 200)  # a few pages per batch
+    monkeypatch.setattr(
+        _reader, "_read_each", mock.Mock(side_effect=AssertionError("page by page"))
+    )
     pages = _clean_pages(7)
     frame = frames.participants_frame_from_session_pages(
         [("s", "w", pages[:4]), ("t", "v", pages[4:])]
@@ -293,9 +296,9 @@ def test_arrow_leaves_an_odd_page_to_polars(odd_page: bytes) -> None:
 def test_only_the_batch_with_an_odd_page_is_read_page_by_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(frames, "_BULK_BATCH_BYTES", 200)
-    read_each = mock.Mock(wraps=frames._read_each)
-    monkeypatch.setattr(frames, "_read_each", read_each)
+    monkeypatch.setattr(_reader, "_BULK_BATCH_BYTES", 200)
+    read_each = mock.Mock(wraps=_reader._read_each)
+    monkeypatch.setattr(_reader, "_read_each", read_each)
     pages = _clean_pages(7)
     odd = [{**record, "firstName": 7} for record in json.loads(pages[4])["records"]]
     pages[4] = json.dumps({"records": odd}).encode()  # Arrow refuses the number; polars reads "7"
@@ -324,7 +327,7 @@ def test_pages_are_laid_out_one_per_line() -> None:
     # over lines could be cut in two (small inputs would not show it, one block parses whole).
     pages = [b'{\n"records": []}', b'{"records":\r\n[]}', b'{"records": []}']
     buffer = bytearray(64)
-    size = frames._as_ndjson(pages, buffer)
+    size = _reader._as_ndjson(pages, buffer)
     assert bytes(buffer[:size]).splitlines() == [
         b'{ "records": []}',
         b'{"records":  []}',

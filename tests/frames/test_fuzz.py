@@ -14,9 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from tests.support.spec import json_schema
 from webinar_insights import BadDataError, DataWarning, frames
-
-from .spec_schemas import json_schema
 
 # Derandomized so CI sees the same examples every run; generating from allOf schemas filters a lot.
 FUZZ = settings(

@@ -258,7 +258,6 @@ class Program:
             recording_id(s): s for s in self.sessions if s.recording_fate != "none"
         }
 
-    # -- planning ---------------------------------------------------------------------------
     def _plan(self, rng: random.Random) -> None:
         cfg = self.config
         anchor = cfg.anchor.astimezone(UTC)
@@ -327,7 +326,6 @@ class Program:
             )
             webinar_index += 1
 
-    # -- people -----------------------------------------------------------------------------
     def people(self, session: SessionPlan) -> People:
         """Registrants and participants of ``session`` (complete, as of its end)."""
         return _people(self.config.seed, session, self.webinars[session.webinar_index].host)

@@ -84,9 +84,6 @@ def config_webinar(program: Program, webinar: Webinar, now: datetime) -> Record:
     }
 
 
-# -- sessions -------------------------------------------------------------------------------
-
-
 def recording_state(session: SessionPlan, now: datetime) -> str | None:
     """Recording status at ``now``, or None when the session has (as yet) no recording."""
     if session.recording_fate == "none" or session.status(now) != "Finished":
@@ -271,9 +268,6 @@ def config_session(
             }
         )
     return record
-
-
-# -- people ---------------------------------------------------------------------------------
 
 
 def visible_participants(

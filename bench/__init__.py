@@ -17,6 +17,7 @@ BENCHMARKS: tuple[str, ...] = (
     "ingest",
     "metrics_charts",
     "report",
+    "report_memory",
     "dashboard",
 )
 

@@ -221,6 +221,43 @@ def make_participants(sessions: pl.DataFrame, per_session: int) -> pl.DataFrame:
     return frame.select(pl.col(name).cast(dtype) for name, dtype in schemas.PARTICIPANTS.items())
 
 
+def make_registrants(sessions: pl.DataFrame, per_session: int) -> pl.DataFrame:
+    """``per_session`` registrants (``schemas.REGISTRANTS``) for every session, registering up
+    to 30 days before its scheduled start; 5 % after it (post-webinar). Registrant n of a
+    started session is ``r{n}``, the ``registrant_id`` of participant ``p{n}`` of
+    :func:`make_participants` with the same ``per_session`` when the started sessions come
+    first (as in :func:`make_sessions`); 80 % of them carry that ``participant_id``."""
+    people = (
+        sessions.select(
+            "session_id",
+            "scheduled_start",
+            started=pl.col("broadcast_start").is_not_null(),
+            slot=pl.int_ranges(0, per_session),
+        )
+        .explode("slot")
+        .with_row_index("n")
+    )
+    n = pl.col("n").cast(pl.Int64)
+    post = pl.col("slot") >= per_session - max(1, per_session // 20)
+    lead = pl.duration(seconds=_spread(n, 11, 30 * 86_400))
+    attended = pl.col("started") & ~post & (_spread(n, 12, 100) < 80)
+    frame = people.select(
+        registrant_id=pl.format("r{}", n),
+        session_id="session_id",
+        registration_time=pl.when(post)
+        .then(pl.col("scheduled_start") + pl.duration(days=1) + lead)
+        .otherwise(pl.col("scheduled_start") - lead),
+        source=pl.lit("web"),
+        participant_id=pl.when(attended).then(pl.format("p{}", n)),
+        attended=attended,
+        registered_post_webinar=post,
+        first_name=pl.format("First{}", _spread(n, 4, 5_000)),
+        last_name=pl.format("Last{}", _spread(n, 5, 20_000)),
+        email=pl.format("person{}@example.com", n),
+    )
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schemas.REGISTRANTS.items())
+
+
 def _run(code: str, *args: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=ROOT

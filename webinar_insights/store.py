@@ -1187,9 +1187,38 @@ class Store:
             self.rebuild()
         return pl.scan_parquet(path)
 
-    def _table(self, name: str) -> pl.DataFrame:
+    def _table(
+        self,
+        name: str,
+        session_ids: Iterable[str] | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pl.DataFrame:
+        """One table, read lazily: only ``columns`` (all by default) of the rows of
+        ``session_ids`` (all by default) are read, the filter pushed down into the scan."""
+        frame = self.scan(name)
+        if session_ids is not None:
+            if isinstance(session_ids, str):
+                raise ConfigurationError(
+                    f"session_ids must be a list of session ids, e.g. [{session_ids!r}], not one"
+                    " string"
+                )
+            wanted = pl.Series("session_id", list(session_ids), dtype=pl.String)
+            frame = frame.filter(pl.col("session_id").is_in(wanted.implode()))
+        if columns is not None:
+            if isinstance(columns, str):
+                raise ConfigurationError(
+                    f"columns must be a list of column names, e.g. [{columns!r}], not one string"
+                )
+            known = frame.collect_schema().names()
+            unknown = [column for column in columns if column not in known]
+            if unknown:
+                raise ConfigurationError(
+                    f"the {name} table has no column(s) {', '.join(map(repr, unknown))};"
+                    f" it has {', '.join(known)}"
+                )
+            frame = frame.select(columns)
         try:
-            return self.scan(name).collect()
+            return frame.collect()
         except pl.exceptions.ComputeError as error:
             raise StoreError(
                 f"{self.path / 'tables' / (name + '.parquet')} cannot be read ({error}); "
@@ -1200,17 +1229,19 @@ class Store:
         """The sessions frame (METRICS.md), with registrant counts where registrants were fetched."""
         return self._table("sessions")
 
-    def registrants(self, session_ids: Sequence[str] | None = None) -> pl.DataFrame:
-        frame = self._table("registrants")
-        return (
-            frame if session_ids is None else frame.filter(pl.col("session_id").is_in(session_ids))
-        )
+    def registrants(
+        self, session_ids: Iterable[str] | None = None, *, columns: Sequence[str] | None = None
+    ) -> pl.DataFrame:
+        """The registrants frame (METRICS.md): the rows of ``session_ids`` (default: all), only
+        ``columns`` (default: all, in table order). Only what is asked for is read."""
+        return self._table("registrants", session_ids, columns)
 
-    def participants(self, session_ids: Sequence[str] | None = None) -> pl.DataFrame:
-        frame = self._table("participants")
-        return (
-            frame if session_ids is None else frame.filter(pl.col("session_id").is_in(session_ids))
-        )
+    def participants(
+        self, session_ids: Iterable[str] | None = None, *, columns: Sequence[str] | None = None
+    ) -> pl.DataFrame:
+        """The participants frame (METRICS.md): the rows of ``session_ids`` (default: all), only
+        ``columns`` (default: all, in table order). Only what is asked for is read."""
+        return self._table("participants", session_ids, columns)
 
     def webinars(self) -> pl.DataFrame:
         """One row per webinar (series), derived from its sessions: no extra API requests."""

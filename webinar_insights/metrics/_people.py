@@ -57,6 +57,19 @@ FUNNEL = pl.Schema({"stage": STR, "count": INT})
 
 
 _SID = "__session_index__"
+_BATCH_ROWS = 1_000_000
+
+
+def _session_batches(rows: int) -> list[pl.Expr]:
+    """Predicates cutting people frames of ``rows`` rows into batches of whole sessions (about
+    ``_BATCH_ROWS`` rows each). A metric that groups or joins people per session runs batch by
+    batch and adds the results up, so its working memory is that of one batch, not of ten
+    million people."""
+    count = -(-rows // _BATCH_ROWS)
+    if count <= 1:
+        return [pl.lit(True)]
+    batch = pl.col("session_id").hash() % count
+    return [batch == index for index in range(count)]
 
 
 def _attendees(participants: pl.DataFrame, session_ids: Sequence[str] | None) -> pl.LazyFrame:
@@ -121,6 +134,14 @@ def retention_curve(
     info = _indexed_sessions(sessions, ids)
     if info.height == 0:
         return empty(RETENTION)
+    curves = [
+        _retention(attendees.filter(batch), info) for batch in _session_batches(participants.height)
+    ]
+    return pl.concat(curves).sort("session_id", "minute")
+
+
+def _retention(attendees: pl.LazyFrame, info: pl.DataFrame) -> pl.DataFrame:
+    """:func:`retention_curve` of some sessions' attendees (unsorted)."""
     joined = attendees.join(
         info.lazy().select(_SID, "session_id", "status", "actual_start", "actual_end"),
         on="session_id",
@@ -198,7 +219,6 @@ def retention_curve(
             present.cast(INT),
             ratio(present, pl.col("__attendees__")).alias("share_present"),
         )
-        .sort("session_id", "minute")
         .collect()
     )
 
@@ -308,15 +328,18 @@ def registration_lead_time(registrants: pl.DataFrame, sessions: pl.DataFrame) ->
         pl.coalesce(pl.col("actual_start"), pl.col("scheduled_start")).alias("__start__"),
     )
     lead = pl.col("__start__") - pl.col("registration_time")
+    # Lazy, so that only the four columns it reads are copied, once.
     return (
-        frame.filter(~pl.col("registered_post_webinar").fill_null(False))
-        .join(starts, on="session_id", how="inner", maintain_order="left")
+        frame.lazy()
+        .filter(~pl.col("registered_post_webinar").fill_null(False))
+        .join(starts.lazy(), on="session_id", how="inner", maintain_order="left")
         .select(
             pl.col("session_id").cast(STR),
             pl.col("registrant_id").cast(STR),
             lead.cast(schemas.DURATION).alias("lead_time"),
             (lead.dt.total_microseconds() / _DAY_US).cast(FLOAT).alias("lead_time_days"),
         )
+        .collect()
     )
 
 
@@ -371,13 +394,32 @@ def registration_funnel(
         ("session_id", "participant_id", "registrant_id", "time_in_session"),
         what="participants",
     )
+    batches = [
+        _funnel_counts(
+            people.lazy().filter(batch), visits.lazy().filter(batch), ids, stayed_at_least
+        )
+        for batch in _session_batches(max(people.height, visits.height))
+    ]
+    counts = pl.concat(batches).sum()
+    return pl.DataFrame(
+        {
+            "stage": ["Registered", "Attended", label],
+            "count": [counts.item(0, name) for name in ("registered", "attended", "stayed")],
+        },
+        schema=FUNNEL,
+    )
+
+
+def _funnel_counts(
+    people: pl.LazyFrame, visits: pl.LazyFrame, ids: pl.LazyFrame, stayed_at_least: timedelta
+) -> pl.DataFrame:
+    """The funnel's three counts over some sessions' registrants and visits (one row)."""
     live = (
-        people.lazy()
-        .filter(~pl.col("registered_post_webinar").fill_null(False))
+        people.filter(~pl.col("registered_post_webinar").fill_null(False))
         .join(ids, on="session_id", how="semi")
         .with_row_index("__registrant__")
     )
-    visits_lazy = visits.lazy().join(ids, on="session_id", how="semi")
+    visits_lazy = visits.join(ids, on="session_id", how="semi")
     stayed = pl.col("time_in_session") >= stayed_at_least
     by_registrant = visits_lazy.filter(pl.col("registrant_id").is_not_null()).select(
         "session_id", "registrant_id", stayed.fill_null(False).alias("__stayed__")
@@ -414,10 +456,4 @@ def registration_funnel(
         pl.col("attended").sum().cast(INT),
         pl.col("stayed").sum().cast(INT),
     ).collect()
-    return pl.DataFrame(
-        {
-            "stage": ["Registered", "Attended", label],
-            "count": [counts.item(0, name) for name in ("registered", "attended", "stayed")],
-        },
-        schema=FUNNEL,
-    )
+    return counts

@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import polars as pl
 
@@ -26,6 +26,8 @@ from ._model import FRAME_NAMES, ReportChart
 from ._range import moments, previous_start, resolve_range, span, zone_name
 from ._report import Report
 from ._tables import (
+    PARTICIPANT_COLUMNS,
+    REGISTRANT_COLUMNS,
     kpi_frame,
     people_of,
     ranked_sessions,
@@ -291,6 +293,17 @@ def _check_ids(
     return list(dict.fromkeys(wanted))
 
 
+def _holds_people(
+    store: Store, name: Literal["registrants", "participants"], ids: pl.Series
+) -> bool:
+    """Whether the store's ``name`` table has rows of these sessions (a count, read lazily)."""
+    rows = store.scan(name).filter(pl.col("session_id").is_in(ids.implode())).select(pl.len())
+    try:
+        return bool(rows.collect().item())
+    except pl.exceptions.ComputeError:
+        return True  # unreadable: reading it says so (StoreError) with what to do
+
+
 def report_from_store(
     store: Store | str | os.PathLike[str],
     *,
@@ -371,23 +384,29 @@ def report_from_store(
             f"no session between {lower:%Y-%m-%d %H:%M} and {upper:%Y-%m-%d %H:%M} (UTC); the"
             f" store's sessions run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
         )
-    ids = sessions.get_column("session_id").to_list()
     filters = {
         "webinars": wanted_webinars or [],
         "hosts": wanted_hosts or [],
         "statuses": list(statuses or []),
     }
-    participants = store.participants(ids)
-    registrants = store.registrants(ids)
     fetched = {fetch["depth"] for fetch in provenance.get("syncs", [])}
+    # Only the people the report reads: participants of the range's sessions, registrants of
+    # those and of the previous period's (their counts give its KPIs), and only the columns
+    # the metrics read. The filter and the columns go down into the parquet scan.
+    earlier = previous_start(lower, upper, tz)
+    ids = sessions.get_column("session_id")
+    in_range = ids.filter((timed >= lower) & (timed < upper))
+    participants = registrants = None
+    if "participants" in fetched or _holds_people(store, "participants", ids):
+        participants = store.participants(in_range, columns=PARTICIPANT_COLUMNS)
+    if fetched & {"registrants", "participants"} or _holds_people(store, "registrants", ids):
+        registrants = store.registrants(
+            ids.filter((timed >= earlier) & (timed < upper)), columns=REGISTRANT_COLUMNS
+        )
     return build_report(
         sessions,
-        participants=participants
-        if "participants" in fetched or not participants.is_empty()
-        else None,
-        registrants=registrants
-        if fetched & {"registrants", "participants"} or not registrants.is_empty()
-        else None,
+        participants=participants,
+        registrants=registrants,
         start=lower,
         end=upper,
         provenance=provenance,

@@ -8,12 +8,14 @@ from typing import Any
 
 import polars as pl
 
-from webinar_insights import metrics
+from webinar_insights import metrics, schemas
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
 
 __all__ = [
     "MIN_REGISTRANTS",
+    "PARTICIPANT_COLUMNS",
+    "REGISTRANT_COLUMNS",
     "kpi_frame",
     "people_of",
     "ranked_sessions",
@@ -22,6 +24,28 @@ __all__ = [
 ]
 
 MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
+
+# The columns of the people tables the report reads (what its metrics require), in table order:
+# names, e-mail addresses and the other columns are never read from the store.
+_READ_PARTICIPANTS = {
+    "session_id",
+    "webinar_id",
+    "participant_id",
+    "registrant_id",
+    "role",
+    "join_time",
+    "leave_time",
+    "time_in_session",
+}
+_READ_REGISTRANTS = {
+    "session_id",
+    "registrant_id",
+    "participant_id",
+    "registration_time",
+    "registered_post_webinar",
+}
+PARTICIPANT_COLUMNS = tuple(n for n in schemas.PARTICIPANTS.names() if n in _READ_PARTICIPANTS)
+REGISTRANT_COLUMNS = tuple(n for n in schemas.REGISTRANTS.names() if n in _READ_REGISTRANTS)
 
 
 def without_host_names(sessions: pl.DataFrame) -> pl.DataFrame:
@@ -105,4 +129,7 @@ def people_of(frame: pl.DataFrame | None, ids: pl.Series, *, what: str) -> pl.Da
         raise ConfigurationError(f"{what} must be a polars DataFrame, not {type(frame).__name__}")
     if frame.is_empty() or "session_id" not in frame.columns:
         return frame
-    return frame.filter(pl.col("session_id").is_in(ids.implode()))
+    wanted = pl.col("session_id").is_in(ids.implode()).fill_null(False)
+    if frame.select(wanted.all()).item():  # already cut (report_from_store): no copy
+        return frame
+    return frame.filter(wanted)

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# The fuzz tests replay the same examples on every run (CI must not turn red on a new random
+# find); HYPOTHESIS_PROFILE=explore searches new ones, for a developer hunting bugs.
+settings.register_profile("replay", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replay"))
 
 
 @pytest.fixture(autouse=True)

@@ -124,7 +124,7 @@ def test_second_sync_makes_only_listing_requests(tmp_path: Path) -> None:
     settled = sync(client, store, depth="participants", **PAST)
     assert settled.requests == 0
     assert settled.listings == 0
-    assert settled.settled == ("2026-01-01..2026-09-01",)
+    assert settled.settled == ("2026-01-01..2026-08-31",)
 
 
 def test_changes_are_picked_up_when_the_clock_moves(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import math
 import os
 import shlex
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
+from ._time import EARLIEST, LATEST
 from .errors import (
     ConfigurationError,
     RateLimitedError,
@@ -56,7 +58,12 @@ def _iso_datetime(text: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not EARLIEST <= moment <= LATEST:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside {EARLIEST:%Y-%m-%d}..{LATEST:%Y-%m-%d}, the dates this tool handles"
+        )
+    return moment
 
 
 def _non_negative(kind: type[int] | type[float]) -> Callable[[str], float]:
@@ -65,6 +72,8 @@ def _non_negative(kind: type[int] | type[float]) -> Callable[[str], float]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
         if value < 0:
             raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
         return value
@@ -700,9 +709,19 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
     )
 
 
+def _shown_path(path: str, limit: int = 80) -> str:
+    return path if len(path) <= limit else f"{path[:limit]}… ({len(path):,} characters)"
+
+
 def _writable_path(path: str, *, what: str, folder: bool = False) -> Path:
     """``path`` if it can be written (its nearest existing ancestor is a writable folder)."""
     target = Path(path)
+    try:
+        target.exists()  # a name the file system cannot hold (too long, say) fails here
+    except OSError as error:
+        raise ConfigurationError(
+            f"cannot use {what} {_shown_path(path)}: {error.strerror or error}"
+        ) from None
     if folder and target.exists() and not target.is_dir():
         raise ConfigurationError(f"{what} {target} exists and is not a directory")
     if not folder and target.is_dir():

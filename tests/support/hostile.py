@@ -136,7 +136,6 @@ class HostileServer:
         self._thread.join(timeout=5)
 
 
-# -- matchers ---------------------------------------------------------------------------------
 def listing_of(month: str) -> Match:
     """The company sessions listing of one calendar month (``YYYY-MM``)."""
     return lambda r: (
@@ -156,7 +155,6 @@ def people_of(kind: str, session_id: str | None = None) -> Match:
     )
 
 
-# -- rewrites ---------------------------------------------------------------------------------
 def edit_json(change: Callable[[dict[str, Any]], None]) -> Rewrite:
     """Apply ``change`` to a JSON answer's body (a 2xx answer; others pass unchanged)."""
 

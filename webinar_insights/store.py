@@ -365,7 +365,8 @@ def synced_ranges(
     """Which ranges ``[start, end)`` the finished ``syncs`` (``Store.provenance()["syncs"]``)
     cover, per depth: a range counts at the depth it was synced to and every shallower one,
     never deeper. Overlapping or touching ranges are merged, oldest first; a sync that did not
-    finish, or whose range does not parse, covers nothing.
+    finish, or whose range does not parse, covers nothing; one that stopped at its budget with
+    people lists left (``left``) covers its range at depth ``sessions`` only.
 
     >>> synced_ranges([{"start": "2026-01-01T00:00:00+00:00", "end": "2026-02-01T00:00:00+00:00",
     ...                 "depth": "registrants", "finished": "2026-02-02T00:00:00+00:00"}])["participants"]
@@ -376,6 +377,8 @@ def synced_ranges(
         depth = sync.get("depth")
         if not sync.get("finished") or depth not in DEPTH_ORDER:
             continue
+        if sync.get("left"):
+            depth = DEPTH_ORDER[0]  # the listing is whole, the people lists are not
         start, end = parse_time(sync.get("start")), parse_time(sync.get("end"))
         if start is None or end is None or end <= start:
             continue
@@ -391,6 +394,15 @@ def synced_ranges(
                 joined.append((start, end))
         merged[depth] = tuple(joined)
     return merged
+
+
+def _left(summary: str | None) -> int:
+    """The people lists a finished sync left for the next one (its summary's ``left``)."""
+    try:
+        left = json.loads(summary or "{}").get("left", 0)
+    except (ValueError, AttributeError):
+        return 0
+    return left if isinstance(left, int) else 0
 
 
 def default_store_path() -> Path:
@@ -896,9 +908,11 @@ class Store:
                 "end": r[3],
                 "depth": r[4],
                 "requests": r[5],
+                "left": _left(r[6]),
             }
             for r in db.execute(
-                "SELECT started, finished, range_start, range_end, depth, requests FROM syncs ORDER BY id"
+                "SELECT started, finished, range_start, range_end, depth, requests, summary"
+                " FROM syncs ORDER BY id"
             )
         ]
         windows = [

@@ -219,7 +219,7 @@ def build_report(
             " planned end. They count as sessions but have no start delay or attendance rate."
         )
     notes += [
-        f"Not complete yet, so the figures built from people leave these sessions out: {line}."
+        f"Not complete yet ({line}); figures built from people leave those sessions out."
         for line in (provenance or {}).get("incomplete") or []
     ]
     notes += [

@@ -72,6 +72,26 @@ from .store import (
     quarantine_lines,
 )
 
+__all__ = [
+    "CHECKPOINT_SECONDS",
+    "DEFAULT_AHEAD",
+    "DEFAULT_BACK",
+    "DEPTHS",
+    "LATER_EVERY",
+    "NEVER_RAN",
+    "POST_WEBINAR_CHECKS",
+    "REAL_PER_MINUTE",
+    "SOON",
+    "SOON_EVERY",
+    "Depth",
+    "SyncPlan",
+    "SyncSummary",
+    "default_range",
+    "plan",
+    "refresh_plan",
+    "sync",
+]
+
 logger = logging.getLogger("webinar_insights")
 Depth = Literal["sessions", "registrants", "participants"]
 DEPTHS: tuple[Depth, ...] = ("sessions", "registrants", "participants")

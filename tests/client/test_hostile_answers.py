@@ -21,6 +21,7 @@ import pytest
 from rich.console import Console
 from rich.traceback import Traceback
 
+from tests.support.client import FAST_LIMIT, page, scripted
 from tests.support.hostile import zeros_gzip
 from webinar_insights import (
     AuthenticationError,
@@ -33,8 +34,6 @@ from webinar_insights import (
 from webinar_insights.client import Client, RetryPolicy
 from webinar_insights.client._pacing import MAX_PENALTY, FilePacer
 from webinar_insights.simulator import Simulator, SimulatorConfig
-
-from .test_platform_rules import FAST_LIMIT, page, scripted
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -70,7 +69,7 @@ def test_an_oversized_answer_costs_little_memory(tmp_path: Path, body: str, enco
                     return int(line.split()[1]) // 1024
         sys.path.insert(0, sys.argv[1])
         from tests.support.hostile import zeros_gzip
-        from tests.client.test_platform_rules import FAST_LIMIT, scripted
+        from tests.support.client import FAST_LIMIT, scripted
         from webinar_insights import BadResponseError
         from webinar_insights.client import RetryPolicy
         before = peak_mib()

@@ -494,7 +494,6 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
 
-    # -- manifest -------------------------------------------------------------------------------
     @property
     def exists(self) -> bool:
         return (self.path / "manifest.sqlite").is_file()
@@ -676,7 +675,6 @@ class Store:
             return False
         return row is not None
 
-    # -- what could not be read -----------------------------------------------------------------
     @_storing
     def record_problem(
         self, session_id: str, kind: ProblemKind, problem: Problem, detail: str
@@ -712,7 +710,6 @@ class Store:
         )
         return [ProblemRecord(*r) for r in rows]
 
-    # -- raw pages ------------------------------------------------------------------------------
     @_storing
     def _write_pages(self, folder: Path, seq: int, pages: Sequence[bytes]) -> list[str]:
         """Write a unit's pages; if one cannot be written, those before it are removed again."""
@@ -872,7 +869,6 @@ class Store:
             why = str(error) or type(error).__name__
             raise _CorruptFile(name, f"is not a readable gzip file ({why})", raw) from None
 
-    # -- syncs ----------------------------------------------------------------------------------
     @_storing
     def begin_sync(self, *, start: datetime, end: datetime, depth: str) -> int:
         db = self._connect()
@@ -931,7 +927,6 @@ class Store:
         """The ranges the finished syncs cover, per depth (:func:`synced_ranges`)."""
         return synced_ranges(self.provenance()["syncs"])
 
-    # -- tables ---------------------------------------------------------------------------------
     def rebuild(self, *, repair: bool = False, quiet: bool = False) -> dict[str, int]:
         """Re-derive every table from the raw pages, with no network.
 

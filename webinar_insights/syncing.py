@@ -482,7 +482,6 @@ class _Run:
     def spent(self) -> int:
         return self.client.requests_sent - self.requests_before
 
-    # -- listings -------------------------------------------------------------------------------
     def list_range(
         self,
         scope: str,
@@ -627,7 +626,6 @@ class _Run:
             return False
         return False
 
-    # -- people ---------------------------------------------------------------------------------
     def people_work(self, first: datetime, last: datetime) -> list[tuple[_Listed, FetchKind]]:
         """The people lists to fetch now, in ``urgency`` order, so the newest figures are
         complete soonest."""

@@ -188,7 +188,6 @@ class Client:
         if limiter_dir is not None:
             self.share_limiter(Path(limiter_dir))
 
-    # -- construction ---------------------------------------------------------------------------
     @classmethod
     def from_env(
         cls, *, env_file: str | os.PathLike[str] | None = ".env", **options: Any
@@ -317,7 +316,6 @@ class Client:
     def token_requests(self) -> int:
         return self._auth.exchanges
 
-    # -- the request loop -----------------------------------------------------------------------
     def _wait_turn(self, group: str) -> float:
         """Wait for a send slot in ``group``. With ``fail_fast``, a wait that another client of
         the credential causes (its sends in the window, or a 429 penalty) raises
@@ -549,7 +547,6 @@ class Client:
             )
         return body
 
-    # -- paging ---------------------------------------------------------------------------------
     def iter_pages(
         self,
         path: str,
@@ -626,7 +623,6 @@ class Client:
                 bar.update(len(page.records))
                 yield from page.records
 
-    # -- sessions -------------------------------------------------------------------------------
     def session_pages(
         self,
         start: TimeLike,
@@ -692,7 +688,6 @@ class Client:
         path = f"{HISTORY}/webinars/{_id(webinar_id)}/sessions/{_id(session_id)}"
         return self.get_json(path, what=f"session {session_id}")
 
-    # -- people ---------------------------------------------------------------------------------
     def participant_pages(
         self,
         webinar_id: str,
@@ -770,7 +765,6 @@ class Client:
             what=f"registration of session {session_id}",
         )
 
-    # -- recordings -----------------------------------------------------------------------------
     def recording_pages(
         self,
         start: TimeLike,

@@ -83,6 +83,25 @@ def test_anomalies_below_the_series_usual() -> None:
         ("a", "below_usual_attendance", "medium")
     ]
     assert found.item(0, "reason") == (
-        "Attendance rate 0.1 is below 0.5 × its series' usual 0.7 (median of its 3 other sessions)."
+        "Attendance rate 10% is below half its series' usual 70% (median of its 3 other sessions)."
     )
     assert metrics.anomalies(frame, below_usual=0.1).height == 0
+    stricter = metrics.anomalies(frame, below_usual=0.25)
+    assert stricter.item(0, "reason").startswith(
+        "Attendance rate 10% is below 25% of its series' usual 70%"
+    )
+
+
+def test_anomaly_reasons_write_shares_in_percent_and_counts_with_separators() -> None:
+    frame = metrics.session_metrics(
+        sessions(
+            finished("walk-ins", attendees=1500, scheduled=BASE),
+            finished("empty", attendees=0, scheduled=BASE + MIN * 120),
+            registrant_counts={"walk-ins": 1200, "empty": 31132},
+        )
+    )
+    reasons = dict(metrics.anomalies(frame).select("session_id", "reason").iter_rows())
+    assert reasons["walk-ins"].startswith(
+        "Attendance rate 125%: 1,500 unique attendees for 1,200 registrants"
+    )
+    assert reasons["empty"] == "Finished with 0 attendees although 31,132 people registered."

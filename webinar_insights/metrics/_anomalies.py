@@ -59,6 +59,26 @@ def _shown(expr: pl.Expr, decimals: int) -> pl.Expr:
     return expr.round(decimals).cast(STR)
 
 
+def _count(expr: pl.Expr) -> pl.Expr:
+    """A count with thousands separators, as the report writes counts: "31,132"."""
+    return expr.map_batches(
+        lambda values: pl.Series(
+            [None if v is None else f"{int(v):,}" for v in values.to_list()], dtype=STR
+        ),
+        return_dtype=STR,
+    )
+
+
+def _percent(expr: pl.Expr) -> pl.Expr:
+    """A share as a whole percentage, as the report writes rates: 0.304 -> "30%"."""
+    return pl.format("{}%", (expr * 100).round(0).cast(pl.Int64))
+
+
+def _fraction_of(value: float) -> str:
+    """``below_usual`` in words: 0.5 -> "half", 0.25 -> "25% of"."""
+    return "half" if value == 0.5 else f"{value:.0%} of"
+
+
 def _threshold_min(value: timedelta) -> str:
     return f"{value / timedelta(minutes=1):g} min"
 
@@ -214,7 +234,7 @@ def anomalies(
             kind="no_attendees",
             reason=pl.format(
                 "Finished with 0 attendees although {} people registered.",
-                pl.col("registrant_count"),
+                _count(pl.col("registrant_count")),
             ),
             severity="high",
         ),
@@ -225,9 +245,9 @@ def anomalies(
             reason=pl.format(
                 "Attendance rate {}: {} unique attendees for {} registrants"
                 " (more attendees than registrants, e.g. walk-ins without registration).",
-                _shown(rate, 2),
-                pl.col("unique_attendee_count"),
-                pl.col("registrant_count"),
+                _percent(rate),
+                _count(pl.col("unique_attendee_count")),
+                _count(pl.col("registrant_count")),
             ),
             severity="low",
         ),
@@ -275,10 +295,10 @@ def _below_usual(frame: pl.DataFrame, below_usual: float) -> pl.DataFrame:
         rate < pl.col("__usual__") * below_usual,
         kind="below_usual_attendance",
         reason=pl.format(
-            "Attendance rate {} is below {} × its series' usual {} (median of its {} other sessions).",
-            _shown(rate, 2),
-            pl.lit(f"{below_usual:g}"),
-            _shown(pl.col("__usual__"), 2),
+            "Attendance rate {} is below {} its series' usual {} (median of its {} other sessions).",
+            _percent(rate),
+            pl.lit(_fraction_of(below_usual)),
+            _percent(pl.col("__usual__")),
             pl.col("__others__"),
         ),
         severity="medium",

@@ -29,6 +29,17 @@ def test_registration_funnel_chart(sessions: pl.DataFrame) -> None:
     assert rows[1]["text"].endswith("%)")
 
 
+def test_registration_funnel_labels_use_thousands_separators() -> None:
+    def labels(counts: list[int]) -> list[str]:
+        stages = ["Registered", "Attended", "Stayed"][: len(counts)]
+        frame = pl.DataFrame({"stage": stages, "count": counts})
+        spec = charts.registration_funnel_chart(frame).to_dict()
+        return [row["text"] for row in data_of(spec, view_with(spec, "bar"))]
+
+    assert labels([31132, 15196, 0]) == ["31,132 (100%)", "15,196 (49%)", "0 (0%)"]
+    assert labels([0, 1200]) == ["0", "1,200"]  # no share of an empty first stage
+
+
 def test_registration_lead_time_chart(sessions: pl.DataFrame) -> None:
     lead_times = metrics.registration_lead_time(registrants(), sessions)
     spec = charts.registration_lead_time_chart(lead_times).to_dict()

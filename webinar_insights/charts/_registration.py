@@ -49,15 +49,13 @@ def registration_funnel_chart(funnel: pl.DataFrame) -> alt.LayerChart | alt.Char
         share_of_previous=pl.when(count.shift(1) > 0).then(count / count.shift(1)),
     )
     stages = stages.with_columns(
-        text=pl.when(pl.col("share_of_first").is_not_null())
-        .then(
-            pl.format(
-                "{} ({}%)",
-                count,
-                (pl.col("share_of_first") * 100).round(0).cast(pl.Int64),
-            )
+        text=pl.Series(
+            [
+                f"{n:,}" if share is None else f"{n:,} ({share:.0%})"
+                for n, share in stages.select("count", "share_of_first").iter_rows()
+            ],
+            dtype=pl.String,
         )
-        .otherwise(count.cast(pl.String))
     )
     base = alt.Chart(embed(stages)).encode(
         y=alt.Y("stage:N", sort=alt.EncodingSortField(field="order", op="min"), title=None),

@@ -58,15 +58,20 @@ def change_text(
         return "no previous data", "none"
     if current is None or previous is None:
         return "previous: " + kpi.format(previous), "none"
-    delta = float(current) - float(previous) + 0.0  # + 0.0: no "-0.0"
+    delta = float(current) - float(previous)
+    # The change as shown (+ 0.0: no "-0.0"); its colour follows the shown value, so a change
+    # that rounds to zero ("+0.0 min") is not coloured as better or worse.
     if kpi.unit == "count":
+        step = round(delta) + 0.0
         relative = f" ({delta / float(previous):+.0%})" if previous else ""
-        shown = f"{delta:+,.0f}{relative}"
+        shown = f"{step:+,.0f}{relative}"
     elif kpi.unit == "share":
-        shown = f"{round(delta * 100, 1) + 0.0:+.1f} pp"
+        step = round(delta * 100, 1) + 0.0
+        shown = f"{step:+.1f} pp"
     else:
-        shown = f"{round(delta, 1) + 0.0:+.1f} min"
+        step = round(delta, 1) + 0.0
+        shown = f"{step:+.1f} min"
     mood = "flat"
-    if abs(delta) > 1e-9 and kpi.better != "neither":
-        mood = "better" if (delta > 0) == (kpi.better == "higher") else "worse"
+    if step != 0 and kpi.better != "neither":
+        mood = "better" if (step > 0) == (kpi.better == "higher") else "worse"
     return f"{shown} vs previous ({kpi.format(previous)})", mood

@@ -3,6 +3,7 @@ sync cleanly with the sessions nearest to now done, and a report reads a store m
 
 from __future__ import annotations
 
+import importlib
 import math
 import subprocess
 import sys
@@ -10,11 +11,12 @@ import textwrap
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
-from webinar_insights import ConfigurationError
+from webinar_insights import ConfigurationError, SyncInterrupted
 from webinar_insights.client import Client
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.store import Store
@@ -170,3 +172,27 @@ def test_a_report_during_a_running_sync_reads_what_is_complete(tmp_path: Path) -
     assert "a sync is running: registrants of" in reader.stdout
     html = (tmp_path / "report.html").read_text()
     assert "a sync is running: registrants of" in html
+
+
+def test_an_interrupted_sync_is_said_to_have_stopped_not_to_be_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    syncing = importlib.import_module("webinar_insights.syncing")
+    real_fetch = syncing._Run.fetch
+    calls = iter(range(1_000))
+
+    def fetch_then_ctrl_c(run: Any, session: Any, kind: str) -> bool:
+        if next(calls) == 5:
+            raise KeyboardInterrupt
+        return real_fetch(run, session, kind)
+
+    monkeypatch.setattr(syncing._Run, "fetch", fetch_then_ctrl_c)
+    store = Store(tmp_path)
+    with (
+        Client.simulator(simulator=make_sim(), progress=False) as client,
+        pytest.raises(SyncInterrupted),
+    ):
+        sync(client, store, depth="registrants", **RANGE)
+    # The sync never recorded its end, but it holds no lock: it stopped, it is not running.
+    [line] = store.incomplete()
+    assert line.startswith("the last sync stopped early: registrants of ")

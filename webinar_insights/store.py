@@ -627,14 +627,22 @@ class Store:
         left = {kind: count for kind, count, _ in rows if count}
         if not left:
             return []
-        finished = db.execute(
-            "SELECT finished, summary FROM syncs WHERE id = ?", (rows[0][2],)
-        ).fetchone()
-        running = not finished or finished[0] is None
         what = " and ".join(f"{kind} of {count:,} sessions" for kind, count in sorted(left.items()))
-        if running:
+        # A sync killed or interrupted never records its end: only the lock tells it is running.
+        if self._being_written():
             return [f"a sync is running: {what} not fetched yet (the oldest sessions come last)"]
         return [f"the last sync stopped early: {what} not fetched (the next sync fetches them)"]
+
+    def _being_written(self) -> bool:
+        """Whether a writer (a sync, a rebuild) holds the store's lock now; a reader only looks
+        and never queues behind it."""
+        probe = FileLock(str(self.path / ".lock"))
+        try:
+            probe.acquire(timeout=0)
+        except Timeout:
+            return True
+        probe.release()
+        return False
 
     def session_states(self) -> dict[str, SessionState]:
         rows = self._connect().execute(
@@ -1184,15 +1192,11 @@ class Store:
                 raise StoreError(
                     f"no store at {self.path}: run `webinar-insights sync` (or `--demo`) first"
                 )
-            probe = FileLock(str(self.path / ".lock"))  # a reader never queues behind a sync
-            try:
-                probe.acquire(timeout=0)
-            except Timeout:
+            if self._being_written():
                 raise StoreError(
                     f"the store at {self.path} is being synced for the first time and has no"
                     " tables yet; they are written when that sync ends (run this again then)"
-                ) from None
-            probe.release()
+                )
             self.rebuild()
         return pl.scan_parquet(path)
 

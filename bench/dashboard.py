@@ -26,11 +26,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from tests.support.synthetic import NOW
+from tests.support.synthetic import sessions as make_sessions
 from webinar_insights import widgets
 from webinar_insights.widgets._charts import display_data
 
 from ._common import BenchResult, at_most
-from .metrics_charts import NOW, make_sessions
 
 TARGET_MS = 250.0
 LATE = "late-start threshold"

@@ -21,7 +21,6 @@ import contextlib
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,102 +28,13 @@ import altair as alt
 import polars as pl
 
 from tests.support.browser import CHROMIUM, chromium_context
-from webinar_insights import schemas
+from tests.support.synthetic import NOW
+from tests.support.synthetic import sessions as synthetic_sessions
 from webinar_insights.report import build_report, vega_bundle
 
 from ._common import BenchResult, Target, at_most
 
-NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)  # a fixed clock: the same frames every run
 SIZE_LIMIT_MB = 2.0
-_ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo")
-
-
-def _uniform(key: int, seed: int) -> pl.Expr:
-    """A pseudo-random number in [0, 1) per row, fixed by ``seed`` and ``key``."""
-    return (pl.col("i").hash(seed * 1_000 + key) % 1_000_003).cast(pl.Float64) / 1_000_003
-
-
-def synthetic_sessions(n: int, *, seed: int = 0, now: datetime = NOW) -> pl.DataFrame:
-    """``n`` sessions (``schemas.SESSIONS``) over the year before ``now`` and 30 days after.
-
-    Webinars hold three sessions each; 40 hosts; about 1% of recordings failed. Finished,
-    Active and Scheduled follow from the times and ``now``; counts are plausible, not real.
-    """
-    minute = timedelta(minutes=1)
-    first = now - timedelta(days=365)
-    start = (
-        pl.lit(first) + pl.duration(minutes=(_uniform(1, seed) * 395 * 1440).floor())
-    ).dt.truncate("15m")
-    duration = pl.duration(minutes=pl.lit(30) + (_uniform(2, seed) * 4).floor() * 15)
-    delay = pl.duration(seconds=((_uniform(3, seed) ** 3) * 25 * 60 - 120).round(0))
-    overrun = pl.duration(seconds=((_uniform(4, seed) - 0.4) * 30 * 60).round(0))
-    registrants = (pl.lit(10) + (_uniform(5, seed) ** 2) * 490).floor().cast(pl.Int64)
-    attendees = (pl.col("registrant_count") * (0.2 + 0.7 * _uniform(6, seed))).floor()
-    host = (_uniform(7, seed) * 40).floor().cast(pl.Int64)
-    frame = (
-        pl.DataFrame({"i": pl.int_range(n, dtype=pl.Int64, eager=True)})
-        .with_columns(
-            scheduled_start=start,
-            scheduled_duration=duration,
-            _delay=delay,
-            _overrun=overrun,
-            registrant_count=registrants,
-            _host=host,
-        )
-        .with_columns(
-            scheduled_end=pl.col("scheduled_start") + pl.col("scheduled_duration"),
-            _live=pl.col("scheduled_start") + pl.col("_delay"),
-        )
-        .with_columns(
-            _end=pl.col("_live") + pl.col("scheduled_duration") + pl.col("_overrun"),
-        )
-        .with_columns(
-            status=pl.when(pl.col("_live") > now)
-            .then(pl.lit("Scheduled"))
-            .when(pl.col("_end") > now)
-            .then(pl.lit("Active"))
-            .otherwise(pl.lit("Finished")),
-        )
-    )
-    finished = pl.col("status") == "Finished"
-    started = pl.col("status") != "Scheduled"
-    return frame.select(
-        session_id=pl.format("s{}", pl.col("i")),
-        webinar_id=pl.format("w{}", pl.col("i") // 3),
-        webinar_title=pl.format("Webinar {}", pl.col("i") // 3),
-        session_title=pl.format("Part {}", pl.col("i") % 3 + 1),
-        host_user_id=pl.format("u{}", pl.col("_host")),
-        host_name=pl.format("Host {}", pl.col("_host")),
-        status=pl.col("status"),
-        runtime_status=pl.when(pl.col("status") == "Active").then(pl.lit("Live")),
-        time_zone=(pl.col("i") % len(_ZONES)).replace_strict(
-            dict(enumerate(_ZONES)), return_dtype=pl.String
-        ),
-        scheduled_start="scheduled_start",
-        scheduled_duration="scheduled_duration",
-        scheduled_end="scheduled_end",
-        start_time=pl.when(started).then("_live").otherwise("scheduled_start"),
-        end_time=pl.when(finished).then("_end").otherwise("scheduled_end"),
-        broadcast_start=pl.when(started).then("_live"),
-        broadcast_end=pl.when(finished).then("_end"),
-        participant_count=pl.when(finished).then(attendees.cast(pl.Int64) + 4),
-        attendee_count=pl.when(finished).then(attendees.cast(pl.Int64) + 1),
-        unique_participant_count=pl.when(finished).then(attendees.cast(pl.Int64) + 3),
-        unique_attendee_count=pl.when(finished).then(attendees.cast(pl.Int64)),
-        registrant_count="registrant_count",
-        post_webinar_registrant_count=(pl.col("registrant_count") // 10),
-        recording_status=pl.when(~finished)
-        .then(None)
-        .when(_uniform(8, seed) < 0.01)
-        .then(pl.lit("Failed"))
-        .otherwise(pl.lit("Available")),
-        created_at=pl.col("scheduled_start") - timedelta(days=14),
-        modified_at=pl.col("scheduled_start") + minute,
-    ).cast(dict(schemas.SESSIONS))  # type: ignore[arg-type]
-
-
-# ---------------------------------------------------------------------------------------------
-# Headless rendering.
 
 
 @contextlib.contextmanager

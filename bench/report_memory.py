@@ -33,8 +33,12 @@ from typing import Any
 
 import polars as pl
 
+from tests.support.synthetic import NOW
+from tests.support.synthetic import participants as make_participants
+from tests.support.synthetic import registrants as make_registrants
+from tests.support.synthetic import sessions as make_sessions
+
 from ._common import ROOT, BenchResult, Target, at_most
-from .metrics_charts import NOW, make_participants, make_registrants, make_sessions
 
 PEOPLE_PER_SESSION = 100
 PEAK_TARGET_GIB = 4.0

@@ -556,10 +556,6 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------------------------------------
-# simulator
-
-
 def _simulator(args: argparse.Namespace) -> int:
     sim = _simulator_from(args)
     if args.simulator_command == "summary":
@@ -619,9 +615,6 @@ def _serve_hints(sim: Simulator, url: str) -> str:
         ]
     )
 
-
-# ---------------------------------------------------------------------------------------------
-# report
 
 DEMO_REPORT_NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 """The simulator's clock for ``report --demo``: a fixed clock gives the same report every run."""

@@ -50,6 +50,30 @@ from ._files import NO_SPACE, discard, no_space, write_file
 from .client import api_id
 from .errors import ConfigurationError, DataWarning, StoreError
 
+__all__ = [
+    "DEFAULT_STORE",
+    "DEPTH_ORDER",
+    "FORMAT_VERSION",
+    "NEVER_RAN_GRACE",
+    "TABLES",
+    "Coverage",
+    "FetchKind",
+    "FetchState",
+    "Problem",
+    "ProblemKind",
+    "ProblemRecord",
+    "QuarantinedRecord",
+    "SessionState",
+    "Store",
+    "Stretch",
+    "TableKind",
+    "default_store_path",
+    "parse_time",
+    "problem_lines",
+    "quarantine_lines",
+    "synced_ranges",
+]
+
 FetchKind = Literal["registrants", "participants"]
 TableKind = Literal["sessions", "registrants", "participants"]
 ProblemKind = Literal["listing", "session", "registrants", "participants"]

@@ -6,14 +6,15 @@ import altair as alt
 import polars as pl
 import pytest
 
-from tests.support.chart_sessions import BUILDERS, NOW, SESSION_CHARTS, synthetic_sessions
+from tests.support import synthetic
+from tests.support.chart_sessions import BUILDERS, NOW, SESSION_CHARTS
 from tests.support.chart_specs import data_of, embedded_rows, marks, subtitle, view_with
 from webinar_insights import charts, metrics
 
 
 @pytest.fixture(scope="module")
 def big() -> pl.DataFrame:
-    return metrics.session_metrics(synthetic_sessions(100_000))
+    return metrics.session_metrics(synthetic.sessions(100_000, now=NOW))
 
 
 @pytest.mark.parametrize("name", SESSION_CHARTS)

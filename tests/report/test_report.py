@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from tests.support import synthetic
 from tests.support.report_sessions import (
     IMG,
     NOW,
@@ -299,9 +300,7 @@ def test_personal_data_is_left_out_unless_asked(store: Store, store_report: Repo
 
 
 def test_size_stays_bounded_at_100k_sessions() -> None:
-    from bench.report import synthetic_sessions
-
-    built = build_report(synthetic_sessions(100_000), now=NOW)
+    built = build_report(synthetic.sessions(100_000, now=NOW), now=NOW)
     document = built.to_html()
     beyond = len(document.encode()) - len(report.vega_bundle().encode())
     assert beyond < 2_000_000, beyond

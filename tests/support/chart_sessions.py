@@ -11,7 +11,7 @@ import polars as pl
 
 from tests.support import records
 from tests.support.records import iso
-from webinar_insights import charts, frames, metrics, schemas
+from webinar_insights import charts, frames, metrics
 
 __all__ = [
     "BUILDERS",
@@ -22,7 +22,6 @@ __all__ = [
     "participants",
     "registrants",
     "session_record",
-    "synthetic_sessions",
     "utc",
     "with_registrants",
 ]
@@ -81,62 +80,6 @@ RECORDS = [
 
 
 REGISTRANTS = {"s1": 50, "s2": 60, "s3": 0, "s4": 10, "s5": 5, "s6": 20}
-
-
-def synthetic_sessions(n: int, *, now: datetime = NOW) -> pl.DataFrame:
-    """``n`` sessions of the declared schema, built in polars (no dicts): 10 minutes apart up
-    to ``now``, the last 1 % Scheduled in the future, two Active, the rest Finished."""
-    i = pl.int_range(n, dtype=pl.Int64)
-
-    def spread(seed: int, modulo: int) -> pl.Expr:
-        return (i.hash(seed) % modulo).cast(pl.Int64)
-
-    future = max(1, n // 100)
-    start = pl.lit(now) + pl.duration(minutes=(i - (n - future)) * 10)
-    status = (
-        pl.when(i >= n - future)
-        .then(pl.lit("Scheduled"))
-        .when(i >= n - future - 2)
-        .then(pl.lit("Active"))
-        .otherwise(pl.lit("Finished"))
-    )
-    planned = pl.duration(minutes=30 + spread(1, 4) * 15)
-    live = start + pl.duration(seconds=spread(2, 1_200) - 300)
-    end = live + planned + pl.duration(seconds=spread(3, 1_800) - 900)
-    registrants = spread(4, 300)
-    zones = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "UTC", "Australia/Sydney"]
-    frame = pl.select(
-        session_id=pl.format("s{}", i),
-        webinar_id=pl.format("w{}", i // 3),
-        webinar_title=pl.format("Webinar {}", i // 3),
-        session_title=pl.format("Session {}", i),
-        host_user_id=pl.format("u{}", spread(5, 400)),
-        host_name=pl.format("Host {}", spread(5, 400)),
-        status=status,
-        runtime_status=pl.when(status == "Active").then(pl.lit("Live")),
-        time_zone=spread(6, len(zones)).replace_strict(
-            list(range(len(zones))), zones, return_dtype=pl.String
-        ),
-        scheduled_start=start,
-        scheduled_duration=planned,
-        scheduled_end=start + planned,
-        start_time=pl.when(status == "Scheduled").then(start).otherwise(live),
-        end_time=end,
-        broadcast_start=pl.when(status != "Scheduled").then(live),
-        broadcast_end=pl.when(status == "Finished").then(end),
-        participant_count=registrants,
-        attendee_count=registrants,
-        unique_participant_count=registrants,
-        unique_attendee_count=pl.when(status == "Finished").then(
-            registrants * (40 + spread(7, 50)) // 100
-        ),
-        registrant_count=registrants,
-        post_webinar_registrant_count=spread(8, 10),
-        recording_status=pl.lit(None),
-        created_at=start - pl.duration(days=14),
-        modified_at=start,
-    )
-    return frame.select(pl.col(name).cast(dtype) for name, dtype in schemas.SESSIONS.items())
 
 
 # Every chart, built from the small program (those from metrics outputs build them here too).

@@ -29,6 +29,7 @@ from tests.support.dashboard_sessions import (
 from webinar_insights import metrics
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters, _dashboard
+from webinar_insights.widgets._filters import NO_HOST
 
 Spec = dict[str, Any]
 
@@ -108,7 +109,7 @@ def test_pickers_offer_every_webinar_and_host(dashboard: Dashboard) -> None:
     assert dashboard.host_choices == {
         "Ann Lee": "u1",
         "Bo Chen": "u2",
-        "Cy Dee": "Cy Dee",
+        "Cy Dee": "name:Cy Dee",
         "(no host)": "",
     }
     assert dashboard.controls.webinars.allowed_tags == list(dashboard.webinar_choices)
@@ -147,9 +148,15 @@ def test_host_picker_matches_user_ids_names_and_no_host(dashboard: Dashboard) ->
     ranking = spec(dashboard, "start_delay")
     assert {row.get("host") for row in rows(ranking) if "host" in row} <= {"Ann Lee"}
     c.hosts.value = ["Cy Dee", "(no host)"]
-    assert dashboard.filters.hosts == ("Cy Dee", "")
+    assert dashboard.filters.hosts == ("name:Cy Dee", "")
     assert ids(dashboard.filtered()) == ["s5", "s6"]
     assert titles_in(spec(dashboard, "status_timeline")) == {"Session s5", "Session s6"}
+
+
+def test_a_host_pick_is_the_key_the_report_groups_hosts_by(dashboard: Dashboard) -> None:
+    """One host rule: the picker's values are ``metrics.host_key`` of the sessions shown."""
+    keys = set(dashboard._data.base.select(metrics.host_key()).to_series().to_list())
+    assert set(dashboard.host_choices.values()) == {NO_HOST if k is None else k for k in keys}
 
 
 def test_status_picker_filters_statuses(dashboard: Dashboard) -> None:

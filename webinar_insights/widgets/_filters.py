@@ -31,8 +31,12 @@ NO_HOST: Final = ""  # the host key of a session with neither a host user id nor
 
 
 def host_key() -> pl.Expr:
-    """What a host filter matches: the host user id, else the host name, else ``""``."""
-    return pl.coalesce(pl.col("host_user_id"), pl.col("host_name"), pl.lit(NO_HOST))
+    """What a host filter matches: :func:`metrics.host_key`, with ``NO_HOST`` for no host.
+
+    The same key the report's per-host figures group by, so a host picked here is the host
+    counted there (a host without a user id is ``"name:"`` + its name).
+    """
+    return metrics.host_key().fill_null(NO_HOST)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,8 @@ class Filters:
     webinars:
         Webinar (series) ids to show; empty: all.
     hosts:
-        Hosts to show, by host user id (a host without one: by name); empty: all.
+        Hosts to show, by :func:`metrics.host_key` (the host user id; a host without one:
+        ``"name:"`` + its name; ``NO_HOST`` for sessions with neither); empty: all.
     statuses:
         Statuses to show; all three (the default) applies no status filter, so a session whose
         status is unknown (null) is shown too.

@@ -111,6 +111,7 @@ EXPORTS: dict[str, list[str]] = {
     "webinar_insights.metrics": [
         "ANOMALIES",
         "ANOMALY_KINDS",
+        "DEFAULT_LATE_AFTER",
         "FUNNEL",
         "IMPLAUSIBLE",
         "KPIS",

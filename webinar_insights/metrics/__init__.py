@@ -33,6 +33,7 @@ from ._columns import PARTICIPANT_METRICS_COLUMNS, SESSION_METRICS_COLUMNS
 from ._derived import participant_metrics, session_metrics
 from ._distributions import BandBy, BandValue, percentile_bands
 from ._expressions import (
+    DEFAULT_LATE_AFTER,
     actual_duration,
     actual_end,
     actual_start,
@@ -62,6 +63,7 @@ from ._summaries import SUMMARY_COLUMNS, host_summary, period_summary, webinar_s
 __all__ = [
     "ANOMALIES",
     "ANOMALY_KINDS",
+    "DEFAULT_LATE_AFTER",
     "FUNNEL",
     "IMPLAUSIBLE",
     "KPIS",

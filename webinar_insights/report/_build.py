@@ -56,7 +56,7 @@ def build_report(
     provenance: Mapping[str, Any] | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
     top: int = 10,
-    late_after: timedelta = timedelta(minutes=5),
+    late_after: timedelta = metrics.DEFAULT_LATE_AFTER,
 ) -> Report:
     """Compute a report of the sessions in ``[start, end)`` against the period before it.
 

@@ -9,6 +9,7 @@ from typing import Any, Final
 import polars as pl
 
 from webinar_insights import metrics, schemas
+from webinar_insights._checks import check_timedelta
 from webinar_insights._time import zone_key
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.report import report_range
@@ -26,7 +27,7 @@ __all__ = [
 STATUSES: Final[tuple[str, ...]] = tuple(schemas.SESSION_STATUS.categories.to_list())
 """Session statuses, in the order of ``schemas.SESSION_STATUS``."""
 
-DEFAULT_LATE_AFTER: Final = timedelta(minutes=5)
+DEFAULT_LATE_AFTER: Final = metrics.DEFAULT_LATE_AFTER
 NO_HOST: Final = ""  # the host key of a session with neither a host user id nor a host name
 
 
@@ -91,11 +92,8 @@ class Filters:
         object.__setattr__(self, "webinars", tuple(self.webinars))
         object.__setattr__(self, "hosts", tuple(self.hosts))
         object.__setattr__(self, "time_zone", zone_key(self.time_zone))
-        if not isinstance(self.late_after, timedelta) or self.late_after < timedelta(0):
-            raise ConfigurationError(
-                f"late_after must be a timedelta of 0 or more (e.g. timedelta(minutes=5)), not"
-                f" {self.late_after!r}"
-            )
+        if check_timedelta(self.late_after, "late_after") < timedelta(0):
+            raise ConfigurationError(f"late_after must be 0 or more, not {self.late_after!r}.")
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """``[lower, upper)`` in UTC: local midnight of ``start`` and of the day after ``end``

@@ -550,8 +550,9 @@ def _demo(args: argparse.Namespace) -> int:
     print("  by status: " + ", ".join(f"{k} {v:,}" for k, v in sorted(by_status.items())))
     finished = sessions.filter(status="Finished")
     print(
-        f"  finished sessions: {finished['unique_attendee_count'].sum():,} unique attendees, "
-        f"{finished['unique_participant_count'].sum():,} unique participants"
+        f"  finished sessions: {finished['unique_attendee_count'].sum():,} attendees and "
+        f"{finished['unique_participant_count'].sum():,} participants (each session's unique"
+        " counts, summed)"
     )
     return 0
 

@@ -31,7 +31,7 @@ def test_registration_funnel_chart(sessions: pl.DataFrame) -> None:
 
 def test_registration_funnel_labels_use_thousands_separators() -> None:
     def labels(counts: list[int]) -> list[str]:
-        stages = ["Registered", "Attended", "Stayed"][: len(counts)]
+        stages = ["Registered", "Joined", "Stayed"][: len(counts)]
         frame = pl.DataFrame({"stage": stages, "count": counts})
         spec = charts.registration_funnel_chart(frame).to_dict()
         return [row["text"] for row in data_of(spec, view_with(spec, "bar"))]

@@ -102,6 +102,6 @@ def test_anomaly_reasons_write_shares_in_percent_and_counts_with_separators() ->
     )
     reasons = dict(metrics.anomalies(frame).select("session_id", "reason").iter_rows())
     assert reasons["walk-ins"].startswith(
-        "Attendance rate 125%: 1,500 unique attendees for 1,200 registrants"
+        "Attendance rate 125%: 1,500 attendees for 1,200 registrants"
     )
     assert reasons["empty"] == "Finished with 0 attendees although 31,132 people registered."

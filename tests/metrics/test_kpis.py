@@ -22,6 +22,8 @@ def test_kpis_by_hand() -> None:
         "finished_sessions": 4,
         "registrants": 210,
         "unique_attendees": 53,
+        "people_reached": None,  # no participants given
+        "repeat_attendee_share": None,
         "attendance_rate": pytest.approx(40 / 150),
         "median_start_delay_min": 2.0,  # of 2, 10, 0, -1, 6
         "p90_start_delay_min": pytest.approx(8.4),  # linear between 6 and 10

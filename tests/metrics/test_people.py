@@ -152,13 +152,13 @@ def test_registration_funnel_stages_are_nested() -> None:
     )
     result = metrics.registration_funnel(frame, people, visits)
     want = pl.DataFrame(
-        {"stage": ["Registered", "Attended", "Stayed ≥ 10 min"], "count": [4, 3, 2]},
+        {"stage": ["Registered", "Joined", "Stayed ≥ 10 min"], "count": [4, 3, 2]},
         schema=metrics.FUNNEL,
     )
     assert_frame_equal(result, want)
     short = metrics.registration_funnel(
         frame, people, visits, stayed_at_least=timedelta(seconds=90)
     )
-    assert short.rows() == [("Registered", 4), ("Attended", 3), ("Stayed ≥ 1.5 min", 3)]
+    assert short.rows() == [("Registered", 4), ("Joined", 3), ("Stayed ≥ 1.5 min", 3)]
     exactly = metrics.registration_funnel(frame, people, visits, stayed_at_least=5 * MIN)
     assert exactly.rows()[2] == ("Stayed ≥ 5 min", 3)  # p2 stayed exactly 5 minutes

@@ -71,7 +71,7 @@ def test_partial_previous_period_withholds_every_comparison_with_its_reason() ->
 
 
 def test_full_coverage_shows_the_comparison() -> None:
-    built = _q1([_sync("2025-09-01", "2026-04-01")])
+    built = _q1([_sync("2025-09-01", "2026-04-01", "participants")])
     assert dict(built.withheld) == {}
     document = built.to_html()
     assert "no comparison" not in document
@@ -83,7 +83,8 @@ def test_full_coverage_shows_the_comparison() -> None:
 def test_a_comparison_counts_only_at_the_depth_synced() -> None:
     built = _q1([_sync("2025-09-01", "2026-04-01", "sessions"), _sync("2026-01-01", "2026-04-01")])
     assert "sessions" not in built.withheld
-    assert set(built.withheld) == {"registrants", "attendance_rate", "no_show_rate"}
+    people = {"people_reached", "repeat_attendee_share"}  # no sync at depth participants
+    assert set(built.withheld) == {"registrants", "attendance_rate", "no_show_rate", *people}
     assert built.withheld["attendance_rate"].startswith(
         "store's registrant lists start 2026-01-01; previous period 2025-10-03..2025-12-31 is 100%"
     )

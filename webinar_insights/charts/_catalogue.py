@@ -185,7 +185,8 @@ CHARTS: Final[Mapping[str, ChartEntry]] = MappingProxyType(
             _entry(
                 "funnel",
                 "Registration funnel",
-                "Registered, attended, stayed: each stage a subset of the one before.",
+                "Registrants of the Finished sessions, those who joined, those who stayed: each stage a"
+                " subset of the one before (walk-ins are not in it).",
                 registration_funnel_chart,
                 "registration_funnel",
             ),

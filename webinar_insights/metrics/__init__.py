@@ -46,13 +46,15 @@ from ._expressions import (
     session_moment,
     start_delay,
 )
-from ._kpis import KPI_KEYS, KPIS, Kpi, kpis
+from ._kpis import KPI_KEYS, KPIS, Kpi, kpi_bases, kpis
 from ._people import (
     FUNNEL,
     LEAD_TIME,
     PEAK_CONCURRENCY,
+    REACH,
     RETENTION,
     peak_concurrency,
+    reach,
     registration_funnel,
     registration_lead_time,
     retention_curve,
@@ -72,6 +74,7 @@ __all__ = [
     "MAX_SESSION",
     "PARTICIPANT_METRICS_COLUMNS",
     "PEAK_CONCURRENCY",
+    "REACH",
     "RETENTION",
     "SESSION_METRICS_COLUMNS",
     "SUMMARY_COLUMNS",
@@ -87,6 +90,7 @@ __all__ = [
     "host_label",
     "host_summary",
     "implausible",
+    "kpi_bases",
     "kpis",
     "late_start",
     "minutes",
@@ -96,6 +100,7 @@ __all__ = [
     "percentile_bands",
     "period_summary",
     "plausible",
+    "reach",
     "registration_funnel",
     "registration_lead_time",
     "retention_curve",

@@ -243,7 +243,7 @@ def anomalies(
             rate > 1,
             kind="attendance_above_1",
             reason=pl.format(
-                "Attendance rate {}: {} unique attendees for {} registrants"
+                "Attendance rate {}: {} attendees for {} registrants"
                 " (more attendees than registrants, e.g. walk-ins without registration).",
                 _percent(rate),
                 _count(pl.col("unique_attendee_count")),

@@ -139,6 +139,9 @@ def build_report(
     ids = current.get_column("session_id")
     people = people_of(participants, ids, what="participants")
     registered = people_of(registrants, ids, what="registrants")
+    previous_people = people_of(
+        participants, previous.get_column("session_id"), what="participants"
+    )
     every_unit, unit = explore_period(lower, upper)
 
     notes: list[str] = []
@@ -158,8 +161,11 @@ def build_report(
         ),
     }
     frames["top_sessions"], frames["bottom_sessions"] = ranked_sessions(current, top=top)
-    current_kpis = metrics.kpis(current)
-    previous_kpis = metrics.kpis(previous)
+    known = _known_people(people, current)
+    reached = None if known is None else metrics.reach(known, ids)
+    current_kpis = metrics.kpis(current, reach=reached)
+    previous_kpis = metrics.kpis(previous, participants=_known_people(previous_people, previous))
+    bases = metrics.kpi_bases(current, reach=reached)
     frames["kpis"] = kpi_frame(current_kpis, previous_kpis)
 
     sources: dict[str, pl.DataFrame] = {"sessions": current}
@@ -167,12 +173,15 @@ def build_report(
         frames["retention"] = sources["retention_curve"] = metrics.retention_curve(people, current)
     else:
         notes.append(
-            "Participants were not given (sync with depth participants): no retention curve, no"
-            " leave-before-join check, and the funnel stops at registration."
+            "Participants were not given (sync with depth participants): no people reached, no"
+            " retention curve, no leave-before-join check, and the funnel stops at"
+            " registration."
         )
     if registered is not None:
         frames["funnel"] = sources["registration_funnel"] = metrics.registration_funnel(
-            current, registered, people if people is not None else pl.DataFrame()
+            current.filter(pl.col("status") == "Finished"),
+            registered,
+            people if people is not None else pl.DataFrame(),
         )
         frames["lead_time"] = sources["registration_lead_time"] = metrics.registration_lead_time(
             registered, current
@@ -200,6 +209,7 @@ def build_report(
         for entry in charts.CHARTS.values()
         if entry.source in sources
     ]
+    notes += _reach_notes(reached)
     notes += _problem_notes(implausible.filter(pl.col("session_id").is_in(ids.implode())))
     notes += [
         f"Changes against the previous period are not shown for {', '.join(keys)}: {reason}"
@@ -252,7 +262,38 @@ def build_report(
         previous_sessions=previous.height,
         coverage=coverage_line(provenance, synced),
         withheld=MappingProxyType(withheld),
+        bases=MappingProxyType(bases),
     )
+
+
+def _reach_notes(reached: pl.DataFrame | None) -> list[str]:
+    """What the reader needs to know about how people were told apart."""
+    if reached is None:
+        return []
+    row = reached.row(0, named=True)
+    notes = []
+    if row["by_email"]:
+        notes.append(
+            f"People reached: {row['by_email']:,} people had no user hash from the API and"
+            " were told apart by e-mail address (read in memory only, never stored or shown)."
+        )
+    if row["unidentified"]:
+        notes.append(
+            f"People reached is an upper bound: {row['unidentified']:,} attendee records had"
+            " neither a user hash nor an e-mail address, and each counts as a person."
+        )
+    return notes
+
+
+def _known_people(people: pl.DataFrame | None, sessions: pl.DataFrame) -> pl.DataFrame | None:
+    """``people`` when they can count who attended ``sessions``: None without participants, or
+    when none of them is of these sessions although the sessions report attendees (their
+    participants were not synced, as opposed to nobody came)."""
+    if people is None or "unique_user_hash" not in people.columns:
+        return None
+    if people.is_empty() and (sessions.get_column("unique_attendee_count").fill_null(0) > 0).any():
+        return None
+    return people
 
 
 def _problem_notes(problems: pl.DataFrame, *, examples: int = 5) -> list[str]:
@@ -302,6 +343,26 @@ def _holds_people(
         return bool(rows.collect().item())
     except pl.exceptions.ComputeError:
         return True  # unreadable: reading it says so (StoreError) with what to do
+
+
+def _with_emails_where_unhashed(store: Store, participants: pl.DataFrame) -> pl.DataFrame:
+    """``participants`` with an ``email`` column filled only where the API gave no user hash,
+    so that ``metrics.reach`` can tell those people apart; other e-mails are never read."""
+    unhashed = participants.filter(pl.col("unique_user_hash").is_null())
+    if unhashed.is_empty():
+        return participants
+    emails = store.participants(
+        unhashed.get_column("session_id").unique(),
+        columns=["session_id", "participant_id", "unique_user_hash", "email"],
+    ).filter(pl.col("unique_user_hash").is_null(), pl.col("participant_id").is_not_null())
+    return participants.join(
+        emails.select("session_id", "participant_id", "email").unique(
+            ["session_id", "participant_id"]
+        ),
+        on=["session_id", "participant_id"],
+        how="left",
+        nulls_equal=False,
+    )
 
 
 def report_from_store(
@@ -390,19 +451,19 @@ def report_from_store(
         "statuses": list(statuses or []),
     }
     fetched = {fetch["depth"] for fetch in provenance.get("syncs", [])}
-    # Only the people the report reads: participants of the range's sessions, registrants of
-    # those and of the previous period's (their counts give its KPIs), and only the columns
-    # the metrics read. The filter and the columns go down into the parquet scan.
+    # Only the people the report reads: those of the range's sessions and of the previous
+    # period's (its KPIs: registrant counts, people reached), and only the columns the
+    # metrics read. The filter and the columns go down into the parquet scan.
     earlier = previous_start(lower, upper, tz)
     ids = sessions.get_column("session_id")
-    in_range = ids.filter((timed >= lower) & (timed < upper))
+    compared = ids.filter((timed >= earlier) & (timed < upper))
     participants = registrants = None
     if "participants" in fetched or _holds_people(store, "participants", ids):
-        participants = store.participants(in_range, columns=PARTICIPANT_COLUMNS)
-    if fetched & {"registrants", "participants"} or _holds_people(store, "registrants", ids):
-        registrants = store.registrants(
-            ids.filter((timed >= earlier) & (timed < upper)), columns=REGISTRANT_COLUMNS
+        participants = _with_emails_where_unhashed(
+            store, store.participants(compared, columns=PARTICIPANT_COLUMNS)
         )
+    if fetched & {"registrants", "participants"} or _holds_people(store, "registrants", ids):
+        registrants = store.registrants(compared, columns=REGISTRANT_COLUMNS)
     return build_report(
         sessions,
         participants=participants,

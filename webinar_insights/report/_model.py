@@ -74,6 +74,10 @@ class ReportData:
     withheld: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Key figure key -> why its change against the previous period is not shown (the store does
     not cover both periods at the depth it needs); a key not here shows its change."""
+    bases: Mapping[str, tuple[int | None, int | None]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """Share key -> (numerator, denominator) it is computed from (``metrics.kpi_bases``)."""
 
     @property
     def previous_end(self) -> datetime:

@@ -20,10 +20,10 @@ from typing import Any, Final
 import polars as pl
 
 from webinar_insights import __version__, metrics
-from webinar_insights.metrics import KPIS, Kpi
 
 from ._escape import attr, script_json, text
-from ._format import change_text, day_range, local_time, minutes, percent, whole
+from ._figures import figure_rows, rates_note
+from ._format import day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
 
 __all__ = ["ANOMALY_ROWS", "DEFINITIONS", "WEBINAR_ROWS", "render_document"]
@@ -57,9 +57,10 @@ DEFINITIONS: Final = (
         "Actual duration minus scheduled duration of a Finished session (negative: ended early).",
     ),
     (
-        "Unique attendees",
-        "The API's unique attendee count per session, summed: a person attending two sessions"
-        " counts twice.",
+        "Attendees and people reached",
+        "Attendees: the API's unique attendee count of each session, summed over sessions, so"
+        " a person at two sessions counts twice. People reached: different people across the"
+        " sessions (by the API's user hash, else e-mail address), so that person counts once.",
     ),
     (
         "Time in session and retention (upper bounds)",
@@ -98,26 +99,22 @@ def _header(report: ReportData) -> str:
     )
 
 
-def _kpi_card(kpi: Kpi, report: ReportData) -> str:
-    current = report.kpis.get(kpi.key)
-    change, mood = change_text(
-        kpi,
-        current,
-        report.previous_kpis.get(kpi.key),
-        report.previous_sessions,
-        report.withheld.get(kpi.key),
-    )
+def _kpi_card(figure: dict[str, Any]) -> str:
+    basis = f'<div class="kpi-basis">{text(figure["basis"])}</div>' if figure["basis"] else ""
     return (
-        f'<li class="kpi" id="kpi-{kpi.key.replace("_", "-")}">'
-        f'<div class="kpi-label">{text(kpi.label)}</div>'
-        f'<div class="kpi-value">{text(kpi.format(current))}</div>'
-        f'<div class="kpi-change {mood}">{text(change)}</div>'
+        f'<li class="kpi" id="kpi-{figure["key"].replace("_", "-")}"'
+        f' title="{attr(figure["definition"])}">'
+        f'<div class="kpi-label">{text(figure["label"])}</div>'
+        f'<div class="kpi-value">{text(figure["text"])}</div>'
+        f"{basis}"
+        f'<div class="kpi-change {figure["mood"]}">{text(figure["change"])}</div>'
         "</li>"
     )
 
 
 def _kpi_section(report: ReportData) -> str:
-    cards = "\n".join(_kpi_card(kpi, report) for kpi in KPIS.values())
+    cards = "\n".join(_kpi_card(figure) for figure in figure_rows(report))
+    note = rates_note(report)
     return (
         '<section id="kpis" aria-labelledby="kpis-title">\n'
         '<h2 id="kpis-title">Key figures</h2>\n'
@@ -125,7 +122,8 @@ def _kpi_section(report: ReportData) -> str:
         f" ({text(day_range(report.previous_start, report.previous_end, report.time_zone))},"
         f" {report.previous_sessions:,} sessions); pp = percentage points.</p>\n"
         f'<ul class="kpis">\n{cards}\n</ul>\n'
-        "</section>"
+        + (f'<p class="subtle" id="rates-note">{text(note)}</p>\n' if note else "")
+        + "</section>"
     )
 
 

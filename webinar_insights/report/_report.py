@@ -6,10 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from webinar_insights._files import atomic_write
 
 from ._bundle import vega_bundle
 from ._export import export_data
+from ._figures import figures_frame
 from ._model import ReportData
 from ._render import render_document
 from ._summary import summary_text
@@ -26,6 +29,16 @@ class Report(ReportData):
     behind it. The range is ``[start, end)`` in UTC; the previous period, ``[previous_start,
     start)``, is as long just before it (as many local days when the range is whole days).
     """
+
+    def figures(self) -> pl.DataFrame:
+        """Every key figure as the page shows it, one row each, in the page's order.
+
+        Columns: ``key`` (as in ``metrics.KPIS``), ``label``, ``value`` (a number; None when
+        unknown), ``text`` (as shown), ``change`` (against the previous period, or why not
+        shown), ``definition``, ``basis`` (for a share: the two counts it is computed from, as
+        shown), ``numerator`` and ``denominator`` (those counts), ``previous_value``.
+        """
+        return figures_frame(self)
 
     def summary(self) -> str:
         """The key figures and their changes as a few plain lines (what the CLI prints)."""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from webinar_insights.metrics import KPIS
-
-from ._format import change_text, day_range, whole
+from ._figures import figure_rows
+from ._format import day_range, whole
 from ._model import ReportData
 
 __all__ = ["summary_text"]
@@ -21,23 +20,19 @@ def summary_text(report: ReportData) -> str:
         f" ({report.time_zone}); {report.previous_sessions:,} in the previous period",
         report.coverage,
     ]
-    for key in (
+    shown = {
         "unique_attendees",
+        "people_reached",
         "attendance_rate",
         "no_show_rate",
         "median_start_delay_min",
         "late_start_share",
-    ):
-        kpi = KPIS[key]
-        current = report.kpis.get(key)
-        change, _ = change_text(
-            kpi,
-            current,
-            report.previous_kpis.get(key),
-            report.previous_sessions,
-            report.withheld.get(key),
-        )
-        lines.append(f"  {kpi.label.lower():<20} {kpi.format(current):>10}   {change}")
+    }
+    for figure in figure_rows(report):
+        if figure["key"] in shown:
+            lines.append(
+                f"  {figure['label'].lower():<20} {figure['text']:>10}   {figure['change']}"
+            )
     flagged = report.frames["anomalies"]
     high = flagged.filter(pl.col("severity") == "high").height
     lines.append(f"  {'anomalies':<20} {flagged.height:>10,}   ({high:,} high)")

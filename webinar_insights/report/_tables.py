@@ -26,7 +26,8 @@ __all__ = [
 MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
 
 # The columns of the people tables the report reads (what its metrics require), in table order:
-# names, e-mail addresses and the other columns are never read from the store.
+# names and the other columns are never read from the store; e-mail addresses only of the
+# participants without a user hash, to tell people apart (metrics.reach), and never shown.
 _READ_PARTICIPANTS = {
     "session_id",
     "webinar_id",
@@ -35,6 +36,7 @@ _READ_PARTICIPANTS = {
     "role",
     "join_time",
     "leave_time",
+    "unique_user_hash",
     "time_in_session",
 }
 _READ_REGISTRANTS = {

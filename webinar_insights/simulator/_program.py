@@ -455,6 +455,12 @@ def _plan_session(
     )
 
 
+RETURNING_SHARE = 0.3
+"""The chance that a registrant or walk-in is one of the company's returning audience."""
+AUDIENCE = 2_000
+"""How many people the returning audience holds (each registers for many sessions)."""
+
+
 @lru_cache(maxsize=64)
 def _people(seed: int, session: SessionPlan, host: Host) -> People:
     rng = random.Random(f"{seed}:people:{session.index}")
@@ -463,8 +469,21 @@ def _people(seed: int, session: SessionPlan, host: Host) -> People:
     registrants: list[Registrant] = []
     participants: list[Participant] = []
 
+    returning = random.Random(f"{seed}:returning:{session.index}")
+    came_back: set[int] = set()
+
     def person(k: int) -> Person:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        # Registrants and walk-ins (k >= 1000) are sometimes people of the company's audience
+        # who came to other sessions too: same name, same e-mail, same user hash. Drawn from
+        # their own generator, so that every other draw of the session stays as it was.
+        if k >= 1000 and returning.random() < RETURNING_SHARE:
+            j = returning.randrange(AUDIENCE)
+            if j not in came_back:
+                came_back.add(j)
+                known = random.Random(f"{seed}:audience:{j}")
+                first, last = known.choice(FIRST_NAMES), known.choice(LAST_NAMES)
+                return Person(first, last, f"{first}.{last}.a{j}@example.org".lower())
         return Person(first, last, f"{first}.{last}.{sid}.{k}@example.org".lower())
 
     def participant_id(k: int) -> str:

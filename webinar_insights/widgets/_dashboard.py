@@ -46,6 +46,8 @@ logger = logging.getLogger("webinar_insights")
 
 Source: TypeAlias = Store | pl.DataFrame | Mapping[str, pl.DataFrame]
 _FRAME_KEYS: Final = ("sessions", "registrants", "participants")
+# What the KPI strip reads of the participants: who attended (metrics.reach).
+_REACH_COLUMNS: Final = ("session_id", "role", "unique_user_hash", "email")
 
 
 def _note_html(text: str, *, error: bool = False) -> str:
@@ -421,11 +423,20 @@ class Dashboard:
             return self._frame[1]
 
     def kpis(self) -> dict[str, float | int | None]:
-        """``metrics.kpis`` of :meth:`filtered`."""
+        """``metrics.kpis`` of :meth:`filtered` (people reached from the source's participants,
+        when it has them)."""
         with self._lock:
             key = self._rows_key(self._filters)
             if self._kpis is None or self._kpis[0] != key:
-                self._kpis = (key, metrics.kpis(self.filtered()))
+                shown = self.filtered()
+                people = self._people(
+                    "participants",
+                    shown.get_column("session_id").to_list(),
+                    columns=_REACH_COLUMNS,
+                )
+                if people is not None and "unique_user_hash" not in people.columns:
+                    people = None  # a frame without user hashes cannot tell people apart
+                self._kpis = (key, metrics.kpis(shown, participants=people))
             return dict(self._kpis[1])
 
     def _chart_key(self, name: ChartName) -> tuple[Any, ...]:
@@ -526,18 +537,26 @@ class Dashboard:
             ]
         )
 
-    def _people(self, kind: Literal["registrants", "participants"], ids: list[str]) -> Any:
+    def _people(
+        self,
+        kind: Literal["registrants", "participants"],
+        ids: list[str],
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> Any:
         frame: pl.DataFrame | None
         if self._store is not None:
             frame = (
-                self._store.registrants(ids)
+                self._store.registrants(ids, columns=columns)
                 if kind == "registrants"
-                else self._store.participants(ids)
+                else self._store.participants(ids, columns=columns)
             )
         else:
             frame = self._data.registrants if kind == "registrants" else self._data.participants
             if frame is not None:
                 frame = frame.filter(pl.col("session_id").is_in(ids))
+                if columns is not None:
+                    frame = frame.select(c for c in columns if c in frame.columns)
         return None if frame is None or frame.is_empty() else frame
 
     def build_report(self) -> Report:

@@ -1,0 +1,125 @@
+"""Every key figure of a report as data: what the page shows, with its definition and basis.
+
+The KPI cards, the terminal summary and :meth:`Report.figures` read :func:`figure_rows`, so a
+figure reachable from Python is the figure on the page, to the character.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import polars as pl
+
+from webinar_insights.metrics import KPIS
+
+from ._format import change_text
+from ._model import ReportData
+
+__all__ = ["FIGURES", "figure_rows", "figures_frame", "rates_note"]
+
+FIGURES: Final = pl.Schema(
+    {
+        "key": pl.String,
+        "label": pl.String,
+        "value": pl.Float64,
+        "text": pl.String,
+        "change": pl.String,
+        "definition": pl.String,
+        "basis": pl.String,
+        "numerator": pl.Int64,
+        "denominator": pl.Int64,
+        "previous_value": pl.Float64,
+    }
+)
+"""The schema of :meth:`Report.figures`: one row per key figure, in the page's order."""
+
+
+def figure_rows(report: ReportData) -> list[dict[str, Any]]:
+    """One dict per key figure of ``report`` (the columns of :data:`FIGURES`) and its change's
+    CSS class (``mood``)."""
+    rows = []
+    for kpi in KPIS.values():
+        value = report.kpis.get(kpi.key)
+        previous = report.previous_kpis.get(kpi.key)
+        change, mood = change_text(
+            kpi, value, previous, report.previous_sessions, report.withheld.get(kpi.key)
+        )
+        numerator, denominator = report.bases.get(kpi.key, (None, None))
+        rows.append(
+            {
+                "key": kpi.key,
+                "label": kpi.label,
+                "value": None if value is None else float(value),
+                "text": kpi.format(value),
+                "change": change,
+                "definition": kpi.definition,
+                "basis": kpi.basis_text(numerator, denominator),
+                "numerator": numerator,
+                "denominator": denominator,
+                "previous_value": None if previous is None else float(previous),
+                "mood": mood,
+            }
+        )
+    return rows
+
+
+def figures_frame(report: ReportData) -> pl.DataFrame:
+    """:func:`figure_rows` as a frame of :data:`FIGURES`."""
+    rows = [{name: row[name] for name in FIGURES} for row in figure_rows(report)]
+    return pl.DataFrame(rows, schema=FIGURES)
+
+
+def rates_note(report: ReportData) -> str:
+    """Why the attendance and no-show rates need not add up to 100%, in the report's figures
+    ("" when the two do not rest on the same registrants)."""
+    attended, registered = report.bases.get("attendance_rate", (None, None))
+    no_shows, listed = report.bases.get("no_show_rate", (None, None))
+    if None in (attended, registered, no_shows, listed) or not listed or registered != listed:
+        return ""
+    assert attended is not None and no_shows is not None and listed is not None
+    joined = listed - no_shows
+    line = (
+        f"Of {listed:,} registrants of the Finished sessions, {joined:,} joined"
+        f" ({joined / listed:.1%}) and {no_shows:,} did not (the no-show rate,"
+        f" {no_shows / listed:.1%}): these add up to 100%."
+    )
+    walk_ins = attended - joined
+    if walk_ins > 0:
+        line += (
+            f" The attendance rate ({attended / listed:.1%}) counts the sessions' attendees,"
+            f" {attended:,}, which include {walk_ins:,} who joined without a registration of"
+            " that session (walk-ins), so it and the no-show rate can add up to more than 100%."
+        )
+    elif walk_ins < 0:
+        line += (
+            f" The attendance rate ({attended / listed:.1%}) counts the sessions' attendees as"
+            f" the API reports them, {attended:,}: fewer than the registrants who joined, as"
+            " registrants who joined only as panelists or hosts are not attendees."
+        )
+    return line + _attendees_beyond_the_rate(report, attended)
+
+
+def _attendees_beyond_the_rate(report: ReportData, attended: int) -> str:
+    """Where the Attendees figure counts more than the attendance rate's numerator."""
+    total = report.kpis.get("unique_attendees")
+    if total is None or total == attended:
+        return ""
+    sessions = report.frames["sessions"]
+    outside = (
+        sessions.filter(
+            pl.col("attendance_rate").is_null(), pl.col("unique_attendee_count").fill_null(0) > 0
+        )
+        .group_by(finished=pl.col("status") == "Finished")
+        .agg(pl.len().alias("sessions"), pl.col("unique_attendee_count").sum().alias("people"))
+    )
+    parts = []
+    for row in outside.sort("finished", descending=True).iter_rows(named=True):
+        noun = "session" if row["sessions"] == 1 else "sessions"
+        where = f"Finished {noun} without registrants" if row["finished"] else f"live {noun}"
+        parts.append(f"{row['people']:,} in {row['sessions']:,} {where}")
+    if not parts:
+        return ""
+    return (
+        f" The Attendees figure ({int(total):,}) also counts {' and '.join(parts)}, which have"
+        " no attendance rate."
+    )

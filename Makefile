@@ -16,8 +16,8 @@ $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/activate
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e '.[test,bench]'
-	touch $@ $(VENV)/.installed-runtime
+	$(PY) -m pip install --quiet -e '.[test,bench,lab]'
+	touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-lab
 
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/activate
 	$(PY) -m pip install --quiet -e '.[lab]'
@@ -56,8 +56,9 @@ notebooks: $(VENV)/.installed-test
 test-slow: $(VENV)/.installed-test
 	$(BIN)/pytest -m slow
 
+# As root (a container) JupyterLab needs --allow-root; as anyone else it is not passed.
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi)
 
 bench: $(VENV)/.installed-test
 	$(PY) -m bench

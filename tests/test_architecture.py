@@ -45,6 +45,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("metrics", ("webinar_insights.metrics",)),
     ("charts", ("webinar_insights.charts",)),
     ("report", ("webinar_insights.report",)),
+    # Jupyter set-up: the offline chart renderer (the report's Vega bundle) and setup().
+    ("notebook", ("webinar_insights.notebook",)),
     ("widgets", ("webinar_insights.widgets",)),
     ("cli", ("webinar_insights.cli",)),
 )

@@ -155,6 +155,15 @@ EXPORTS: dict[str, list[str]] = {
         "start_delay",
         "webinar_summary",
     ],
+    "webinar_insights.notebook": [
+        "DEMO_NOW",
+        "RENDERER",
+        "Setup",
+        "chart_html",
+        "enable_charts",
+        "library_html",
+        "setup",
+    ],
     "webinar_insights.report": [
         "FRAME_NAMES",
         "Report",

@@ -9,10 +9,10 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias
 
-import altair as alt
 import polars as pl
 
 from webinar_insights import charts
+from webinar_insights.notebook import chart_html
 
 from ._filters import Filters
 
@@ -62,15 +62,15 @@ def build_chart(
 
 
 def display_data(chart: charts.AnyChart, name: str) -> dict[str, Any]:
-    """One Jupyter ``display_data`` output of a chart, through Altair's active renderer.
+    """One Jupyter ``display_data`` output of a chart, drawn offline by the page's Vega library
+    (``webinar_insights.notebook.chart_html``; the dashboard puts the library into the page).
 
     Not validated against the Vega-Lite schema again: the charts module's tests validate every
     chart's spec, and validation is a third of a redraw at 100,000 sessions.
     """
     spec = chart.to_dict(validate=False)
-    renderer = alt.renderers.get()
-    bundle: Any = renderer(spec) if renderer is not None else {}
-    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-    data = dict(data or {})
-    data.setdefault("text/plain", f"<{name} chart>")
-    return {"output_type": "display_data", "data": data, "metadata": dict(metadata or {})}
+    return {
+        "output_type": "display_data",
+        "data": {"text/html": chart_html(spec), "text/plain": f"<{name} chart>"},
+        "metadata": {},
+    }

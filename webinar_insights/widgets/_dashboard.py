@@ -22,6 +22,7 @@ from webinar_insights import charts, metrics
 from webinar_insights._time import TimeLike, to_utc, zone_key
 from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
+from webinar_insights.notebook import chart_html, library_html
 from webinar_insights.report import Report, build_report, write_safe_csv
 from webinar_insights.store import Store
 from webinar_insights.syncing import DEPTHS, Depth, SyncSummary, refresh_plan, sync
@@ -240,6 +241,16 @@ class Dashboard:
             layout=widgets.Layout(visibility="hidden", width="260px"),
         )
         self._sync_log = widgets.Output()
+        # The Vega library for the chart tabs, drawn offline: a hidden output that puts it into
+        # the page (again after a page reload; a page that has it already skips it).
+        self._library = widgets.Output(layout=widgets.Layout(display="none"))
+        self._library.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"text/html": library_html(), "text/plain": ""},
+                "metadata": {},
+            },
+        )
         c = self.controls
         buttons = [c.export_report, c.download_csv]
         if self._client is not None:
@@ -261,6 +272,7 @@ class Dashboard:
                 self._tabs,
                 self._message,
                 self._sync_log,
+                self._library,
             ]
         )
 
@@ -686,7 +698,31 @@ class Dashboard:
         bundle: dict[str, Any] | None = self.widget._repr_mimebundle_(**kwargs)
         if bundle is not None:
             bundle["text/plain"] = repr(self)
+            bundle["text/html"] = self.snapshot_html()
         return bundle
+
+    def snapshot_html(self) -> str:
+        """A still picture of the dashboard as it is: its filters, KPI strip and open chart.
+
+        Beside the live widget in the dashboard's output, for where widgets cannot run: an
+        exported HTML notebook (``jupyter nbconvert --to html``, JupyterLab's "Export
+        Notebook As HTML") or a viewer without the widget manager shows this instead of a
+        blank box. The chart draws with the page's offline Vega library
+        (``webinar_insights.notebook.setup``).
+        """
+        with self._lock:
+            self.refresh_now()
+            name = CHART_NAMES[self._tabs.selected_index or 0]
+            spec = self._chart(name).to_dict(validate=False)
+            return (
+                '<div class="wi-dashboard-snapshot">'
+                '<p style="font-size:12px;color:#555555">Dashboard as it was when this output'
+                f" was made ({html.escape(repr(self))}); run the notebook for the live one.</p>"
+                + kpi_strip_html(self.kpis(), self._filters.late_after)
+                + f'<p style="font-weight:600;margin:12px 0 4px">{html.escape(TAB_TITLES[name])}</p>'
+                + chart_html(spec)
+                + "</div>"
+            )
 
     def close(self) -> None:
         """Close every widget of the dashboard (its views disappear from the notebook)."""

@@ -170,9 +170,12 @@ EXPORTS: dict[str, list[str]] = {
         "ReportChart",
         "build_report",
         "csv_safe",
+        "key_figures",
+        "previous_start",
         "report_from_store",
         "report_range",
         "vega_bundle",
+        "withheld_changes",
         "write_safe_csv",
     ],
     "webinar_insights.schemas": [

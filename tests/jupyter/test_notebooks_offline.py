@@ -221,6 +221,10 @@ def test_a_dashboard_control_redraws_its_kpis_and_chart_in_jupyterlab(
         after = (sessions.inner_text(), dashboard.locator(DRAWN).first.inner_html())
         assert after[0] != before[0]
         assert after[1] != before[1]
+        # "Download CSV" downloads in the browser (nothing is written on the server).
+        with page.expect_download(timeout=30_000) as download:
+            dashboard.get_by_role("button", name="Download CSV").first.click()
+        assert download.value.suggested_filename.startswith("sessions_2026-06-01_")
         assert blocked == []
     finally:
         page.close()

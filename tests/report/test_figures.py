@@ -14,6 +14,7 @@ import pytest
 import webinar_insights as wi
 from webinar_insights import metrics
 from webinar_insights.report import Report, report_from_store
+from webinar_insights.report._figures import figure_rows as report_figures
 from webinar_insights.simulator import Simulator, SimulatorConfig
 from webinar_insights.widgets import Dashboard
 
@@ -129,8 +130,20 @@ def test_the_dashboard_shows_the_report_s_figures_for_the_same_data(
     try:
         shown = board.kpis()
         strip = board._kpi_strip.value
+        strip_figures = board.key_figures()
+        board.set_filters(start=None, end=None)
+        open_range = board.key_figures()
     finally:
         board.close()
+    # The strip's figures are the report's cards: value, basis and change (or why withheld).
+    columns = ("key", "label", "text", "basis", "change", "mood")
+    assert [{c: f[c] for c in columns} for f in strip_figures] == [
+        {c: row[c] for c in columns} for row in report_figures(built)
+    ]
+    assert any(f["mood"] in ("better", "worse") for f in strip_figures)
+    assert {f["change"] for f in open_range} == {
+        "no comparison: pick a start and an end day to compare"
+    }
     for row in built.figures().iter_rows(named=True):
         assert shown[row["key"]] == pytest.approx(row["value"]), row["key"]
         kpi = metrics.KPIS[row["key"]]

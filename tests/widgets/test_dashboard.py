@@ -7,6 +7,9 @@ back through ``Dashboard.filtered()`` and the chart specs (``to_dict()``).
 from __future__ import annotations
 
 import asyncio
+import base64
+import html
+import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -167,7 +170,27 @@ def test_status_picker_filters_statuses(dashboard: Dashboard) -> None:
     assert {row["status"] for row in rows(timeline) if "status" in row} == {"Finished"}
     c.statuses.value = ("Scheduled", "Active")
     assert ids(dashboard.filtered()) == ["s4", "s5"]
+    assert [b.value for b in c.statuses._buttons.values()] == [True, True, False]
     assert "no Finished session" in json.dumps(spec(dashboard, "overrun"))
+
+
+def test_status_toggles_switch_one_status_each_without_ctrl_click(dashboard: Dashboard) -> None:
+    buttons = dashboard.controls.statuses._buttons
+    assert [b.description for b in buttons.values()] == list(STATUSES)
+    assert all(b.value for b in buttons.values())
+    buttons["Finished"].value = False  # a click
+    assert dashboard.filters.statuses == ("Scheduled", "Active")
+    assert ids(dashboard.filtered()) == ["s4", "s5"]
+    buttons["Finished"].value = True
+    buttons["Scheduled"].value = False
+    assert dashboard.filters.statuses == ("Active", "Finished")
+
+
+def test_every_control_says_its_unit(dashboard: Dashboard) -> None:
+    c = dashboard.controls
+    assert c.late_after.description == "Late after (min)"
+    assert c.time_zone.description == "Time zone (IANA)"
+    assert "(day" in c.start.description and "included" in c.end.description
     c.statuses.value = ()
     assert dashboard.filtered().is_empty()
     assert dashboard.kpis()["sessions"] == 0
@@ -207,6 +230,7 @@ def test_unknown_time_zone_keeps_the_last_good_one_and_says_so(dashboard: Dashbo
     assert dashboard.filters.time_zone == "Europe/Berlin"
     assert "Mars/Olympus_Mons" in dashboard._message.value
     assert "still showing Europe/Berlin" in dashboard._message.value
+    assert dashboard.controls.time_zone.value == "Europe/Berlin"  # the box shows what applies
 
 
 def test_reversed_dates_keep_the_last_good_range(dashboard: Dashboard) -> None:
@@ -214,6 +238,10 @@ def test_reversed_dates_keep_the_last_good_range(dashboard: Dashboard) -> None:
     dashboard.controls.end.value = date(2026, 2, 1)
     assert (dashboard.filters.start, dashboard.filters.end) == (date(2026, 3, 1), None)
     assert "is after the end" in dashboard._message.value
+    assert (dashboard.controls.start.value, dashboard.controls.end.value) == (
+        date(2026, 3, 1),
+        None,
+    )
 
 
 def test_set_filters_moves_the_controls_and_redraws_once(
@@ -348,15 +376,18 @@ def test_export_report_writes_one_self_contained_html_file_of_the_filters(
     assert ids(report.frames["sessions"]) == ids(dashboard.filtered()) == ["s1", "s2", "s3"]
     assert report.time_zone == "UTC"
     dashboard.controls.export_report.click()
-    path = tmp_path / "out" / "webinar-report_2026-03-01_2026-03-31.html"
-    assert path.is_file()
-    text = path.read_text(encoding="utf-8")
+    assert not (tmp_path / "out").exists()  # a download: nothing lands on the server
+    name, data = downloaded(dashboard)
+    assert name == "webinar-report_2026-03-01_2026-03-31.html"
+    text = data.decode("utf-8")
+    path = dashboard.export_report()  # the Python call writes the same file
+    assert path == tmp_path / "out" / name and path.read_text(encoding="utf-8") == text
     assert text.lstrip().lower().startswith("<!doctype html>")
     assert text.lower().count("<!doctype html") == 1  # one document, no nested one
     assert text.rstrip().endswith("</html>")
     assert not re.search(r"<script[^>]+src\s*=\s*[\"']?https?:", text, re.IGNORECASE)
     assert not re.search(r"<link[^>]+href\s*=\s*[\"']?https?:", text, re.IGNORECASE)
-    assert "Report written" in dashboard._message.value
+    assert "handed to the browser" in dashboard._message.value
 
 
 def test_export_report_follows_the_late_start_threshold(dashboard: Dashboard) -> None:
@@ -366,15 +397,42 @@ def test_export_report_follows_the_late_start_threshold(dashboard: Dashboard) ->
     assert report.kpis["late_start_share"] == pytest.approx(1 / 5)
 
 
-def test_download_csv_saves_the_selection(dashboard: Dashboard, tmp_path: Path) -> None:
+def downloaded(board: Dashboard) -> tuple[str, bytes]:
+    """The file the last button click handed to the browser: (name, content)."""
+    (output,) = board._downloads.outputs
+    found = re.search(
+        r'<a download="([^"]+)" href="data:[a-z/]+;base64,([A-Za-z0-9+/=]+)"',
+        output["data"]["text/html"],
+    )
+    assert found is not None
+    return html.unescape(found.group(1)), base64.b64decode(found.group(2))
+
+
+def test_download_csv_hands_the_selection_to_the_browser(
+    dashboard: Dashboard, tmp_path: Path
+) -> None:
     dashboard.controls.statuses.value = ("Finished",)
     dashboard.controls.download_csv.click()
-    path = tmp_path / "out" / "sessions_first_last.csv"
-    saved = pl.read_csv(path)
+    assert not (tmp_path / "out").exists()
+    name, data = downloaded(dashboard)
+    assert name == "sessions_first_last.csv"
+    assert "link.click()" in dashboard._downloads.outputs[0]["data"]["text/html"]
+    saved = pl.read_csv(io.BytesIO(data))
+    assert data == dashboard.save_csv().read_bytes()  # the Python call writes the same file
     assert sorted(saved["session_id"].to_list()) == ids(dashboard.filtered())
     assert "scheduled_duration_min" in saved.columns and "overrun" not in saved.columns
     assert saved["overrun_min"].to_list() == dashboard.filtered()["overrun_min"].to_list()
-    assert "CSV written" in dashboard._message.value
+    assert "sessions_first_last.csv" in dashboard._message.value
+
+
+def test_a_download_too_large_for_the_browser_is_written_instead(
+    dashboard: Dashboard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_dashboard, "MAX_DOWNLOAD", 100)
+    dashboard.controls.download_csv.click()
+    assert (tmp_path / "out" / "sessions_first_last.csv").is_file()
+    assert "Too large to hand to the browser" in dashboard._message.value
+    assert dashboard._downloads.outputs == ()
 
 
 def test_download_csv_keeps_spreadsheet_formulas_inert(tmp_path: Path) -> None:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from ._build import build_report, report_from_store
 from ._bundle import vega_bundle
+from ._coverage import withheld_changes
 from ._export import csv_safe, write_safe_csv
+from ._figures import key_figures
 from ._model import FRAME_NAMES, ReportChart
-from ._range import report_range
+from ._range import previous_start, report_range
 from ._report import Report
 
 __all__ = [
@@ -29,8 +31,11 @@ __all__ = [
     "ReportChart",
     "build_report",
     "csv_safe",
+    "key_figures",
+    "previous_start",
     "report_from_store",
     "report_range",
     "vega_bundle",
+    "withheld_changes",
     "write_safe_csv",
 ]

@@ -19,9 +19,9 @@ from webinar_insights._time import TimeLike, to_utc
 from webinar_insights.charts import explore_period
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
-from webinar_insights.store import DEPTH_ORDER, NEVER_RAN_GRACE, Store, synced_ranges
+from webinar_insights.store import NEVER_RAN_GRACE, Store, synced_ranges
 
-from ._coverage import coverage_line, default_range, withheld_reason
+from ._coverage import coverage_line, default_range, withheld_changes
 from ._model import FRAME_NAMES, ReportChart
 from ._range import moments, previous_start, resolve_range, span, zone_name
 from ._report import Report
@@ -117,20 +117,9 @@ def build_report(
     lower, upper = resolve_range(every, start, end, time_zone=tz, now=as_of)
     earlier = previous_start(lower, upper, tz)
     synced = None if provenance is None else synced_ranges(provenance.get("syncs") or [])
-    reasons = {
-        depth: None
-        if synced is None
-        else withheld_reason(
-            synced[depth],
-            depth=depth,
-            start=lower,
-            end=upper,
-            previous_start=earlier,
-            time_zone=tz,
-        )
-        for depth in DEPTH_ORDER
-    }
-    withheld = {key: reason for key, kpi in metrics.KPIS.items() if (reason := reasons[kpi.depth])}
+    withheld = withheld_changes(
+        provenance, start=lower, end=upper, previous_start=earlier, time_zone=tz
+    )
     moment = metrics.session_moment()
     current = every.filter(moment >= lower, moment < upper).sort(
         "scheduled_start", "session_id", nulls_last=True

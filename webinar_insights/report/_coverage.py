@@ -14,7 +14,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Final
 
 from webinar_insights._time import zone
-from webinar_insights.store import DEPTH_ORDER, parse_time
+from webinar_insights.metrics import KPIS
+from webinar_insights.store import DEPTH_ORDER, parse_time, synced_ranges
 
 from ._range import local_midnight
 
@@ -24,6 +25,7 @@ __all__ = [
     "coverage_line",
     "default_range",
     "uncovered",
+    "withheld_changes",
     "withheld_reason",
 ]
 
@@ -158,3 +160,31 @@ def default_range(
     start_day = upper.astimezone(local).date() - timedelta(days=length)
     start = datetime.combine(start_day, time(0)).replace(tzinfo=local)
     return start.astimezone(UTC), upper
+
+
+def withheld_changes(
+    provenance: Mapping[str, Any] | None,
+    *,
+    start: datetime,
+    end: datetime,
+    previous_start: datetime,
+    time_zone: str,
+) -> dict[str, str]:
+    """Key figure key -> why its change against ``[previous_start, start)`` is not shown, for
+    each figure whose depth the store's syncs do not cover over both periods (none without
+    provenance: frames given directly cannot tell their coverage)."""
+    if provenance is None:
+        return {}
+    synced = synced_ranges(provenance.get("syncs") or [])
+    reasons = {
+        depth: withheld_reason(
+            synced[depth],
+            depth=depth,
+            start=start,
+            end=end,
+            previous_start=previous_start,
+            time_zone=time_zone,
+        )
+        for depth in DEPTH_ORDER
+    }
+    return {key: reason for key, kpi in KPIS.items() if (reason := reasons[kpi.depth])}

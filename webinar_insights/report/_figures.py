@@ -6,6 +6,7 @@ figure reachable from Python is the figure on the page, to the character.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 
 import polars as pl
@@ -15,7 +16,7 @@ from webinar_insights.metrics import KPIS
 from ._format import change_text
 from ._model import ReportData
 
-__all__ = ["FIGURES", "figure_rows", "figures_frame", "rates_note"]
+__all__ = ["FIGURES", "figure_rows", "figures_frame", "key_figures", "rates_note"]
 
 FIGURES: Final = pl.Schema(
     {
@@ -37,14 +38,40 @@ FIGURES: Final = pl.Schema(
 def figure_rows(report: ReportData) -> list[dict[str, Any]]:
     """One dict per key figure of ``report`` (the columns of :data:`FIGURES`) and its change's
     CSS class (``mood``)."""
+    return key_figures(
+        report.kpis,
+        report.previous_kpis,
+        previous_sessions=report.previous_sessions,
+        withheld=report.withheld,
+        bases=report.bases,
+    )
+
+
+def key_figures(
+    kpis: Mapping[str, float | int | None],
+    previous_kpis: Mapping[str, float | int | None],
+    *,
+    previous_sessions: int,
+    withheld: Mapping[str, str] | None = None,
+    bases: Mapping[str, tuple[int | None, int | None]] | None = None,
+) -> list[dict[str, Any]]:
+    """Every key figure of ``metrics.KPIS`` as shown, in the catalogue's order: one dict each
+    with the columns of :data:`FIGURES` and ``mood`` (the change's colour: ``better``,
+    ``worse``, ``flat``, ``none`` or ``withheld``).
+
+    ``kpis`` and ``previous_kpis`` as ``metrics.kpis`` gives them; ``previous_sessions``: how
+    many sessions the previous period holds (0: no change is shown); ``withheld``: key -> why
+    its change is not shown (``withheld_changes``); ``bases``: ``metrics.kpi_bases``. The
+    report's cards and the dashboard's KPI strip both read it.
+    """
     rows = []
     for kpi in KPIS.values():
-        value = report.kpis.get(kpi.key)
-        previous = report.previous_kpis.get(kpi.key)
+        value = kpis.get(kpi.key)
+        previous = previous_kpis.get(kpi.key)
         change, mood = change_text(
-            kpi, value, previous, report.previous_sessions, report.withheld.get(kpi.key)
+            kpi, value, previous, previous_sessions, (withheld or {}).get(kpi.key)
         )
-        numerator, denominator = report.bases.get(kpi.key, (None, None))
+        numerator, denominator = (bases or {}).get(kpi.key, (None, None))
         rows.append(
             {
                 "key": kpi.key,

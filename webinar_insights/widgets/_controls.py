@@ -8,10 +8,47 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
+import traitlets
 
 from ._filters import STATUSES, Filters, minutes
 
-__all__ = ["Controls", "make_controls", "picker_labels"]
+__all__ = ["Controls", "StatusToggles", "make_controls", "picker_labels"]
+
+_LABELLED = {"description_width": "initial"}  # a description is never cut short
+
+
+class StatusToggles(widgets.HBox):  # type: ignore[misc]
+    """One toggle button per session status, each on or off by itself (no Ctrl-click).
+
+    ``value`` is the tuple of the statuses switched on, in :data:`STATUSES` order; setting it
+    moves the buttons, moving a button sets it.
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, value: Sequence[str]) -> None:
+        self._buttons = {
+            status: widgets.ToggleButton(
+                value=status in value,
+                description=status,
+                tooltip=f"Show {status} sessions",
+                layout=widgets.Layout(width="96px"),
+            )
+            for status in STATUSES
+        }
+        label = widgets.Label("Status", layout=widgets.Layout(width="48px"))
+        super().__init__([label, *self._buttons.values()])
+        self.value = tuple(s for s in STATUSES if s in value)
+        for button in self._buttons.values():
+            button.observe(self._from_buttons, names="value")
+        self.observe(self._to_buttons, names="value")
+
+    def _from_buttons(self, change: Any) -> None:
+        self.value = tuple(s for s, button in self._buttons.items() if button.value)
+
+    def _to_buttons(self, change: Any) -> None:
+        for status, button in self._buttons.items():
+            button.value = status in change["new"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -22,7 +59,7 @@ class Controls:
     end: Any  # widgets.DatePicker
     webinars: Any  # widgets.TagsInput: labels of Dashboard.webinar_choices
     hosts: Any  # widgets.TagsInput: labels of Dashboard.host_choices
-    statuses: Any  # widgets.SelectMultiple
+    statuses: Any  # StatusToggles
     time_zone: Any  # widgets.Combobox
     late_after: Any  # widgets.FloatSlider, minutes
     export_report: Any  # widgets.Button
@@ -48,10 +85,16 @@ def make_controls(initial: Filters, *, refreshable: bool) -> Controls:
     wide = widgets.Layout(width="420px")
     return Controls(
         start=widgets.DatePicker(
-            value=initial.start, description="From", layout=widgets.Layout(width="240px")
+            value=initial.start,
+            description="From (day)",
+            style=_LABELLED,
+            layout=widgets.Layout(width="240px"),
         ),
         end=widgets.DatePicker(
-            value=initial.end, description="To", layout=widgets.Layout(width="240px")
+            value=initial.end,
+            description="To (day, included)",
+            style=_LABELLED,
+            layout=widgets.Layout(width="260px"),
         ),
         webinars=widgets.TagsInput(
             value=[],
@@ -69,39 +112,38 @@ def make_controls(initial: Filters, *, refreshable: bool) -> Controls:
             description="Hosts",
             layout=wide,
         ),
-        statuses=widgets.SelectMultiple(
-            options=list(STATUSES),
-            value=initial.statuses,
-            rows=len(STATUSES),
-            description="Status",
-            layout=widgets.Layout(width="240px"),
-        ),
+        statuses=StatusToggles(initial.statuses),
+        # Not ensure_option: a name typed that is no time zone reaches the dashboard, which
+        # says so and puts the last good one back in the box.
         time_zone=widgets.Combobox(
             value=initial.time_zone,
             options=sorted(zoneinfo.available_timezones() | {initial.time_zone}),
-            ensure_option=True,
-            description="Time zone",
-            layout=widgets.Layout(width="300px"),
+            ensure_option=False,
+            continuous_update=False,
+            description="Time zone (IANA)",
+            style=_LABELLED,
+            layout=widgets.Layout(width="320px"),
         ),
         late_after=widgets.FloatSlider(
             value=minutes(initial.late_after),
             min=0.0,
             max=max(60.0, minutes(initial.late_after)),
             step=0.5,
-            description="Late after",
+            description="Late after (min)",
             readout_format=".1f",
             continuous_update=True,
-            layout=widgets.Layout(width="300px"),
+            style=_LABELLED,
+            layout=widgets.Layout(width="340px"),
         ),
         export_report=widgets.Button(
             description="Export report",
             icon="file-code-o",
-            tooltip="Write the offline HTML report of what is shown",
+            tooltip="Download the offline HTML report of what is shown",
         ),
         download_csv=widgets.Button(
             description="Download CSV",
             icon="download",
-            tooltip="Save the sessions shown as CSV",
+            tooltip="Download the sessions shown as CSV",
         ),
         refresh=widgets.Button(
             description="Refresh",

@@ -4,10 +4,12 @@ report and CSV exports and the "Refresh" sync."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -23,7 +25,15 @@ from webinar_insights._time import TimeLike, to_utc, zone_key
 from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.notebook import chart_html, library_html
-from webinar_insights.report import Report, build_report, write_safe_csv
+from webinar_insights.report import (
+    Report,
+    build_report,
+    csv_safe,
+    key_figures,
+    previous_start,
+    withheld_changes,
+    write_safe_csv,
+)
 from webinar_insights.store import Store
 from webinar_insights.syncing import DEPTHS, Depth, SyncSummary, refresh_plan, sync
 from webinar_insights.theme import ACCENT, MUTED
@@ -156,6 +166,7 @@ class Dashboard:
         self._derived: tuple[tuple[Any, ...], pl.DataFrame] | None = None
         self._frame: tuple[tuple[Any, ...], pl.DataFrame] | None = None
         self._kpis: tuple[tuple[Any, ...], dict[str, float | int | None]] | None = None
+        self._figures: tuple[tuple[Any, ...], list[dict[str, Any]]] | None = None
         self._built: dict[ChartName, tuple[tuple[Any, ...], charts.AnyChart]] = {}
         self._shown: dict[ChartName, tuple[Any, ...]] = {}
         self._webinar_choices: dict[str, str] = {}
@@ -244,6 +255,7 @@ class Dashboard:
         # The Vega library for the chart tabs, drawn offline: a hidden output that puts it into
         # the page (again after a page reload; a page that has it already skips it).
         self._library = widgets.Output(layout=widgets.Layout(display="none"))
+        self._downloads = widgets.Output()  # the buttons' downloads: a link each
         self._library.outputs = (
             {
                 "output_type": "display_data",
@@ -271,6 +283,7 @@ class Dashboard:
                 self._kpi_strip,
                 self._tabs,
                 self._message,
+                self._downloads,
                 self._sync_log,
                 self._library,
             ]
@@ -441,15 +454,65 @@ class Dashboard:
             key = self._rows_key(self._filters)
             if self._kpis is None or self._kpis[0] != key:
                 shown = self.filtered()
-                people = self._people(
-                    "participants",
-                    shown.get_column("session_id").to_list(),
-                    columns=_REACH_COLUMNS,
-                )
-                if people is not None and "unique_user_hash" not in people.columns:
-                    people = None  # a frame without user hashes cannot tell people apart
-                self._kpis = (key, metrics.kpis(shown, participants=people))
+                self._kpis = (key, metrics.kpis(shown, participants=self._reach_people(shown)))
             return dict(self._kpis[1])
+
+    def _reach_people(self, sessions: pl.DataFrame) -> pl.DataFrame | None:
+        """The participants ``metrics.reach`` reads for ``sessions`` (None: not known)."""
+        people = self._people(
+            "participants", sessions.get_column("session_id").to_list(), columns=_REACH_COLUMNS
+        )
+        if people is not None and "unique_user_hash" not in people.columns:
+            return None  # a frame without user hashes cannot tell people apart
+        return people  # type: ignore[no-any-return]
+
+    def key_figures(self) -> list[dict[str, Any]]:
+        """The KPI strip's figures, as the report's cards have them: value, basis, and the
+        change against the previous period of equal length (same webinars, hosts and
+        statuses), withheld with its reason where the store does not cover both periods or
+        no date range is set (``webinar_insights.report.key_figures``)."""
+        with self._lock:
+            filters = self._filters
+            key = self._rows_key(filters)
+            if self._figures is not None and self._figures[0] == key:
+                return self._figures[1]
+            shown = self.filtered()
+            people = self._reach_people(shown)
+            lower, upper = filters.bounds()
+            previous_kpis: dict[str, float | int | None] = {}
+            previous_sessions = 0
+            if lower is None or upper is None:
+                withheld = dict.fromkeys(metrics.KPIS, "pick a start and an end day to compare")
+            else:
+                earlier = previous_start(lower, upper, filters.time_zone)
+                every = Filters(
+                    webinars=filters.webinars,
+                    hosts=filters.hosts,
+                    statuses=filters.statuses,
+                    time_zone=filters.time_zone,
+                    late_after=filters.late_after,
+                ).apply(self._derived_frame(filters))
+                moment = metrics.session_moment()
+                previous = every.filter(moment >= earlier, moment < lower)
+                previous_sessions = previous.height
+                previous_kpis = metrics.kpis(previous, participants=self._reach_people(previous))
+                provenance = self._store.provenance() if self._store is not None else None
+                withheld = withheld_changes(
+                    provenance,
+                    start=lower,
+                    end=upper,
+                    previous_start=earlier,
+                    time_zone=filters.time_zone,
+                )
+            figures = key_figures(
+                self.kpis(),
+                previous_kpis,
+                previous_sessions=previous_sessions,
+                withheld=withheld,
+                bases=metrics.kpi_bases(shown, participants=people),
+            )
+            self._figures = (key, figures)
+            return figures
 
     def _chart_key(self, name: ChartName) -> tuple[Any, ...]:
         # Not _rows_key: only the start delay chart reads the threshold (a parameter of its own).
@@ -476,6 +539,11 @@ class Dashboard:
             self._cancel_pending()
             filters, problems = self._read_controls()
             self._filters = filters
+            if problems:  # the boxes show what applies, not what was refused
+                with self._holding_changes():
+                    self.controls.start.value = filters.start
+                    self.controls.end.value = filters.end
+                    self.controls.time_zone.value = filters.time_zone
             frame = self.filtered()
             total = self._data.base.height
             shown = f"Showing {frame.height:,} of {total:,} sessions: {filters.describe()}"
@@ -484,7 +552,7 @@ class Dashboard:
             self._status.value = _note_html(
                 html.escape(" ".join([shown, *(f"Not complete yet: {m}." for m in missing)]))
             )
-            self._kpi_strip.value = kpi_strip_html(self.kpis(), filters.late_after)
+            self._kpi_strip.value = kpi_strip_html(self.key_figures(), filters.late_after)
             if problems:
                 self._say(" ".join(html.escape(p) for p in problems), error=True)
             self._draw_tab(self._tabs.selected_index)
@@ -679,10 +747,44 @@ class Dashboard:
                 button.disabled = False
 
     def _on_export(self, button: Any) -> None:
-        self._guarded(lambda: self._say(_written("Report", self.export_report())))
+        self._guarded(
+            lambda: self._offer(
+                f"webinar-report_{self._slug()}.html",
+                self.build_report().to_html().encode("utf-8"),
+                "text/html",
+            )
+        )
 
     def _on_csv(self, button: Any) -> None:
-        self._guarded(lambda: self._say(_written("CSV", self.save_csv())))
+        self._guarded(
+            lambda: self._offer(
+                f"sessions_{self._slug()}.csv",
+                csv_safe(self.filtered()).write_csv(quote_style="non_numeric").encode("utf-8"),
+                "text/csv",
+            )
+        )
+
+    def _offer(self, name: str, data: bytes, mime: str) -> None:
+        """Hand ``data`` to the browser as a download named ``name`` (the button's job): a
+        link that clicks itself once, right after it is made; it never lands on the server.
+        Beyond :data:`MAX_DOWNLOAD` bytes the file is written to ``export_dir`` instead."""
+        if len(data) > MAX_DOWNLOAD:
+            target = self._export_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self._say(
+                f"Too large to hand to the browser ({len(data) / 1e6:.0f} MB): "
+                + _written("file", target)
+            )
+            return
+        self._downloads.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"text/html": download_html(name, data, mime), "text/plain": name},
+                "metadata": {},
+            },
+        )
+        self._say(f"{html.escape(name)} ({_size(len(data))}) handed to the browser to download.")
 
     def _on_refresh(self, button: Any) -> None:
         self._guarded(self.refresh_data)
@@ -718,7 +820,7 @@ class Dashboard:
                 '<div class="wi-dashboard-snapshot">'
                 '<p style="font-size:12px;color:#555555">Dashboard as it was when this output'
                 f" was made ({html.escape(repr(self))}); run the notebook for the live one.</p>"
-                + kpi_strip_html(self.kpis(), self._filters.late_after)
+                + kpi_strip_html(self.key_figures(), self._filters.late_after)
                 + f'<p style="font-weight:600;margin:12px 0 4px">{html.escape(TAB_TITLES[name])}</p>'
                 + chart_html(spec)
                 + "</div>"
@@ -735,6 +837,29 @@ class Dashboard:
                 widget = stack.pop()
                 stack.extend(getattr(widget, "children", ()))
                 widget.close()
+
+
+MAX_DOWNLOAD: Final = 50_000_000
+"""The largest file (bytes) a button hands to the browser; a larger one is written to disk."""
+
+
+def download_html(name: str, data: bytes, mime: str) -> str:
+    """A link that downloads ``data`` as ``name`` and clicks itself once, within 15 s of being
+    made (not when a saved notebook or a reloaded page draws it again)."""
+    href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    made = int(time.time() * 1000)
+    return (
+        f'<a download="{html.escape(name, quote=True)}" href="{href}">'
+        f"Download {html.escape(name)} ({_size(len(data))})</a>"
+        "<script>(function () {\n"
+        "  var link = document.currentScript && document.currentScript.previousElementSibling;\n"
+        f"  if (link && Date.now() - {made} < 15000) {{ link.click(); }}\n"
+        "})();</script>"
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{max(1, round(count / 1e3))} KB"
 
 
 def _written(what: str, path: Path) -> str:

@@ -174,8 +174,10 @@ EXPORTS: dict[str, list[str]] = {
         "previous_start",
         "report_from_store",
         "report_range",
+        "shown_change",
         "vega_bundle",
         "withheld_changes",
+        "withheld_note",
         "write_safe_csv",
     ],
     "webinar_insights.schemas": [

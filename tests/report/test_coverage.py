@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -62,7 +63,12 @@ def test_partial_previous_period_withholds_every_comparison_with_its_reason() ->
         "store starts", "store's registrant lists start"
     )
     document = built.to_html()
-    assert f'<div class="kpi-change withheld">no comparison: {reason}</div>' in document
+    card = f'<div class="kpi-change withheld" title="no comparison: {reason}">no comparison</div>'
+    assert card in document  # the reason once, below the cards, and on each card's tooltip
+    note = re.search(r'<p class="subtle" id="withheld-note">([^<]*)</p>', document)
+    assert note is not None
+    assert "No comparison with the previous period for Sessions, Finished sessions" in note[1]
+    assert f": {reason}." in note[1]
     assert "vs previous" not in document
     assert any(reason in note for note in built.notes)
     summary = built.summary()
@@ -75,7 +81,8 @@ def test_full_coverage_shows_the_comparison() -> None:
     assert dict(built.withheld) == {}
     document = built.to_html()
     assert "no comparison" not in document
-    assert '<div class="kpi-change flat">+2 (+100%) vs previous (2)</div>' in document
+    change = "+2 (+100%) vs previous (2)"
+    assert f'<div class="kpi-change flat" title="{change}">{change}</div>' in document
     assert "attendance rate" in built.summary()
     assert "vs previous (50.0%)" in built.summary()
 

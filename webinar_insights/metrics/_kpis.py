@@ -218,7 +218,7 @@ class Kpi:
         >>> KPIS["late_start_share"].basis_text(12, 48)
         '12 of 48 started sessions'
         """
-        if self.basis is None or numerator is None or denominator is None:
+        if self.basis is None or numerator is None or not denominator:
             return ""
         return self.basis.format(numerator=numerator, denominator=denominator)
 

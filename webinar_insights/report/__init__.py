@@ -20,7 +20,7 @@ from ._build import build_report, report_from_store
 from ._bundle import vega_bundle
 from ._coverage import withheld_changes
 from ._export import csv_safe, write_safe_csv
-from ._figures import key_figures
+from ._figures import key_figures, shown_change, withheld_note
 from ._model import FRAME_NAMES, ReportChart
 from ._range import previous_start, report_range
 from ._report import Report
@@ -35,7 +35,9 @@ __all__ = [
     "previous_start",
     "report_from_store",
     "report_range",
+    "shown_change",
     "vega_bundle",
     "withheld_changes",
+    "withheld_note",
     "write_safe_csv",
 ]

@@ -6,7 +6,7 @@ figure reachable from Python is the figure on the page, to the character.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import polars as pl
@@ -16,7 +16,18 @@ from webinar_insights.metrics import KPIS
 from ._format import change_text
 from ._model import ReportData
 
-__all__ = ["FIGURES", "figure_rows", "figures_frame", "key_figures", "rates_note"]
+__all__ = [
+    "FIGURES",
+    "figure_rows",
+    "figures_frame",
+    "key_figures",
+    "rates_note",
+    "shown_change",
+    "withheld_note",
+]
+
+WITHHELD_SHORT: Final = "no comparison"
+"""What a card shows for a withheld change (its reason: the card's tooltip and one note)."""
 
 FIGURES: Final = pl.Schema(
     {
@@ -88,6 +99,27 @@ def key_figures(
             }
         )
     return rows
+
+
+def shown_change(figure: Mapping[str, Any]) -> str:
+    """A card's change line: the change, or a short "no comparison" whose reason the card's
+    tooltip and :func:`withheld_note` give (a reason repeated on every card crowds them)."""
+    return WITHHELD_SHORT if figure["mood"] == "withheld" else str(figure["change"])
+
+
+def withheld_note(figures: Sequence[Mapping[str, Any]]) -> str:
+    """One line per distinct reason a change is withheld, naming the figures it withholds."""
+    reasons: dict[str, list[str]] = {}
+    for figure in figures:
+        if figure["mood"] == "withheld":
+            reason = str(figure["change"]).removeprefix(WITHHELD_SHORT + ": ")
+            reasons.setdefault(reason, []).append(str(figure["label"]))
+    return " ".join(
+        f"No comparison with the previous period for {', '.join(labels)}: {reason}."
+        if len(labels) < len(figures)
+        else f"No comparison with the previous period: {reason}."
+        for reason, labels in reasons.items()
+    )
 
 
 def figures_frame(report: ReportData) -> pl.DataFrame:

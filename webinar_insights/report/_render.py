@@ -22,7 +22,7 @@ import polars as pl
 from webinar_insights import __version__, metrics
 
 from ._escape import attr, script_json, text
-from ._figures import figure_rows, rates_note
+from ._figures import figure_rows, rates_note, shown_change, withheld_note
 from ._format import day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
 
@@ -107,13 +107,16 @@ def _kpi_card(figure: dict[str, Any]) -> str:
         f'<div class="kpi-label">{text(figure["label"])}</div>'
         f'<div class="kpi-value">{text(figure["text"])}</div>'
         f"{basis}"
-        f'<div class="kpi-change {figure["mood"]}">{text(figure["change"])}</div>'
+        f'<div class="kpi-change {figure["mood"]}" title="{attr(figure["change"])}">'
+        f"{text(shown_change(figure))}</div>"
         "</li>"
     )
 
 
 def _kpi_section(report: ReportData) -> str:
-    cards = "\n".join(_kpi_card(figure) for figure in figure_rows(report))
+    figures = figure_rows(report)
+    cards = "\n".join(_kpi_card(figure) for figure in figures)
+    withheld = withheld_note(figures)
     note = rates_note(report)
     return (
         '<section id="kpis" aria-labelledby="kpis-title">\n'
@@ -122,6 +125,7 @@ def _kpi_section(report: ReportData) -> str:
         f" ({text(day_range(report.previous_start, report.previous_end, report.time_zone))},"
         f" {report.previous_sessions:,} sessions); pp = percentage points.</p>\n"
         f'<ul class="kpis">\n{cards}\n</ul>\n'
+        + (f'<p class="subtle" id="withheld-note">{text(withheld)}</p>\n' if withheld else "")
         + (f'<p class="subtle" id="rates-note">{text(note)}</p>\n' if note else "")
         + "</section>"
     )

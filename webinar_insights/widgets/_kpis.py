@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Final
 
+from webinar_insights.report import shown_change, withheld_note
 from webinar_insights.theme import FONT, PALETTE
 
 from ._filters import minutes
@@ -41,7 +42,8 @@ def kpi_strip_html(figures: Sequence[Mapping[str, Any]], late_after: timedelta) 
         mood = _MOODS.get(figure["mood"], "color:#555555")
         notes.append(
             f'<div class="kpi-change {html.escape(figure["mood"])}"'
-            f' style="font-size:11px;{mood}">{html.escape(figure["change"])}</div>'
+            f' style="font-size:11px;{mood}" title="{html.escape(figure["change"])}">'
+            f"{html.escape(shown_change(figure))}</div>"
         )
         cards.append(
             f'<div class="kpi" id="kpi-{figure["key"].replace("_", "-")}"'
@@ -52,8 +54,14 @@ def kpi_strip_html(figures: Sequence[Mapping[str, Any]], late_after: timedelta) 
             f'<div class="kpi-value" style="font-size:18px;font-weight:600;color:#222222">'
             f"{html.escape(figure['text'])}</div>{''.join(notes)}</div>"
         )
+    note = withheld_note(figures)
     return (
         f'<div style="display:flex;flex-wrap:wrap;gap:8px;font-family:{html.escape(FONT)}">'
         + "".join(cards)
         + "</div>"
+        + (
+            f'<div class="kpi-withheld" style="{_SMALL};margin-top:4px">{html.escape(note)}</div>'
+            if note
+            else ""
+        )
     )

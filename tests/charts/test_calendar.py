@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import polars as pl
 import pytest
@@ -13,55 +14,118 @@ from webinar_insights import charts, frames, metrics, theme
 from webinar_insights.errors import ConfigurationError, DataWarning
 
 
+def layers_by_mark(spec: Spec) -> dict[str, list[dict[str, object]]]:
+    found: dict[str, list[dict[str, object]]] = {}
+    for view in spec["layer"]:
+        for inner in view.get("layer", [view]):
+            mark = inner["mark"]["type"] if isinstance(inner["mark"], dict) else inner["mark"]
+            found.setdefault(mark, []).append(inner)
+    return found
+
+
 def test_status_timeline_chart(sessions: pl.DataFrame) -> None:
     spec = charts.status_timeline_chart(sessions, now=NOW).to_dict()
-    bars = view_with(spec, "bar")
-    encoding = bars["encoding"]
-    assert encoding["x"]["field"] == "start" and encoding["x2"]["field"] == "end"
-    assert encoding["yOffset"]["field"] == "window"
-    color = encoding["color"]
+    views = layers_by_mark(spec)
+    scheduled, live = views["bar"]
+    assert scheduled["encoding"]["x"]["field"] == "scheduled_start"
+    assert scheduled["encoding"]["x2"]["field"] == "scheduled_end"
+    assert live["encoding"]["x"]["field"] == "live_start"
+    assert live["encoding"]["x2"]["field"] == "live_end"
+    (dots,) = views["point"]
+    assert dots["encoding"]["y"]["field"] == "row"  # a row per webinar
+    color = dots["encoding"]["color"]
     assert color["condition"]["param"] == charts.STATUS_PARAM
     assert color["condition"]["field"] == "status"
     assert color["condition"]["scale"] == theme.status_scale().to_dict()
-    tooltip_fields = [t["field"] for t in encoding["tooltip"]]
-    assert "runtime_status" in tooltip_fields
-    windows = {(row["session_id"], row["window"]): row for row in data_of(spec, bars)}
-    # The Active session is drawn up to now; the Scheduled one has no actual window.
-    assert windows[("s4", "actual")]["end"] == "2024-05-10T09:00:00Z"
-    assert windows[("s4", "actual")]["runtime_status"] == "Live"
-    assert windows[("s4", "actual")]["actual_to"] == "in progress"
-    assert ("s5", "scheduled") in windows and ("s5", "actual") not in windows
-    assert windows[("s1", "actual")]["end"] == "2024-05-06T09:07:00Z"
+    tooltip_fields = [t["field"] for t in dots["encoding"]["tooltip"]]
+    assert {"runtime_status", "start_delay_min", "overrun_min"} <= set(tooltip_fields)
+    points = {row["session_id"]: row for row in data_of(spec, dots)}
+    assert set(points) == {"s1", "s2", "s3", "s4", "s5", "s6"}
+    # Rows are webinars: w1's three sessions share one, w2's another.
+    assert points["s1"]["row"] == points["s2"]["row"] == points["s3"]["row"]
+    assert points["s6"]["row"] != points["s1"]["row"]
+    assert dots["encoding"]["y"]["sort"] == dots["encoding"]["y"]["scale"]["domain"]
+    # The Active session is drawn up to now, stands out and is labelled; the Scheduled one has
+    # no live window; a late start is ringed.
+    assert points["s4"]["live_end"] == "2024-05-10T09:00:00Z"
+    assert points["s4"]["active"] is True and points["s4"]["runtime_status"] == "Live"
+    assert (
+        points["s5"]["live_start"] is None and points["s5"]["at"] == points["s5"]["scheduled_start"]
+    )
+    assert points["s1"]["live_end"] == "2024-05-06T09:07:00Z"
+    assert {sid for sid, row in points.items() if row["late"]} == {"s2", "s4"}  # 12, 6 > 5 min
+    assert "datum.active" in json.dumps(dots["encoding"]["size"])
+    (live_text,) = views["text"][:1]
+    assert live_text["encoding"]["text"] == {"value": "live"}
     now = view_with(spec, "rule")
     assert data_of(spec, now)[0]["now"] == "2024-05-10T09:00:00Z"
     legend = params(spec)[charts.STATUS_PARAM]
     assert legend["bind"] == "legend" and legend["select"]["fields"] == ["status"]
 
 
+def test_status_timeline_follows_the_late_start_threshold(sessions: pl.DataFrame) -> None:
+    spec = charts.status_timeline_chart(sessions, now=NOW, late_after=timedelta(minutes=1))
+    dots = layers_by_mark(spec.to_dict())["point"][0]
+    late = {row["session_id"] for row in data_of(spec.to_dict(), dots) if row["late"]}
+    assert late == {"s1", "s2", "s4"}  # 2, 12 and 6 minutes late
+
+
 def test_status_timeline_keeps_active_sessions_and_says_what_it_left_out(
     sessions: pl.DataFrame,
 ) -> None:
     spec = charts.status_timeline_chart(sessions, now=utc(2024, 5, 20), max_sessions=2).to_dict()
-    shown = {row["session_id"] for row in data_of(spec, view_with(spec, "bar"))}
+    dots = layers_by_mark(spec)["point"][0]
+    shown = {row["session_id"] for row in data_of(spec, dots)}
     assert shown == {"s4", "s5"}  # the Active one, then the one nearest to now
     assert "Showing 2 of 6 sessions" in subtitle(spec)
 
 
+def test_status_timeline_groups_the_webinars_beyond_max_rows_in_one_row(
+    sessions: pl.DataFrame,
+) -> None:
+    third = pl.col("session_id") == "s3"
+    three_webinars = sessions.with_columns(
+        webinar_id=pl.when(third).then(pl.lit("w3")).otherwise("webinar_id"),
+        webinar_title=pl.when(third).then(pl.lit("Webinar three")).otherwise("webinar_title"),
+    )
+    assert three_webinars["webinar_id"].n_unique() == 3
+    spec = charts.status_timeline_chart(three_webinars, now=NOW, max_rows=2).to_dict()
+    dots = layers_by_mark(spec)["point"][0]
+    rows = {row["session_id"]: row["row"] for row in data_of(spec, dots)}
+    assert len(set(rows.values())) == 2
+    # The webinar with the Active session keeps its row; the two others share the last one.
+    assert rows["s4"] == rows["s1"] and not rows["s4"].startswith("Other")
+    assert rows["s3"] == rows["s6"] == "Other webinars (2)"
+    assert dots["encoding"]["y"]["sort"][-1].startswith("Other webinars")
+    assert "share the last row" in subtitle(spec)
+    with pytest.raises(ConfigurationError, match="max_rows"):
+        charts.status_timeline_chart(sessions, now=NOW, max_rows=0)
+
+
 def test_status_timeline_in_another_time_zone(sessions: pl.DataFrame) -> None:
     spec = charts.status_timeline_chart(sessions, now=NOW, time_zone="Asia/Tokyo").to_dict()
-    bars = view_with(spec, "bar")
-    assert bars["encoding"]["x"]["title"] == "Time (Asia/Tokyo)"
-    windows = {(row["session_id"], row["window"]): row for row in data_of(spec, bars)}
-    assert windows[("s1", "scheduled")]["start"] == "2024-05-06T17:00:00Z"  # 08:00 UTC + 9 h
-    assert windows[("s1", "scheduled")]["scheduled_from"] == "2024-05-06 17:00"
+    scheduled = layers_by_mark(spec)["bar"][0]
+    assert scheduled["encoding"]["x"]["title"] == "Time (Asia/Tokyo)"
+    dots = layers_by_mark(spec)["point"][0]
+    points = {row["session_id"]: row for row in data_of(spec, dots)}
+    assert points["s1"]["scheduled_start"] == "2024-05-06T17:00:00Z"  # 08:00 UTC + 9 h
+    assert points["s1"]["scheduled_from"] == "2024-05-06 17:00"
 
 
-def test_status_timeline_without_any_window_says_no_data() -> None:
+def test_status_timeline_without_a_scheduled_start_says_no_data() -> None:
+    record = session_record("x", start=utc(2024, 5, 20), status="Scheduled")
+    del record["scheduledStartTime"]
+    spec = charts.status_timeline_chart(frames.sessions_frame([record]), now=NOW).to_dict()
+    assert marks(spec) == ["text"]
+    assert "no session with a scheduled start" in json.dumps(spec)
+
+
+def test_status_timeline_without_a_scheduled_duration_still_shows_the_session() -> None:
     record = session_record("x", start=utc(2024, 5, 20), status="Scheduled")
     del record["scheduledDuration"]
     spec = charts.status_timeline_chart(frames.sessions_frame([record]), now=NOW).to_dict()
-    assert marks(spec) == ["text"]
-    assert "scheduled duration missing" in json.dumps(spec)
+    dots = layers_by_mark(spec)["point"][0]
+    assert [row["session_id"] for row in data_of(spec, dots)] == ["x"]
 
 
 def test_weekday_hour_chart_uses_each_sessions_local_time_across_dst() -> None:

@@ -58,4 +58,5 @@ def test_sampling_is_deterministic_and_said(big: pl.DataFrame) -> None:
     dots = data_of(first, view_with(first, "circle"))
     assert len(dots) == 2_000
     timeline = charts.status_timeline_chart(big, now=NOW).to_dict()
-    assert "Showing 60 of 100,000 sessions" in subtitle(timeline)
+    assert "Showing 500 of 100,000 sessions" in subtitle(timeline)
+    assert "share the last row" in subtitle(timeline)

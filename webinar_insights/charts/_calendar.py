@@ -4,16 +4,16 @@ heatmap."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, TypeAlias
 
 import altair as alt
 import polars as pl
 
 from webinar_insights import metrics
-from webinar_insights._checks import check_choice, positive_int
+from webinar_insights._checks import check_choice, check_timedelta, positive_int
 from webinar_insights._time import TimeLike, local_weekday_hour, to_utc, zone_key
-from webinar_insights.theme import ACCENT, apply_theme, status_scale
+from webinar_insights.theme import ACCENT, STATUS_COLORS, apply_theme, status_scale
 
 from ._base import (
     STAMP,
@@ -36,7 +36,8 @@ __all__ = ["WeekdayHourValue", "status_timeline_chart", "weekday_hour_chart"]
 WeekdayHourValue: TypeAlias = Literal["sessions", "attendance_rate"]
 """What :func:`weekday_hour_chart` colours its cells by."""
 
-_MAX_TIMELINE_SESSIONS = 1_000
+_MAX_TIMELINE_SESSIONS = 5_000  # charts.MAX_ROWS: one embedded row per session
+_MAX_ROWS = 200
 _WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -44,148 +45,175 @@ def status_timeline_chart(
     sessions: pl.DataFrame,
     *,
     now: TimeLike | None = None,
-    max_sessions: int = 60,
+    max_sessions: int = 500,
+    max_rows: int = 30,
     time_zone: str = "UTC",
+    late_after: timedelta = metrics.DEFAULT_LATE_AFTER,
 ) -> alt.LayerChart | alt.Chart:
-    """Each session's scheduled window and actual (live) window, coloured by status.
+    """When each webinar's sessions ran, one row per webinar (series), readable from 5 to 5,000
+    sessions.
+
+    Every session is a dot at its start, coloured by status (Active ones larger, ringed, and
+    labelled "live"); a late start has a dark ring. Under the dot, a faint bar is the scheduled
+    window and a solid one the live window (to ``now`` for an Active session): on a range of
+    days they show late starts and overruns, on a range of months they shrink to the dot.
 
     Parameters
     ----------
     sessions:
         The sessions frame (with or without the ``session_metrics`` columns).
     now:
-        The moment Active sessions are drawn up to (a rule marks it); default: the current
-        time. A naive datetime is taken as UTC.
+        The moment marked by a rule and that Active sessions are drawn up to; default: the
+        current time. A naive datetime is taken as UTC.
     max_sessions:
-        Sessions drawn at most: Active sessions first, then those scheduled nearest to
-        ``now``; the subtitle says when sessions were left out.
+        Sessions drawn at most: Active sessions first, then those scheduled nearest to ``now``.
+    max_rows:
+        Webinar rows at most: those holding an Active session first, then those with a
+        session nearest to ``now``; the sessions of the others share one row, "Other webinars
+        (N)". The subtitle says what was left out or grouped.
     time_zone:
         IANA name of the zone the times are shown in.
+    late_after:
+        A start more than this after the scheduled start is late (ringed).
 
     Returns
     -------
     altair.LayerChart
-        A faint bar per scheduled window and a solid one per actual window (to ``now`` for an
-        Active session), coloured by :data:`webinar_insights.theme.STATUS_COLORS`; the runtime
-        status is in the tooltip. Declares the ``status`` legend selection.
+        Declares the ``status`` legend selection; colours follow
+        :data:`webinar_insights.theme.STATUS_COLORS`.
     """
     name = "status_timeline_chart"
-    title = "Session timeline: scheduled and actual windows"
+    title = "Session timeline"
     frame = with_metrics(sessions, chart=name)
     moment = datetime.now(UTC) if now is None else to_utc(now, name=f"{name}: now")
     zone = zone_key(time_zone)
     max_sessions = positive_int(
         max_sessions, name="max_sessions", prefix=f"{name}: ", most=_MAX_TIMELINE_SESSIONS
     )
+    max_rows = positive_int(max_rows, name="max_rows", prefix=f"{name}: ", most=_MAX_ROWS)
+    late_after = check_timedelta(late_after, "late_after", prefix=f"{name}: ")
     frame = frame.filter(pl.col("scheduled_start").is_not_null())
     if frame.is_empty():
         return no_data(title, "no session with a scheduled start.", status_selection())
+    active = (pl.col("status") == "Active").fill_null(False)
     distance = (pl.col("scheduled_start") - pl.lit(moment)).abs()
     chosen = (
         frame.with_row_index("_row")
-        .sort([(pl.col("status") != "Active").fill_null(True), distance, pl.col("_row")])
+        .sort([~active, distance, pl.col("_row")])
         .head(max_sessions)
-        .sort("scheduled_start", "_row")
-        .with_row_index("order")
+        .with_columns(
+            series=pl.coalesce(pl.col("webinar_title"), pl.col("webinar_id"), pl.lit("(none)")),
+            _key=pl.coalesce(pl.col("webinar_id"), pl.col("webinar_title")).fill_null(""),
+        )
     )
-    # The y axis is keyed by label: two sessions with one title and start get their ids added.
-    label = pl.format(
-        "{} · {}",
-        pl.col("session_title").fill_null("(untitled)"),
-        local_label(pl.col("scheduled_start"), zone),
+    # Rows: the webinars with an Active session, then those with a session nearest to now.
+    ranked = (
+        chosen.group_by("_key")
+        .agg(
+            pl.col("series").first(),
+            (~active).all().alias("_quiet"),
+            distance.min().alias("_nearest"),
+            pl.col("scheduled_start").max().alias("_latest"),
+        )
+        .sort("_quiet", "_nearest", "_key")
     )
-    chosen = chosen.with_columns(
-        label=pl.when(label.is_duplicated())
-        .then(pl.format("{} #{}", label, pl.col("session_id")))
-        .otherwise(label)
+    kept = ranked.head(max_rows if ranked.height <= max_rows else max_rows - 1)
+    grouped = ranked.height - kept.height
+    other = f"Other webinars ({grouped:,})"
+    # Two webinars with one title get their ids added; rows run newest first.
+    labels = kept.with_columns(
+        row=pl.when(pl.col("series").is_duplicated())
+        .then(pl.format("{} ({})", pl.col("series"), pl.col("_key")))
+        .otherwise(pl.col("series"))
+    ).sort("_latest", "_key", descending=[True, False])
+    order = [*labels.get_column("row").to_list(), *([other] if grouped else [])]
+    chosen = chosen.join(labels.select("_key", "row"), on="_key", how="left").with_columns(
+        pl.col("row").fill_null(other)
     )
     until_now = pl.max_horizontal(pl.col("actual_start"), pl.lit(moment))
-    actual_end = (
-        pl.when(pl.col("status") == "Active").then(until_now).otherwise(pl.col("actual_end"))
-    )
-    common = [
-        pl.col("order"),
-        pl.col("label"),
-        pl.col("session_id"),
-        pl.col("session_title").alias("session"),
-        pl.col("webinar_title").alias("webinar"),
+    start = pl.coalesce(pl.col("actual_start"), pl.col("scheduled_start"))
+    late = (pl.col("start_delay") > late_after).fill_null(False)
+    points = chosen.select(
+        "row",
+        "session_id",
+        pl.col("session_title").fill_null("(untitled)").alias("session"),
+        pl.col("series").alias("webinar"),
         metrics.host_label().alias("host"),
-        pl.col("status").cast(pl.String),
+        pl.col("status").cast(pl.String).fill_null("unknown"),
         pl.col("runtime_status").cast(pl.String).fill_null("-"),
+        active.alias("active"),
+        late.alias("late"),
+        stamp(start, zone).alias("at"),
+        stamp(pl.col("scheduled_start"), zone).alias("scheduled_start"),
+        stamp(pl.col("scheduled_end"), zone).alias("scheduled_end"),
+        stamp(pl.col("actual_start"), zone).alias("live_start"),
+        stamp(pl.when(active).then(until_now).otherwise(pl.col("actual_end")), zone).alias(
+            "live_end"
+        ),
         local_label(pl.col("scheduled_start"), zone).alias("scheduled_from"),
-        local_label(pl.col("scheduled_end"), zone).alias("scheduled_to"),
-        local_label(pl.col("actual_start"), zone).fill_null("not started").alias("actual_from"),
-        pl.when(pl.col("status") == "Active")
-        .then(pl.lit("in progress"))
-        .otherwise(local_label(pl.col("actual_end"), zone).fill_null("-"))
-        .alias("actual_to"),
+        pl.col("start_delay_min").round(1).alias("start_delay_min"),
+        pl.col("overrun_min").round(1).alias("overrun_min"),
         pl.col("time_zone").alias("session_time_zone"),
-    ]
-    windows = pl.concat(
-        [
-            chosen.select(
-                *common,
-                window=pl.lit("scheduled"),
-                start=pl.col("scheduled_start"),
-                end=pl.col("scheduled_end"),
-            ),
-            chosen.select(
-                *common, window=pl.lit("actual"), start=pl.col("actual_start"), end=actual_end
-            ),
-        ]
-    ).filter(pl.col("start").is_not_null() & pl.col("end").is_not_null())
-    if windows.is_empty():
-        return no_data(
-            title,
-            "no session with a known window (scheduled duration missing).",
-            status_selection(),
-        )
-    first, last = windows.select(pl.col("start").min(), pl.col("end").max()).row(0)
+    )
+    first, last = chosen.select(
+        pl.col("scheduled_start").min(),
+        pl.max_horizontal(pl.col("scheduled_end"), pl.col("actual_end")).max(),
+    ).row(0)
+    last = last or first
     local = zoneinfo.ZoneInfo(zone)
     span = (min(first, moment).astimezone(local), max(last, moment).astimezone(local))
-    windows = windows.with_columns(
-        start=stamp(pl.col("start"), zone), end=stamp(pl.col("end"), zone)
-    )
     status = status_selection()
-    bars = (
-        alt.Chart(embed(windows))
-        .mark_bar(cornerRadius=2)
+    y = alt.Y(
+        "row:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=220, labelFontSize=11),
+        scale=alt.Scale(domain=order),
+    )
+    colour = (
+        alt.when(status)
+        .then(alt.Color("status:N", title="Status", scale=status_scale()))
+        .otherwise(alt.value("#dddddd"))
+    )
+    tooltip = [
+        alt.Tooltip("session:N", title="Session"),
+        alt.Tooltip("webinar:N", title="Webinar"),
+        alt.Tooltip("host:N", title="Host"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("runtime_status:N", title="Runtime status"),
+        alt.Tooltip("scheduled_from:N", title=f"Scheduled ({zone})"),
+        alt.Tooltip("start_delay_min:Q", title="Start delay (min)"),
+        alt.Tooltip("overrun_min:Q", title="Overrun (min)"),
+        alt.Tooltip("session_time_zone:N", title="Session time zone"),
+    ]
+    base = alt.Chart(embed(points)).encode(y=y, tooltip=tooltip)
+    scheduled = base.mark_bar(height=10, opacity=0.25, color="#888888").encode(
+        x=time_x("scheduled_start", f"Time ({zone})", *span), x2=alt.X2("scheduled_end:T")
+    )
+    live = (
+        base.transform_filter("datum.live_start != null && datum.live_end != null")
+        .mark_bar(height=5)
+        .encode(x=alt.X("live_start:T"), x2=alt.X2("live_end:T"), color=colour)
+    )
+    dots = (
+        base.mark_point(filled=True, opacity=0.9)
         .encode(
-            y=alt.Y(
-                "label:N",
-                sort=alt.EncodingSortField(field="order", op="min"),
-                title=None,
-                axis=alt.Axis(labelLimit=260),
+            x=alt.X("at:T"),
+            color=colour,
+            size=alt.condition("datum.active", alt.value(220), alt.value(45)),
+            stroke=alt.condition(
+                "datum.late || datum.active", alt.value("#222222"), alt.value(None)
             ),
-            yOffset=alt.YOffset("window:N", sort=["scheduled", "actual"]),
-            x=time_x("start", f"Time ({zone})", *span),
-            x2=alt.X2("end:T"),
-            color=alt.when(status)
-            .then(alt.Color("status:N", title="Status", scale=status_scale()))
-            .otherwise(alt.value("#dddddd")),
-            opacity=alt.Opacity(  # ordinal and sorted: Vega-Lite warns on nominal opacity
-                "window:O",
-                title="Window",
-                sort=["scheduled", "actual"],
-                scale=alt.Scale(domain=["scheduled", "actual"], range=[0.35, 1.0]),
-            ),
-            tooltip=[
-                alt.Tooltip("session:N", title="Session"),
-                alt.Tooltip("webinar:N", title="Webinar"),
-                alt.Tooltip("host:N", title="Host"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("runtime_status:N", title="Runtime status"),
-                alt.Tooltip("window:N", title="Window"),
-                alt.Tooltip("scheduled_from:N", title=f"Scheduled from ({zone})"),
-                alt.Tooltip("scheduled_to:N", title=f"Scheduled to ({zone})"),
-                alt.Tooltip("actual_from:N", title=f"Live from ({zone})"),
-                alt.Tooltip("actual_to:N", title=f"Live to ({zone})"),
-                alt.Tooltip("session_time_zone:N", title="Session time zone"),
-            ],
+            strokeWidth=alt.condition("datum.active", alt.value(2.5), alt.value(1.2)),
         )
         .add_params(status)
     )
-    now_label = f"now ({moment.astimezone(zoneinfo.ZoneInfo(zone)):%Y-%m-%d %H:%M})"
+    live_now = (
+        base.transform_filter("datum.active")
+        .mark_text(align="left", dx=9, fontWeight="bold", color=STATUS_COLORS["Active"])
+        .encode(x=alt.X("at:T"), text=alt.value("live"))
+    )
+    now_label = f"now ({moment.astimezone(local):%Y-%m-%d %H:%M})"
     now_data = inline(
         [
             {
@@ -203,19 +231,22 @@ def status_timeline_chart(
             text="label:N", y=alt.value(0)
         ),
     )
-    shown = (
+    shown = [
         f"Showing {chosen.height:,} of {frame.height:,} sessions: Active ones first, then those"
         " scheduled nearest to now."
         if chosen.height < frame.height
-        else f"{count_of(frame.height, 'session')}."
-    )
-    chart = layer(bars, now_rule).properties(
+        else f"{count_of(frame.height, 'session')} of {count_of(ranked.height, 'webinar')}.",
+    ]
+    if grouped:
+        shown.append(f"The {grouped:,} webinars furthest from now share the last row.")
+    chart = layer(scheduled, live, dots, live_now, now_rule).properties(
         width=WIDTH + 120,
-        height=alt.Step(16),
+        height=alt.Step(22),
         title=heading(
             title,
-            "Faint bar: scheduled window. Solid bar: live window (Active sessions up to now).",
-            shown,
+            "A row per webinar; a dot per session at its start, coloured by status (dark ring:"
+            " late start). Faint bar: scheduled window; solid bar: live window.",
+            *shown,
         ),
     )
     return apply_theme(chart)

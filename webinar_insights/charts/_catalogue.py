@@ -38,7 +38,6 @@ ChartOption: TypeAlias = Literal["start", "end", "time_zone", "late_after", "now
 
 _OPTIONS: Final[frozenset[str]] = frozenset(("start", "end", "time_zone", "late_after", "now"))
 _MAX_POINTS: Final = 1_000  # attendance points drawn at most (the trend uses every session)
-_TIMELINE_SESSIONS: Final = 40  # sessions on the timeline at most, nearest to the view's clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +160,11 @@ CHARTS: Final[Mapping[str, ChartEntry]] = MappingProxyType(
             _entry(
                 "status_timeline",
                 "Session timeline",
-                "Scheduled and live windows of the sessions nearest to the report's clock.",
+                "Each webinar's sessions by status over time, nearest to the report's clock"
+                " first; live sessions stand out, late starts are ringed.",
                 status_timeline_chart,
                 "sessions",
-                ("now", "time_zone"),
-                max_sessions=_TIMELINE_SESSIONS,
+                ("now", "time_zone", "late_after"),
             ),
             _entry(
                 "weekday_hour",

@@ -271,3 +271,19 @@ def test_the_dashboards_export_passes_the_browser_check(
     assert loaded.requests == []
     assert loaded.errors == []
     assert [text for kind, text in loaded.console if kind == "error"] == []
+
+
+def test_on_a_phone_the_page_is_no_wider_than_the_screen(
+    demo_report: Path, open_report: Any
+) -> None:
+    """390 px (a phone): wide tables scroll in their own box instead of widening the page."""
+    loaded = open_report(demo_report)
+    loaded.page.set_viewport_size({"width": 390, "height": 844})
+    loaded.page.wait_for_timeout(300)
+    width = loaded.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, width
+    scrolls = loaded.page.locator(".table-scroll").evaluate_all(
+        "(boxes) => boxes.map((b) => b.scrollWidth > b.clientWidth)"
+    )
+    assert scrolls and any(scrolls)  # the sessions tables are wider than a phone
+    assert "Scheduled (UTC)" in loaded.text("#table-top-sessions")

@@ -173,9 +173,11 @@ def _table(
         + "</tr>"
         for row in rows
     )
+    # In a scrolling box: a wide table scrolls on a phone instead of widening the page.
     return (
+        f'<div class="table-scroll" role="region" aria-label="{attr(caption)}" tabindex="0">'
         f'<table id="table-{key}">\n<caption>{text(caption)}</caption>\n'
-        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>"
     )
 
 
@@ -235,7 +237,9 @@ def _anomalies_section(report: ReportData) -> str:
                     f"{text(r['severity'])}</span>"
                 ),
             ),
-            _Column("Scheduled", _plain("scheduled_start", lambda v: local_time(v, zone))),
+            _Column(
+                f"Scheduled ({zone})", _plain("scheduled_start", lambda v: local_time(v, zone))
+            ),
             _Column("Session", _titled("session_title", "session_id")),
             _Column("Webinar", _titled("webinar_title", "webinar_id")),
             _Column("Kind", _plain("kind", lambda v: str(v).replace("_", " "))),
@@ -297,7 +301,7 @@ def _sessions_section(report: ReportData) -> str:
         _Column("Session", _titled("session_title", "session_id")),
         _Column("Webinar", _titled("webinar_title", "webinar_id")),
         _Column("Host", _plain("host")),
-        _Column("Scheduled", _plain("scheduled_start", lambda v: local_time(v, zone))),
+        _Column(f"Scheduled ({zone})", _plain("scheduled_start", lambda v: local_time(v, zone))),
         _Column("Registrants", _plain("registrant_count", whole), numeric=True),
         _Column("Unique attendees", _plain("unique_attendee_count", whole), numeric=True),
         _Column("Attendance rate", _plain("attendance_rate", percent), numeric=True),

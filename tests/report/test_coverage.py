@@ -132,3 +132,18 @@ def test_default_range_is_the_last_covered_days_with_their_previous_period(
     ranges = synced_ranges([_sync(first, "2027-01-31")])["sessions"]
     assert default_range(ranges, now=NOW, time_zone="UTC") == (day(expected[0]), day(expected[1]))
     assert default_range((), now=NOW, time_zone="UTC") is None
+
+
+def test_a_last_sync_after_the_report_s_clock_is_said_to_be_by_the_wall_clock() -> None:
+    from webinar_insights.report._coverage import coverage_line
+
+    provenance = {"syncs": [_sync("2025-09-01", "2026-04-01")], "windows": []}
+    synced = synced_ranges(provenance["syncs"])
+    sync_end = datetime(2026, 4, 2, 10, 5, tzinfo=UTC)
+    later = coverage_line(provenance, synced, as_of=sync_end + timedelta(hours=1))
+    assert later.endswith("last sync finished 2026-04-02 10:05 UTC.")
+    earlier = coverage_line(provenance, synced, as_of=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    assert earlier.endswith(
+        "last sync finished 2026-04-02 10:05 UTC by the wall clock, after the report's own"
+        " clock (2026-03-01 12:00 UTC)."
+    )

@@ -240,6 +240,11 @@ def test_explore_chart_links_period_host_and_status() -> None:
         "explore_hosts": ["period", "status"],
         "explore_rates": ["host"],
     }
+    # Each weekly point is sized by the sessions behind it, which its tooltip says.
+    _line, points = rates["layer"]
+    assert points["encoding"]["size"]["field"] == "sessions"
+    assert "sessions" in [t["field"] for t in points["encoding"]["tooltip"]]
+    assert "all hosts, or the host clicked above" in json.dumps(rates["title"])
     assert len(explore["datasets"]) == 1  # one pre-aggregated table behind all four views
     rows = next(iter(explore["datasets"].values()))
     assert sum(row["n"] for row in rows) == 6

@@ -65,6 +65,7 @@ def _aggregate(sessions: pl.DataFrame, *, every: str, time_zone: str, hosts: int
             fin=(pl.col("status") == "Finished").sum(),
             reg=pl.col("registrant_count").filter(rated).sum(),
             att=pl.col("unique_attendee_count").filter(rated).sum(),
+            rated=rated.sum(),
             started=pl.col("start_delay").is_not_null().sum(),
             late=pl.col("late_start").fill_null(False).sum(),
         )
@@ -73,7 +74,10 @@ def _aggregate(sessions: pl.DataFrame, *, every: str, time_zone: str, hosts: int
             pl.col("_start").dt.to_string(STAMP).alias("start"),
             "host",
             "status",
-            *(pl.col(c).cast(pl.Int64) for c in ("n", "fin", "reg", "att", "started", "late")),
+            *(
+                pl.col(c).cast(pl.Int64)
+                for c in ("n", "fin", "reg", "att", "rated", "started", "late")
+            ),
         )
     )
 
@@ -182,13 +186,47 @@ def explore_chart(
             title="Sessions per host: click to pick",
         )
     )
+    # One line per measure, over all hosts or the host picked; a point's size is the number of
+    # sessions behind it (a share of 1 or 2 sessions swings 0 to 100%), and says so on hover.
+    line_x = x
+    measure_colour = alt.Color(
+        "measure:N",
+        title=None,
+        legend=alt.Legend(labelLimit=280),
+        scale=alt.Scale(
+            domain=["Attendance rate (weighted)", "Late starts (share)"],
+            range=[PALETTE[0], ACCENT],
+        ),
+    )
+    value_y = alt.Y("value:Q", title="Share", axis=alt.Axis(format="%"))
     rate = (
-        base.transform_filter(host)
+        alt.layer(
+            base.mark_line(strokeWidth=1.5).encode(x=line_x, y=value_y, color=measure_colour),
+            base.mark_point(filled=True, opacity=0.9).encode(
+                x=line_x,
+                y=value_y,
+                color=measure_colour,
+                size=alt.Size(
+                    "sessions:Q",
+                    title="Sessions behind a point",
+                    scale=alt.Scale(range=[12, 160], zero=True),
+                    legend=None,  # a concat puts legends on top, far from this view
+                ),
+                tooltip=[
+                    alt.Tooltip("period:N", title=f"{unit.capitalize()} from"),
+                    alt.Tooltip("measure:N", title="Measure"),
+                    alt.Tooltip("value:Q", title="Value", format=".1%"),
+                    alt.Tooltip("sessions:Q", title="Sessions", format=","),
+                ],
+            ),
+        )
+        .transform_filter(host)
         .transform_aggregate(
             att="sum(att)",
             reg="sum(reg)",
             late="sum(late)",
             started="sum(started)",
+            rated="sum(rated)",
             groupby=["start", "end", "period"],
         )
         .transform_calculate(
@@ -197,32 +235,16 @@ def explore_chart(
         )
         .transform_fold(["attendance", "late_share"], as_=["measure", "value"])
         .transform_calculate(
-            measure="datum.measure === 'attendance' ? 'Attendance rate (weighted)' : 'Late starts (share)'"
+            sessions="datum.measure === 'attendance' ? datum.rated : datum.started",
         )
-        .mark_line(point=True)
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", title="Share", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                legend=alt.Legend(labelLimit=280),
-                scale=alt.Scale(
-                    domain=["Attendance rate (weighted)", "Late starts (share)"],
-                    range=[PALETTE[0], ACCENT],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("period:N", title=f"{unit.capitalize()} from"),
-                alt.Tooltip("measure:N", title="Measure"),
-                alt.Tooltip("value:Q", title="Value", format=".1%"),
-            ],
+        .transform_calculate(
+            measure="datum.measure === 'attendance' ? 'Attendance rate (weighted)' : 'Late starts (share)'"
         )
         .properties(
             name="explore_rates",
             width=760,
             height=180,
-            title=f"Per {unit}, for the host picked above",
+            title=f"Per {unit}: all hosts, or the host clicked above (dot size: sessions behind it)",
         )
     )
     summary = (

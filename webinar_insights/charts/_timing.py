@@ -134,7 +134,12 @@ def start_delay_chart(
             .mark_bar()
             .encode(
                 y=alt.Y("host:N", sort="-x", title=None),
-                x=alt.X("median_delay_min:Q", title="Median start delay (minutes)"),
+                x=alt.X(
+                    "median_delay_min:Q",
+                    title="Median start delay (minutes)",
+                    # A few whole-ish ticks: the default crowds a narrow axis ("0.00.2").
+                    axis=alt.Axis(tickCount=5, labelOverlap=True, labelFlush=True),
+                ),
                 color=alt.value(PALETTE[0]),
                 opacity=alt.when(selected).then(alt.value(1.0)).otherwise(alt.value(0.35)),
                 tooltip=[

@@ -249,7 +249,7 @@ def build_report(
         top=top,
         period_unit=unit,
         previous_sessions=previous.height,
-        coverage=coverage_line(provenance, synced),
+        coverage=coverage_line(provenance, synced, as_of=as_of),
         withheld=MappingProxyType(withheld),
         bases=MappingProxyType(bases),
     )

@@ -108,8 +108,18 @@ def _ranges(synced: Mapping[str, Ranges], depth: str) -> str:
     return ", ".join(f"{first:%Y-%m-%d}..{last:%Y-%m-%d}" for first, last in synced.get(depth, ()))
 
 
-def coverage_line(provenance: Mapping[str, Any] | None, synced: Mapping[str, Ranges] | None) -> str:
-    """The report header's one line on what the data covers (dates in UTC, as synced)."""
+def coverage_line(
+    provenance: Mapping[str, Any] | None,
+    synced: Mapping[str, Ranges] | None,
+    *,
+    as_of: datetime | None = None,
+) -> str:
+    """The report header's one line on what the data covers (dates in UTC, as synced).
+
+    A last sync later than the report's clock ``as_of`` (a simulator's fixed clock, or a
+    report built with an earlier ``now``) is said to be by the wall clock, so that the two
+    times in the header do not seem to contradict each other.
+    """
     if provenance is None or synced is None:
         return (
             "Data coverage: not known (built from frames passed in, not from a store), so"
@@ -133,7 +143,12 @@ def coverage_line(provenance: Mapping[str, Any] | None, synced: Mapping[str, Ran
         for sync in provenance.get("syncs") or []
         if (moment := parse_time(sync.get("finished"))) is not None
     ]
-    last = f"; last sync finished {max(finished):%Y-%m-%d %H:%M} UTC" if finished else ""
+    last = ""
+    if finished:
+        latest = max(finished)
+        last = f"; last sync finished {latest:%Y-%m-%d %H:%M} UTC"
+        if as_of is not None and latest > as_of:
+            last += f" by the wall clock, after the report's own clock ({as_of:%Y-%m-%d %H:%M} UTC)"
     return f"Data coverage (UTC): {'; '.join(parts)}{last}."
 
 

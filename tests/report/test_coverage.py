@@ -70,6 +70,7 @@ def test_partial_previous_period_withholds_every_comparison_with_its_reason() ->
     assert "No comparison with the previous period for Sessions, Finished sessions" in note[1]
     assert f": {reason}." in note[1]
     assert "vs previous" not in document
+    assert "previous period" not in re.search(r'id="summary">([^<]*)<', document)[1]
     assert any(reason in note for note in built.notes)
     summary = built.summary()
     assert f"no comparison: {reason}" in summary and "vs previous" not in summary

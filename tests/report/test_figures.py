@@ -156,3 +156,14 @@ def test_the_dashboard_shows_the_report_s_figures_for_the_same_data(
     )
     for row in built.figures().iter_rows(named=True):
         assert direct[row["key"]] == pytest.approx(row["value"]), row["key"]
+
+
+def test_the_plain_summary_says_the_cards_figures(built: Report) -> None:
+    found = re.search(r'<p class="lede" id="summary">([^<]*)</p>', built.to_html())
+    assert found is not None
+    summary = html.unescape(found.group(1))
+    by_key = {row["key"]: row for row in built.figures().iter_rows(named=True)}
+    for key in ("sessions", "registrants", "unique_attendees", "people_reached", "attendance_rate"):
+        assert by_key[key]["text"] in summary, key
+    assert "than in the previous period" in summary  # every comparison is covered here
+    assert f"{built.frames['anomalies'].height:,} anomalies flagged" in summary

@@ -21,6 +21,7 @@ __all__ = [
     "figure_rows",
     "figures_frame",
     "key_figures",
+    "plain_summary",
     "rates_note",
     "shown_change",
     "withheld_note",
@@ -182,3 +183,71 @@ def _attendees_beyond_the_rate(report: ReportData, attended: int) -> str:
         f" The Attendees figure ({int(total):,}) also counts {' and '.join(parts)}, which have"
         " no attendance rate."
     )
+
+
+def plain_summary(report: ReportData) -> str:
+    """The report in a few plain sentences, from the figures the cards show (a change only
+    where the cards show one)."""
+    rows = {row["key"]: row for row in figure_rows(report)}
+
+    def text_of(key: str) -> str:
+        return str(rows[key]["text"])
+
+    def change(key: str) -> str:
+        row = rows[key]
+        if row["mood"] in ("withheld", "none") or row["previous_value"] is None:
+            return ""
+        delta = float(row["value"] or 0) - float(row["previous_value"])
+        unit = metrics_unit(key)
+        if unit == "share":
+            points = round(delta * 100, 1)
+            if points == 0:
+                return ", as in the previous period"
+            return f", {abs(points):.1f} points {'higher' if points > 0 else 'lower'} than in the previous period"
+        if unit == "count" and row["previous_value"]:
+            share = delta / float(row["previous_value"])
+            if round(share * 100) == 0:
+                return ", as many as in the previous period"
+            return (
+                f", {abs(share):.0%} {'more' if share > 0 else 'fewer'} than in the previous period"
+            )
+        return ""
+
+    sentences = [
+        f"{text_of('sessions')} sessions{change('sessions')}; {text_of('finished_sessions')}"
+        " of them finished."
+    ]
+    if rows["registrants"]["value"] is not None:
+        people = f"{text_of('registrants')} registrants and {text_of('unique_attendees')} attendees"
+        if rows["people_reached"]["value"] is not None:
+            people += (
+                f" (counted per session: {text_of('people_reached')} different people, of whom"
+                f" {text_of('repeat_attendee_share')} came to more than one session)"
+            )
+        sentences.append(people + ".")
+    if rows["attendance_rate"]["value"] is not None:
+        sentences.append(
+            f"Attendance rate {text_of('attendance_rate')}{change('attendance_rate')}."
+        )
+    if rows["late_start_share"]["value"] is not None:
+        sentences.append(
+            f"{text_of('late_start_share')} of the started sessions went live late"
+            f"{change('late_start_share')}; the median start delay was"
+            f" {text_of('median_start_delay_min')}."
+        )
+    flagged = report.frames["anomalies"]
+    if not flagged.is_empty():
+        high = flagged.filter(pl.col("severity") == "high")
+        common = (
+            flagged.group_by("kind").len().sort(["len", "kind"], descending=[True, False]).row(0)
+        )
+        sentences.append(
+            f"{flagged.height:,} anomalies flagged ({high.height:,} high), most often"
+            f" {str(common[0]).replace('_', ' ')} ({common[1]:,})."
+        )
+    return " ".join(sentences)
+
+
+def metrics_unit(key: str) -> str:
+    """The unit of a key figure (``metrics.KPIS``)."""
+    return KPIS[key].unit

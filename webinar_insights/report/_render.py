@@ -22,7 +22,7 @@ import polars as pl
 from webinar_insights import __version__, metrics
 
 from ._escape import attr, script_json, text
-from ._figures import figure_rows, rates_note, shown_change, withheld_note
+from ._figures import figure_rows, plain_summary, rates_note, shown_change, withheld_note
 from ._format import day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
 
@@ -94,6 +94,7 @@ def _header(report: ReportData) -> str:
         f" compared with {text(day_range(report.previous_start, report.previous_end, report.time_zone))}."
         f" As of {text(local_time(report.as_of, report.time_zone))} ({text(report.time_zone)}).</p>\n"
         f'<p class="meta" id="coverage">{text(report.coverage)}</p>\n'
+        f'<p class="lede" id="summary">{text(plain_summary(report))}</p>\n'
         f'<nav aria-label="Sections"><ul>{links}</ul></nav>\n'
         "</header>"
     )

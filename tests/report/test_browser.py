@@ -7,6 +7,8 @@ recorded and, unless it is the report file itself, aborted.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,11 +18,12 @@ from typing import Any
 
 import pytest
 
+from tests.report import test_export_csv
 from tests.support.browser import CHROMIUM, chromium_context
 from tests.support.report_sessions import NOW, PWNED, hostile_sessions, record, with_registrants
 from webinar_insights import frames
 from webinar_insights.cli import main
-from webinar_insights.report import build_report
+from webinar_insights.report import build_report, csv_safe
 
 READY = "html[data-charts-ready]"
 
@@ -287,3 +290,93 @@ def test_on_a_phone_the_page_is_no_wider_than_the_screen(
     )
     assert scrolls and any(scrolls)  # the sessions tables are wider than a phone
     assert "Scheduled (UTC)" in loaded.text("#table-top-sessions")
+
+
+def _cells(table: Any, column: int, read: str = "c.dataset.value") -> list[Any]:
+    return list(
+        table.locator(f"tbody tr td:nth-child({column})").evaluate_all(
+            f"(cells) => cells.map((c) => {read})"
+        )
+    )
+
+
+def test_a_table_sorts_by_the_column_clicked(demo_report: Path, open_report: Any) -> None:
+    loaded = open_report(demo_report)
+    webinars = loaded.page.locator("#table-webinars")
+    header = webinars.locator("th", has_text="Registrants")
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "descending"  # numbers: largest first
+    registrants = [float(v) for v in _cells(webinars, 4)]
+    assert registrants == sorted(registrants, reverse=True)
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert [float(v) for v in _cells(webinars, 4)] == sorted(registrants)
+    assert webinars.locator("th[aria-sort]").count() == 1
+
+    # Empty cells (webinars with no Finished session have no rate) stay last either way.
+    rate = webinars.locator("th", has_text="Attendance rate").locator("button")
+    for _ in range(2):
+        rate.click()
+        rates = _cells(webinars, 6)
+        filled = [float(v) for v in rates if v]
+        assert "" in rates and rates[len(filled) :] == [""] * (len(rates) - len(filled))
+        assert filled in (sorted(filled), sorted(filled, reverse=True))
+
+    # Times sort as times (ISO 8601 with the zone's offset), text by its words.
+    top = loaded.page.locator("#table-top-sessions")
+    top.locator("th", has_text="Scheduled").locator("button").click()
+    starts = [datetime.fromisoformat(v) for v in _cells(top, 4)]
+    assert starts == sorted(starts)
+    top.locator("th", has_text="Session").first.locator("button").click()
+    titles = _cells(top, 1)
+    assert titles == sorted(titles, key=str.casefold)
+    # The rows moved whole: each title still sits beside its own id.
+    ids = _cells(top, 1, "c.dataset.id")
+    assert len(set(zip(titles, ids, strict=True))) == len(ids)
+
+
+# Titles from the CSV export's own tests: what the page downloads must match csv_safe exactly.
+PAGE_CSV_TITLES = [
+    *(t for t in test_export_csv.FORMULAS),
+    *(t for t in test_export_csv.HARMLESS if t),
+    "a\x00b",
+    "\x01\x1b[31m",
+    "tab\tand\nlines\r",
+    'say "hi"',
+]
+
+
+@pytest.mark.parametrize("part", [0, 1], ids=["first-half", "second-half"])
+def test_a_table_downloads_as_the_csv_export_writes_it(
+    tmp_path: Path, open_report: Any, part: int
+) -> None:
+    titles = PAGE_CSV_TITLES[part::2]
+    start = datetime(2026, 10, 5, 15, tzinfo=UTC)
+    sessions = frames.sessions_frame(
+        [
+            record(f"s{i}", webinar=f"w{i}", webinar_title=title, start=start + timedelta(days=i))
+            for i, title in enumerate(titles)
+        ]
+    )
+    sessions = with_registrants(sessions, {f"s{i}": 50 + i for i in range(len(titles))})
+    report = build_report(sessions, now=NOW)
+    assert report.frames["webinars"].height <= 25  # the table shows every webinar
+    loaded = open_report(report.write_html(tmp_path / "titles.html"))
+    with loaded.page.expect_download() as download:
+        loaded.page.locator("button[data-download=webinars]").click()
+    assert download.value.suggested_filename == "webinars.csv"
+    text = Path(download.value.path()).read_bytes().decode("utf-8")  # keep every "\r"
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+
+    expected = csv_safe(report.frames["webinars"])
+    by_id = {row["webinar_id"]: row for row in expected.iter_rows(named=True)}
+    assert [row["Webinar id"] for row in rows] == expected["webinar_id"].to_list()
+    for row in rows:
+        want = by_id[row["Webinar id"]]
+        assert row["Webinar"] == want["webinar_title"], row["Webinar id"]
+        assert int(row["Registrants"]) == want["registrants"]
+        assert float(row["Attendance rate"]) == pytest.approx(want["attendance_rate"])
+    # A number is written bare, text quoted (so a spreadsheet never splits "a;=1" at its ";").
+    counts = ",".join(rows[0][k] for k in ("Sessions", "Finished", "Registrants"))
+    assert text.startswith('"Webinar","Webinar id","Sessions",') and f",{counts}," in text
+    assert loaded.requests == [] and loaded.errors == []

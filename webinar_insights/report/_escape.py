@@ -33,8 +33,10 @@ def text(value: object) -> str:
 
 
 def attr(value: object) -> str:
-    """``value`` as a double-quoted attribute value (the same escaping as :func:`text`)."""
-    return text(value)
+    """``value`` as a double-quoted attribute value: the escaping of :func:`text`, and a carriage
+    return as a character reference, since the HTML parser turns a literal one into a line feed
+    (a table cell's ``data-value`` is what the page's CSV download holds, exactly)."""
+    return text(value).replace("\r", "&#13;")
 
 
 def script_json(value: Any) -> str:

@@ -10,6 +10,7 @@ Parquet files keep every value exactly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import polars as pl
 
@@ -18,7 +19,7 @@ from webinar_insights.errors import ConfigurationError
 
 from ._model import ReportData
 
-__all__ = ["csv_safe", "export_data", "write_safe_csv"]
+__all__ = ["CSV_FORMULA", "csv_safe", "export_data", "write_safe_csv"]
 
 # Characters a spreadsheet reads as the start of a formula, ASCII and fullwidth (Excel and
 # LibreOffice fold ＝ ＋ － ＠ to = + - @ in some locales and input methods).
@@ -27,7 +28,7 @@ _FORMULA = "=+\\-@\uff1d\uff0b\uff0d\uff20"
 # spreadsheet may take as the end of a field or a line: a comma, a semicolon (the separator of
 # many locales), a tab, a carriage return or a line feed. A cell that starts with a tab, a
 # carriage return or a line feed is neutralised too (OWASP lists them as formula starts).
-_RISKY = rf"(?:^|[,;\t\r\n])\s*[{_FORMULA}]|^[\t\r\n]"
+CSV_FORMULA: Final = rf"(?:^|[,;\t\r\n])\s*[{_FORMULA}]|^[\t\r\n]"
 
 
 def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -63,7 +64,7 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
                 dropped.append(name)
         elif dtype == pl.String:
             text = column.str.replace_all(CONTROL_CHARACTERS, REPLACEMENT)
-            risky = text.str.contains(_RISKY)
+            risky = text.str.contains(CSV_FORMULA)
             fixes.append(pl.when(risky).then(pl.lit("'") + text).otherwise(text).alias(name))
     order = [
         (f"{name}_min" if name in dropped and f"{name}_min" not in frame.columns else name)

@@ -16,12 +16,15 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from webinar_insights import __version__, metrics
+from webinar_insights.charts import CONTROL_CHARACTERS, REPLACEMENT
 
 from ._escape import attr, script_json, text
+from ._export import CSV_FORMULA
 from ._figures import figure_rows, plain_summary, rates_note, shown_change, withheld_note
 from ._format import day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
@@ -30,6 +33,7 @@ __all__ = ["ANOMALY_ROWS", "DEFINITIONS", "WEBINAR_ROWS", "render_document"]
 
 ANOMALY_ROWS: Final = 30
 WEBINAR_ROWS: Final = 25
+_SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
 
 DEFINITIONS: Final = (
     (
@@ -156,37 +160,56 @@ def _charts_section(report: ReportData) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Column:
+    """A table column: its header, how a cell shows (escaped HTML), and the raw value the page
+    sorts by and writes to the table's CSV (``None``: the cell's text)."""
+
     header: str
-    cell: Callable[[Mapping[str, Any]], str]  # returns escaped HTML
-    numeric: bool = False
+    cell: Callable[[Mapping[str, Any]], str]
+    kind: str = "text"  # how the page sorts it: "text", "number" or "time"
+    value: Callable[[Mapping[str, Any]], Any] | None = None
+    sort: Callable[[Mapping[str, Any]], Any] | None = None  # when it differs from the value
+    ident: str | None = None  # the row key of an id the CSV carries in a column of its own
+
+
+def _td(column: _Column, row: Mapping[str, Any]) -> str:
+    attributes = ' class="num"' if column.kind == "number" else ""
+    for name, read in (("value", column.value), ("sort", column.sort)):
+        if read is not None:
+            raw = read(row)
+            attributes += f' data-{name}="{attr("" if raw is None else raw)}"'
+    if column.ident is not None:
+        attributes += f' data-id="{attr(row.get(column.ident))}"'
+    return f"<td{attributes}>{column.cell(row)}</td>"
 
 
 def _table(
     columns: Sequence[_Column], rows: Iterable[Mapping[str, Any]], *, caption: str, key: str
 ) -> str:
-    numeric = ' class="num"'
+    """A table the page makes sortable (a button per header) and downloadable (a CSV of the
+    rows as shown, in the order shown); without JavaScript it is a plain table."""
     head = "".join(
-        f'<th scope="col"{numeric if c.numeric else ""}>{text(c.header)}</th>' for c in columns
+        f'<th scope="col" data-kind="{column.kind}"'
+        + (' class="num"' if column.kind == "number" else "")
+        + (f' data-id-header="{attr(column.header)} id"' if column.ident else "")
+        + f">{text(column.header)}</th>"
+        for column in columns
     )
-    body = "\n".join(
-        "<tr>"
-        + "".join(f"<td{numeric if c.numeric else ''}>{c.cell(row)}</td>" for c in columns)
-        + "</tr>"
-        for row in rows
-    )
+    body = "\n".join("<tr>" + "".join(_td(c, row) for c in columns) + "</tr>" for row in rows)
     # In a scrolling box: a wide table scrolls on a phone instead of widening the page.
     return (
         f'<div class="table-scroll" role="region" aria-label="{attr(caption)}" tabindex="0">'
-        f'<table id="table-{key}">\n<caption>{text(caption)}</caption>\n'
+        f'<table id="table-{key}" data-table="{attr(key)}">\n<caption>{text(caption)}</caption>\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>"
     )
 
 
-def _titled(title_key: str, id_key: str) -> Callable[[Mapping[str, Any]], str]:
+def _titled(header: str, title_key: str, id_key: str) -> _Column:
+    """A title with its id under it; the CSV has the two in columns of their own."""
+
     def cell(row: Mapping[str, Any]) -> str:
         return f'{text(row.get(title_key) or "(untitled)")}<span class="id">{text(row.get(id_key))}</span>'
 
-    return cell
+    return _Column(header, cell, value=lambda row: row.get(title_key) or "", ident=id_key)
 
 
 def _plain(key: str, show: Callable[[Any], str] = str) -> Callable[[Mapping[str, Any]], str]:
@@ -197,13 +220,47 @@ def _plain(key: str, show: Callable[[Any], str] = str) -> Callable[[Mapping[str,
     return cell
 
 
+def _words(header: str, key: str, show: Callable[[Any], str] = str) -> _Column:
+    """Text, exported as shown (empty when missing, where the page shows a dash)."""
+
+    def raw(row: Mapping[str, Any]) -> str | None:
+        value = row.get(key)
+        return None if value is None else show(value)
+
+    return _Column(header, _plain(key, show), value=raw)
+
+
+def _number(header: str, key: str, show: Callable[[Any], str]) -> _Column:
+    """A number shown formatted, sorted and exported as itself (a rate as a fraction: 0.25)."""
+
+    def raw(row: Mapping[str, Any]) -> Any:
+        value = row.get(key)
+        return None if value is None else repr(float(value)) if isinstance(value, float) else value
+
+    return _Column(header, _plain(key, show), kind="number", value=raw)
+
+
+def _moment(header: str, key: str, zone: str) -> _Column:
+    """A time shown in the report's zone; sorted and exported as ISO 8601 with its offset."""
+
+    def raw(row: Mapping[str, Any]) -> str | None:
+        value: datetime | None = row.get(key)
+        if value is None:
+            return None
+        return value.astimezone(ZoneInfo(zone)).isoformat(timespec="minutes")
+
+    return _Column(
+        f"{header} ({zone})", _plain(key, lambda v: local_time(v, zone)), kind="time", value=raw
+    )
+
+
 def _anomalies_section(report: ReportData) -> str:
     frame = report.frames["anomalies"]
     if frame.is_empty():
         body = "<p>No session was flagged.</p>"
     else:
         severity = pl.col("severity").replace_strict(
-            {"high": 0, "medium": 1, "low": 2}, default=3, return_dtype=pl.Int8
+            _SEVERITY_ORDER, default=len(_SEVERITY_ORDER), return_dtype=pl.Int8
         )
         counts = (
             frame.group_by("kind")
@@ -237,14 +294,14 @@ def _anomalies_section(report: ReportData) -> str:
                     f'<span class="severity severity-{attr(r["severity"])}">'
                     f"{text(r['severity'])}</span>"
                 ),
+                value=lambda r: r["severity"],
+                sort=lambda r: _SEVERITY_ORDER.get(r["severity"], len(_SEVERITY_ORDER)),
             ),
-            _Column(
-                f"Scheduled ({zone})", _plain("scheduled_start", lambda v: local_time(v, zone))
-            ),
-            _Column("Session", _titled("session_title", "session_id")),
-            _Column("Webinar", _titled("webinar_title", "webinar_id")),
-            _Column("Kind", _plain("kind", lambda v: str(v).replace("_", " "))),
-            _Column("Reason", _plain("reason")),
+            _moment("Scheduled", "scheduled_start", zone),
+            _titled("Session", "session_title", "session_id"),
+            _titled("Webinar", "webinar_title", "webinar_id"),
+            _words("Kind", "kind", lambda v: str(v).replace("_", " ")),
+            _words("Reason", "reason"),
         )
         more = (
             f"Showing the {ANOMALY_ROWS} most severe and recent of {frame.height:,};"
@@ -268,15 +325,15 @@ def _anomalies_section(report: ReportData) -> str:
 def _webinars_section(report: ReportData) -> str:
     frame = report.frames["webinars"]
     columns = (
-        _Column("Webinar", _titled("webinar_title", "webinar_id")),
-        _Column("Sessions", _plain("sessions", whole), numeric=True),
-        _Column("Finished", _plain("finished_sessions", whole), numeric=True),
-        _Column("Registrants", _plain("registrants", whole), numeric=True),
-        _Column("Unique attendees", _plain("unique_attendees", whole), numeric=True),
-        _Column("Attendance rate", _plain("attendance_rate", percent), numeric=True),
-        _Column("Median delay (min)", _plain("median_start_delay_min", minutes), numeric=True),
-        _Column("Late starts", _plain("late_start_share", percent), numeric=True),
-        _Column("Mean duration (min)", _plain("mean_actual_duration_min", minutes), numeric=True),
+        _titled("Webinar", "webinar_title", "webinar_id"),
+        _number("Sessions", "sessions", whole),
+        _number("Finished", "finished_sessions", whole),
+        _number("Registrants", "registrants", whole),
+        _number("Unique attendees", "unique_attendees", whole),
+        _number("Attendance rate", "attendance_rate", percent),
+        _number("Median delay (min)", "median_start_delay_min", minutes),
+        _number("Late starts", "late_start_share", percent),
+        _number("Mean duration (min)", "mean_actual_duration_min", minutes),
     )
     caption = (
         f"The {WEBINAR_ROWS} webinars with the most sessions of {frame.height:,};"
@@ -299,15 +356,15 @@ def _webinars_section(report: ReportData) -> str:
 def _sessions_section(report: ReportData) -> str:
     zone = report.time_zone
     columns = (
-        _Column("Session", _titled("session_title", "session_id")),
-        _Column("Webinar", _titled("webinar_title", "webinar_id")),
-        _Column("Host", _plain("host")),
-        _Column(f"Scheduled ({zone})", _plain("scheduled_start", lambda v: local_time(v, zone))),
-        _Column("Registrants", _plain("registrant_count", whole), numeric=True),
-        _Column("Unique attendees", _plain("unique_attendee_count", whole), numeric=True),
-        _Column("Attendance rate", _plain("attendance_rate", percent), numeric=True),
-        _Column("Start delay (min)", _plain("start_delay_min", minutes), numeric=True),
-        _Column("Duration (min)", _plain("actual_duration_min", minutes), numeric=True),
+        _titled("Session", "session_title", "session_id"),
+        _titled("Webinar", "webinar_title", "webinar_id"),
+        _words("Host", "host"),
+        _moment("Scheduled", "scheduled_start", zone),
+        _number("Registrants", "registrant_count", whole),
+        _number("Unique attendees", "unique_attendee_count", whole),
+        _number("Attendance rate", "attendance_rate", percent),
+        _number("Start delay (min)", "start_delay_min", minutes),
+        _number("Duration (min)", "actual_duration_min", minutes),
     )
     parts = []
     for key, heading in (
@@ -390,7 +447,7 @@ def _provenance(provenance: Mapping[str, Any] | None, time_zone: str) -> str:
             _Column("Range from", _plain("start", _stamp)),
             _Column("Range to", _plain("end", _stamp)),
             _Column("Depth", _plain("depth")),
-            _Column("Requests", _plain("requests", whole), numeric=True),
+            _number("Requests", "requests", whole),
         )
         caption = (
             f"The last 10 of {len(syncs):,} syncs."
@@ -496,6 +553,13 @@ def render_document(report: ReportData, *, bundle: str) -> str:
         f' data-chart="{attr(chart.key)}">{script_json(_spec(chart))}</script>'
         for chart in report.charts
     )
+    # The rules the page's table downloads follow: the same as --export-data's CSV files.
+    config = {
+        "csvFormula": CSV_FORMULA,
+        "csvControl": CONTROL_CHARACTERS,
+        "csvReplacement": REPLACEMENT,
+    }
+    specs += f'\n<script type="application/json" id="report-config">{script_json(config)}</script>'
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

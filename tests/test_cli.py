@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from webinar_insights import Store
 from webinar_insights.cli import main
 from webinar_insights.simulator import Simulator, SimulatorConfig, serve
 
@@ -108,3 +109,22 @@ def test_secrets_never_reach_output_or_store(tmp_path: Path) -> None:
             )
     for secret in (SECRET, JWT, *[t for t in tokens if t]):
         assert secret not in texts
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`webinar-insights report --demo | head -1`: it stops at its next line of output, as a
+    command does when its reader goes, with no traceback and a store that still opens."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("RC_")}
+    command = [sys.executable, "-m", "webinar_insights.cli", "report", "--demo", "-o", "r.html"]
+    with subprocess.Popen(
+        command, cwd=tmp_path, env=base, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # as `head -1` does
+        errors = process.stderr.read().decode()
+        code = process.wait(timeout=120)
+    assert first.startswith(b"Demo: syncing the built-in simulator")
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert code == 141
+    assert Store(tmp_path / ".demo-store").sessions().columns  # whatever it synced is readable

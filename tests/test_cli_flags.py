@@ -139,7 +139,8 @@ FLAG_TESTS: dict[tuple[str, ...], str] = {
     ("report", "--webinar"): "test_webinar_title_time_zone_personal_data_and_output",
     ("report", "--title"): "test_webinar_title_time_zone_personal_data_and_output",
     ("report", "--time-zone"): "test_webinar_title_time_zone_personal_data_and_output",
-    ("report", "--include-personal-data"): "test_webinar_title_time_zone_personal_data_and_output",
+    ("report", "--pseudonymize-hosts"): "test_webinar_title_time_zone_personal_data_and_output",
+    ("report", "--include-personal-data"): "test_include_personal_data_is_accepted_with_a_note",
     ("report", "--output"): "test_webinar_title_time_zone_personal_data_and_output",
 }
 

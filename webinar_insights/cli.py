@@ -34,6 +34,7 @@ from .syncing import DEFAULT_AHEAD, DEFAULT_BACK, DEPTHS, default_range
 
 PROG = "webinar-insights"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a closed pipe
 STATUSES = ("Scheduled", "Active", "Finished")
 
 
@@ -690,10 +691,16 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
         " 2026-11-01 12:00 UTC; default range 2026-05-01 to 2026-11-30)",
     )
     report.add_argument(
+        "--pseudonymize-hosts",
+        action="store_true",
+        help="show hosts as Host 1, Host 2, ... instead of by name, for a report shared outside"
+        " the organisation (participants' and registrants' names and e-mail addresses are"
+        " never in the report)",
+    )
+    report.add_argument(
         "--include-personal-data",
         action="store_true",
-        help="show host names (by default hosts appear by user id; participants' names and"
-        " e-mail addresses are never shown)",
+        help="no longer needed: host names are shown by default (a note says so)",
     )
     report.add_argument(
         "--export-data",
@@ -760,6 +767,14 @@ def _report(args: argparse.Namespace) -> int:
     """Build the report of a store (after a demo sync with --demo) and write it."""
     from .report import report_from_store, report_range, vega_bundle
 
+    if args.include_personal_data:
+        print(
+            f"{PROG}: note: --include-personal-data is no longer needed: hosts are shown by name"
+            " by default (--pseudonymize-hosts shows them as Host 1, Host 2, ...), and the report"
+            " holds no participant or registrant names or e-mail addresses",
+            file=sys.stderr,
+            flush=True,
+        )
     start, end = args.start, args.end
     if args.demo and start is None and end is None:
         # The six months before the simulator's clock and its month (November 2026).
@@ -787,7 +802,7 @@ def _report(args: argparse.Namespace) -> int:
         time_zone=args.time_zone,
         now=DEMO_REPORT_NOW if args.demo else None,
         title=args.title,
-        include_personal_data=args.include_personal_data,
+        pseudonymize_hosts=args.pseudonymize_hosts,
     )
     written = report.write_html(output)
     size = written.stat().st_size
@@ -827,6 +842,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (`... | head`): what was written stays written,
+        # and Python must not complain again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -130,9 +130,7 @@ def test_demo_report_draws_every_chart_offline(demo_report: Path, open_report: A
 
 
 def test_hostile_titles_run_no_script(tmp_path: Path, open_report: Any) -> None:
-    path = build_report(hostile_sessions(), now=NOW, include_personal_data=True).write_html(
-        tmp_path / "hostile.html"
-    )
+    path = build_report(hostile_sessions(), now=NOW).write_html(tmp_path / "hostile.html")
     loaded = open_report(path)
     assert loaded.page.evaluate("() => typeof window.__pwned") == "undefined"
     assert loaded.errors == []

@@ -16,6 +16,7 @@ import pytest
 
 from webinar_insights import Store
 from webinar_insights.cli import main
+from webinar_insights.report import vega_bundle
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def test_demo_syncs_the_simulator_beside_the_report_then_reports(demo: Run) -> N
     assert "scheduled 2026-05-01 to 2026-11-30 (UTC)" in demo.out
     html = (demo.folder / "out" / "demo.html").read_text(encoding="utf-8")
     assert "<title>Webinar program report" in html
-    assert "Personal data: none." in html
+    assert "Personal data: host names only." in html
 
 
 def test_store_filters_and_export_data(store: Store, tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_webinar_title_time_zone_personal_data_and_output(
     result = run_report(
         tmp_path, "--store", str(store.path), "--webinar", chosen[0], "--webinar", chosen[1],
         "--title", "Quarterly <review>", "--time-zone", "America/New_York",
-        "--include-personal-data", "--output", "named/report.html",
+        "--pseudonymize-hosts", "--output", "named/report.html",
     )  # fmt: skip
     assert (result.code, result.err) == (0, ""), result.err
     assert f"Report: {tmp_path / 'named' / 'report.html'}" in result.out
@@ -119,6 +120,22 @@ def test_webinar_title_time_zone_personal_data_and_output(
     # Days and times are New York's: the meta line says so (the default says UTC).
     assert re.search(r"As of [\d-]+ [\d:]+ \(America/New_York\)\.</p>", html)
     assert re.search(r"As of [\d-]+ [\d:]+ \(UTC\)\.</p>", default)
-    assert "Host names are shown." in html and "Host names are shown." not in default
+    # Hosts as Host 1, Host 2, ...: no name or user id of theirs (the default shows names).
+    assert "Personal data: none." in html and "Personal data: none." not in default
     names = set(expected["host_name"].drop_nulls())
-    assert names and all(name in html for name in names)
+    ids = set(expected["host_user_id"].drop_nulls())
+    assert names and not [
+        value for value in names | ids if value in html.replace(vega_bundle(), "")
+    ]
+    assert ">Host 1<" in html
+    assert any(name in default for name in names)
+
+
+def test_include_personal_data_is_accepted_with_a_note(store: Store, tmp_path: Path) -> None:
+    result = run_report(
+        tmp_path, "--store", str(store.path), "--include-personal-data", "-o", "old.html"
+    )
+    assert result.code == 0, result.err
+    assert "--include-personal-data is no longer needed" in result.err
+    html = (tmp_path / "old.html").read_text(encoding="utf-8")
+    assert "Personal data: host names only." in html

@@ -22,12 +22,14 @@ from tests.support.report_sessions import (
     NOW,
     PWNED,
     hostile_sessions,
+    record,
     small_sessions,
 )
-from webinar_insights import Client, Store, metrics, report, sync
+from webinar_insights import Client, Store, frames, metrics, report, sync
 from webinar_insights.cli import main
 from webinar_insights.errors import ConfigurationError, StoreError
 from webinar_insights.report import Report, build_report, report_from_store, report_range
+from webinar_insights.report._tables import pseudonymous_hosts
 from webinar_insights.simulator import Simulator, SimulatorConfig
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -251,7 +253,7 @@ def test_explore_chart_links_period_host_and_status() -> None:
 
 
 def test_hostile_strings_are_escaped_everywhere() -> None:
-    built = build_report(hostile_sessions(), now=NOW, include_personal_data=True)
+    built = build_report(hostile_sessions(), now=NOW)
     rest = without_bundle(built.to_html())
     # The spec blocks, the CSV rules, the bundle and the report's script: no other script.
     assert len(re.findall(r"<script\b", rest)) == 3 + len(built.charts)
@@ -276,7 +278,7 @@ def test_hostile_strings_are_escaped_everywhere() -> None:
         json.loads(block)
 
 
-def test_personal_data_is_left_out_unless_asked(store: Store, store_report: Report) -> None:
+def test_people_are_left_out_and_hosts_shown_by_name(store: Store, store_report: Report) -> None:
     rest = without_bundle(store_report.to_html())
     people = pl.concat(
         [
@@ -285,23 +287,65 @@ def test_personal_data_is_left_out_unless_asked(store: Store, store_report: Repo
         ]
     ).drop_nulls()
     assert people.height > 100
+    hosts = set(store.sessions()["host_name"].drop_nulls())  # the simulator's names overlap
     for first, last, email in people.head(500).iter_rows():
         assert email not in rest
-        assert f"{first} {last}" not in rest
-    host_names = set(store.sessions()["host_name"].drop_nulls())
-    assert host_names
-    assert not [name for name in host_names if name in rest]
-    assert "Personal data: none." in rest
-    assert (
-        store_report.frames["sessions"]["host_name"].null_count()
-        == store_report.frames["sessions"].height
+        assert f"{first} {last}" in hosts or f"{first} {last}" not in rest
+    shown = set(store_report.frames["sessions"]["host_name"].drop_nulls())
+    assert shown and all(f">{name}<" in rest for name in shown)  # in the tables, by name
+    assert "Personal data: host names only." in rest
+
+
+def test_pseudonymized_hosts_leave_no_host_name_or_id(store: Store) -> None:
+    sessions = store.sessions()
+    report = report_from_store(
+        store, start="2026-05-01", end="2026-10-31", now=NOW, pseudonymize_hosts=True
     )
-    named = report_from_store(
-        store, start="2026-05-01", end="2026-10-31", now=NOW, include_personal_data=True
+    document = without_bundle(report.to_html())
+    names = set(sessions["host_name"].drop_nulls())
+    ids = set(sessions["host_user_id"].drop_nulls())
+    assert names and ids
+    assert [v for v in names | ids if v in document] == []
+    assert "Personal data: none." in document
+    frame = report.frames["sessions"]
+    assert set(frame["host_name"].drop_nulls()) <= {f"Host {n}" for n in range(1, 1000)}
+    assert frame["host_name"].to_list() == frame["host_user_id"].to_list()
+    # One host, one pseudonym: the per-host figures are the same as under names.
+    named = report_from_store(store, start="2026-05-01", end="2026-10-31", now=NOW)
+    per_host = [
+        sorted(r.frames["sessions"].group_by("host_user_id").len()["len"].to_list())
+        for r in (report, named)
+    ]
+    assert per_host[0] == per_host[1]
+    for exported in report.export_data(store.path.parent / "pseudonymized", images=False):
+        if exported.suffix == ".csv":
+            written = exported.read_text(encoding="utf-8")
+            assert [v for v in names | ids if v in written] == [], exported.name
+
+
+def test_pseudonyms_follow_the_first_session_and_skip_sessions_without_a_host() -> None:
+    start = datetime(2026, 10, 5, 15, tzinfo=UTC)
+    sessions = frames.sessions_frame(
+        [
+            record("a", start=start + timedelta(days=2), host=("Zed", "Z", "u9")),
+            record("b", start=start, host=("Amy", "A", "u5")),
+            record("c", start=start + timedelta(days=1), host=("Zed", "Z", "u9")),
+            record("d", start=start + timedelta(days=3), host=("Bo", "B", None)),
+        ]
+    ).vstack(
+        frames.sessions_frame([record("e", start=start + timedelta(days=4))]).with_columns(
+            host_user_id=pl.lit(None, pl.String), host_name=pl.lit(None, pl.String)
+        )
     )
-    shown = without_bundle(named.to_html())
-    assert [name for name in host_names if name in shown]
-    assert "Host names are shown." in shown
+    shown = pseudonymous_hosts(sessions).sort("session_id")
+    assert shown["host_name"].to_list() == ["Host 2", "Host 1", "Host 2", "Host 3", None]
+    assert shown["host_user_id"].to_list() == shown["host_name"].to_list()
+
+
+def test_include_personal_data_is_no_longer_needed_and_says_so() -> None:
+    with pytest.warns(DeprecationWarning, match="no longer needed: hosts are shown by name"):
+        report = build_report(small_sessions(), now=NOW, include_personal_data=True)
+    assert "Ada Lovelace" in without_bundle(report.to_html())
 
 
 def test_size_stays_bounded_at_100k_sessions() -> None:

@@ -9,9 +9,9 @@ The document holds a KPI header (with the change against the previous period of 
 linked Vega-Lite charts (brush a period, click a host or a status), the anomalies with their
 reasons, a per-webinar table, the top and bottom sessions, and data notes (definitions, caveats,
 provenance). The Vega, Vega-Lite and vega-embed JavaScript is inlined once; a
-Content-Security-Policy forbids every request. Every string from the API is escaped. By default
-it holds no personal data: no participant or registrant names or e-mail addresses, and hosts by
-user id only (``include_personal_data=True`` shows host names).
+Content-Security-Policy forbids every request. Every string from the API is escaped. It holds
+no participant or registrant names or e-mail addresses; hosts appear by name, or as "Host 1",
+"Host 2", ... with ``pseudonymize_hosts=True`` (for a report shared outside).
 """
 
 from __future__ import annotations

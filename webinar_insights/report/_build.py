@@ -7,6 +7,7 @@ HTML (``_render``), the summary (``_summary``) and the exports (``_export``) onl
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
@@ -30,14 +31,19 @@ from ._tables import (
     REGISTRANT_COLUMNS,
     kpi_frame,
     people_of,
+    pseudonymous_hosts,
     ranked_sessions,
     with_webinar_titles,
-    without_host_names,
 )
 
 __all__ = ["DEFAULT_TITLE", "build_report", "report_from_store"]
 
 DEFAULT_TITLE: Final = "Webinar program report"
+PERSONAL_DATA_FLAG_GONE: Final = (
+    "include_personal_data is no longer needed: hosts are shown by name by default"
+    " (pseudonymize_hosts=True, or --pseudonymize-hosts, shows them as Host 1, Host 2, ...), and"
+    " the report holds no participant or registrant names or e-mail addresses"
+)
 
 _STATUSES: Final = tuple(schemas.SESSION_STATUS.categories.to_list())
 
@@ -52,7 +58,8 @@ def build_report(
     end: TimeLike | None = None,
     time_zone: str | None = None,
     now: TimeLike | None = None,
-    include_personal_data: bool = False,
+    pseudonymize_hosts: bool = False,
+    include_personal_data: bool | None = None,
     provenance: Mapping[str, Any] | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
     top: int = 10,
@@ -79,9 +86,13 @@ def build_report(
         IANA name the periods and times are shown in (default UTC).
     now:
         The moment the report describes ("as of"; Active sessions run up to it). Default: now.
+    pseudonymize_hosts:
+        Show hosts as "Host 1", "Host 2", ... (for a report shared outside the organisation).
+        By default hosts appear by name: they are the organisation's staff acting in their
+        role. Participants' and registrants' names and e-mail addresses are never shown.
     include_personal_data:
-        Show host names. By default hosts appear by their user id only; participants' and
-        registrants' names and e-mail addresses are never shown either way.
+        No longer needed (a warning says so): host names are shown by default, and the report
+        holds no participant or registrant names or e-mail addresses.
     provenance:
         ``Store.provenance()``: when and what was synced, for the data notes.
     filters:
@@ -112,8 +123,10 @@ def build_report(
         registrants=registrants if registrants is not None and not registrants.is_empty() else None,
         late_after=late_after,
     )
-    if not include_personal_data:
-        every = without_host_names(every)
+    if include_personal_data is not None:
+        warnings.warn(PERSONAL_DATA_FLAG_GONE, DeprecationWarning, stacklevel=2)
+    if pseudonymize_hosts:
+        every = pseudonymous_hosts(every)
     lower, upper = resolve_range(every, start, end, time_zone=tz, now=as_of)
     earlier = previous_start(lower, upper, tz)
     synced = None if provenance is None else synced_ranges(provenance.get("syncs") or [])
@@ -242,7 +255,7 @@ def build_report(
         previous_kpis=MappingProxyType(dict(previous_kpis)),
         charts=tuple(report_charts),
         frames=MappingProxyType(ordered),
-        include_personal_data=include_personal_data,
+        pseudonymize_hosts=bool(pseudonymize_hosts),
         provenance=None if provenance is None else MappingProxyType(dict(provenance)),
         filters=tuple((k, tuple(v)) for k, v in (filters or {}).items() if v),
         notes=tuple(notes),
@@ -378,7 +391,7 @@ def report_from_store(
         Only sessions of these statuses (Scheduled, Active, Finished).
     **options:
         Passed to :func:`build_report` (``title``, ``time_zone``, ``now``,
-        ``include_personal_data``, ``top``, ``late_after``).
+        ``pseudonymize_hosts``, ``top``, ``late_after``).
 
     Raises
     ------

@@ -62,7 +62,7 @@ class ReportData:
     previous_kpis: Mapping[str, float | int | None]
     charts: tuple[ReportChart, ...]
     frames: Mapping[str, pl.DataFrame]
-    include_personal_data: bool = False
+    pseudonymize_hosts: bool = False
     provenance: Mapping[str, Any] | None = None
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     notes: tuple[str, ...] = ()

@@ -394,18 +394,18 @@ def _sessions_section(report: ReportData) -> str:
 
 
 def _privacy(report: ReportData) -> str:
-    if report.include_personal_data:
+    people = "Participants' and registrants' names and e-mail addresses are not in this report."
+    if report.pseudonymize_hosts:
         return (
-            "<p>Personal data: asked for (include_personal_data). Host names are shown."
-            " Participants' and registrants' names and e-mail addresses are not used by any"
-            " part of this report.</p>"
+            "<p>Personal data: none. Hosts appear as \u201cHost 1\u201d, \u201cHost 2\u201d and"
+            " so on, numbered in the order of their first session; no host name or user id is"
+            f" in this file. {people}</p>"
         )
     return (
-        "<p>Personal data: none. This report holds no names or e-mail addresses of"
-        " participants or registrants, and treats host names as personal data too: hosts"
-        " appear by their user id (a host without one as \u201cunlinked host N\u201d). Ask for"
-        " names with <code>--include-personal-data</code> (or"
-        " <code>include_personal_data=True</code>).</p>"
+        "<p>Personal data: host names only. Hosts appear by name, as the organisation's staff"
+        f" acting in their role. {people} For a report shared outside the organisation,"
+        " <code>--pseudonymize-hosts</code> (or <code>pseudonymize_hosts=True</code>) shows"
+        " hosts as \u201cHost 1\u201d, \u201cHost 2\u201d and so on.</p>"
     )
 
 

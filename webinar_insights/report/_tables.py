@@ -1,4 +1,4 @@
-"""The report's tables: host names made private, the top and bottom sessions, anomalies with
+"""The report's tables: hosts under pseudonyms, the top and bottom sessions, anomalies with
 their webinar titles, the KPI frame, and the people frames cut to the report's sessions."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ __all__ = [
     "REGISTRANT_COLUMNS",
     "kpi_frame",
     "people_of",
+    "pseudonymous_hosts",
     "ranked_sessions",
     "with_webinar_titles",
-    "without_host_names",
 ]
 
 MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
@@ -50,24 +50,24 @@ PARTICIPANT_COLUMNS = tuple(n for n in schemas.PARTICIPANTS.names() if n in _REA
 REGISTRANT_COLUMNS = tuple(n for n in schemas.REGISTRANTS.names() if n in _READ_REGISTRANTS)
 
 
-def without_host_names(sessions: pl.DataFrame) -> pl.DataFrame:
-    """Hosts by user id only; a host without one becomes "unlinked host N" (N: name order)."""
-    unlinked = (
-        sessions.filter(pl.col("host_user_id").is_null() & pl.col("host_name").is_not_null())
-        .get_column("host_name")
-        .unique()
-        .sort()
+def pseudonymous_hosts(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Hosts as "Host 1", "Host 2", ... in both ``host_name`` and ``host_user_id``, numbered in
+    the order of their first session (scheduled start, then session id), so that neither a
+    name nor a user id of a host, nor their order, is left; a session without a host keeps
+    none. The same host (``metrics.host_key``) keeps one pseudonym."""
+    key = metrics.host_key()
+    order = (
+        sessions.sort("scheduled_start", "session_id", nulls_last=True)
+        .select(key)
+        .drop_nulls()
+        .unique(maintain_order=True)
+        .to_series()
     )
-    numbers = pl.Series(range(1, len(unlinked) + 1), dtype=pl.Int64)
+    numbers = pl.Series(range(1, order.len() + 1), dtype=pl.Int64)
     pseudonym = pl.format(
-        "unlinked host {}",
-        pl.col("host_name").replace_strict(unlinked, numbers, default=None, return_dtype=pl.Int64),
+        "Host {}", key.replace_strict(order, numbers, default=None, return_dtype=pl.Int64)
     )
-    return sessions.with_columns(
-        host_name=pl.when(pl.col("host_user_id").is_null() & pl.col("host_name").is_not_null())
-        .then(pseudonym)
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
+    return sessions.with_columns(host_name=pseudonym, host_user_id=pseudonym)
 
 
 def ranked_sessions(sessions: pl.DataFrame, *, top: int) -> tuple[pl.DataFrame, pl.DataFrame]:

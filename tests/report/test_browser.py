@@ -378,3 +378,58 @@ def test_a_table_downloads_as_the_csv_export_writes_it(
     counts = ",".join(rows[0][k] for k in ("Sessions", "Finished", "Registrants"))
     assert text.startswith('"Webinar","Webinar id","Sessions",') and f",{counts}," in text
     assert loaded.requests == [] and loaded.errors == []
+
+
+def test_on_a_phone_charts_are_laid_out_again_with_readable_text(
+    demo_report: Path, open_report: Any
+) -> None:
+    """390 px: panels stacked, views as wide as the screen, no text under 11 px on screen."""
+    page = open_report(demo_report).page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload(wait_until="load")  # a chart is laid out for the width it is drawn at
+    page.wait_for_selector(READY, state="attached", timeout=30_000)
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll('.chart-body')].map((body) => {
+          const svg = body.querySelector('svg');
+          const shown = svg.getBoundingClientRect().width;
+          const scale = shown / Number(svg.getAttribute('width'));
+          const sizes = [...svg.querySelectorAll('text')]
+            .filter((t) => t.textContent.trim())
+            .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+          return {id: body.id, narrow: body.classList.contains('narrow'), box: body.clientWidth,
+                  shown, scale, smallest: Math.min(...sizes)};
+        })"""
+    )
+    assert len(charts) == 9
+    for chart in charts:
+        assert chart["narrow"], chart
+        assert chart["shown"] <= chart["box"] + 0.5, chart
+        assert chart["smallest"] >= 10.5, chart  # 11 px text, at most 5% scaled down
+    # Side by side panels are stacked: the start delay's histogram above its host ranking.
+    histogram, ranking = _panels(page, "chart-start-delay")
+    assert ranking["top"] >= histogram["bottom"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def _panels(page: Any, chart: str) -> list[dict[str, float]]:
+    """The boxes of a two-panel chart's panels (Vega names their groups ``..._group``)."""
+    return list(
+        page.evaluate(
+            """(chart) => {
+                 const groups = [...document.querySelectorAll(`#${chart} svg g.role-scope`)]
+                   .filter((g) => [...g.classList].some((c) => c.endsWith('_group')));
+                 return groups.filter((g) => !groups.some((o) => o !== g && o.contains(g)))
+                   .map((g) => g.getBoundingClientRect().toJSON());
+               }""",
+            chart,
+        )
+    )
+
+
+def test_on_a_wide_screen_charts_are_drawn_as_specified(
+    demo_report: Path, open_report: Any
+) -> None:
+    page = open_report(demo_report).page
+    assert page.locator(".chart-body.narrow").count() == 0
+    histogram, ranking = _panels(page, "chart-start-delay")
+    assert ranking["left"] >= histogram["right"]  # side by side, as the spec says

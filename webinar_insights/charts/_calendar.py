@@ -227,7 +227,8 @@ def status_timeline_chart(
     )
     now_rule = layer(
         now_base.mark_rule(color=ACCENT, strokeDash=[5, 3], strokeWidth=2),
-        now_base.mark_text(align="left", dx=4, baseline="top", color=ACCENT).encode(
+        # Left of the rule, inside the plot: the chart is no wider for it.
+        now_base.mark_text(align="right", dx=-4, baseline="top", color=ACCENT).encode(
             text="label:N", y=alt.value(0)
         ),
     )

@@ -260,16 +260,17 @@ def explore_chart(
             started="sum(started)",
         )
         .transform_calculate(
+            # Two lines, each narrow enough for a phone.
             text=(
-                "'Selected: ' + format(datum.n || 0, ',') + ' sessions, '"
-                " + format(datum.fin || 0, ',') + ' finished; attendance rate '"
-                " + (datum.reg > 0 ? format(datum.att / datum.reg, '.1%') : 'n/a')"
-                " + '; late starts ' + (datum.started > 0 ? format(datum.late / datum.started, '.0%') : 'n/a')"
+                "['Selected: ' + format(datum.n || 0, ',') + ' sessions, '"
+                " + format(datum.fin || 0, ',') + ' finished',"
+                " 'Attendance rate ' + (datum.reg > 0 ? format(datum.att / datum.reg, '.1%') : 'n/a')"
+                " + '; late starts ' + (datum.started > 0 ? format(datum.late / datum.started, '.0%') : 'n/a')]"
             )
         )
-        .mark_text(align="left", baseline="middle", fontSize=13, x=0, y=10)
+        .mark_text(align="left", baseline="top", fontSize=13, lineHeight=18, x=0, y=0)
         .encode(text="text:N")
-        .properties(name="explore_summary", width=760, height=20)
+        .properties(name="explore_summary", width=760, height=36)
     )
     chart: alt.VConcatChart = (
         alt.vconcat(summary, alt.hconcat(timeline, ranking), rate)

@@ -11,13 +11,111 @@
     renderer: "svg",
     actions: { export: true, source: false, compiled: false, editor: false },
   };
+  // On a narrow screen (a phone) a chart is laid out again instead of being shrunk to
+  // unreadable text: panels side by side are stacked, views no wider than the screen, long
+  // title lines wrapped, legends above the plot. Wider screens get the spec as written.
+  var NARROW = 600;
+  var AXIS_ROOM = 70; // the y axis' labels and title beside a view
+  var LABEL_LIMIT = 130; // pixels of an axis label before it is cut with "…"
+
+  function wrapLines(lines, characters) {
+    var wrapped = [];
+    [].concat(lines).forEach(function (line) {
+      var current = "";
+      String(line).split(" ").forEach(function (word) {
+        if (current && (current + " " + word).length > characters) {
+          wrapped.push(current);
+          current = word;
+        } else {
+          current = current ? current + " " + word : word;
+        }
+      });
+      wrapped.push(current);
+    });
+    return wrapped;
+  }
+
+  // ``node`` laid out for ``room`` pixels: text wrapped to it, views ``viewWidth`` wide at most.
+  function narrowed(node, room, viewWidth, nested) {
+    if (!node || typeof node !== "object") return node;
+    if (node.hconcat) {
+      node.vconcat = node.hconcat;
+      delete node.hconcat;
+    }
+    if (node.concat) {
+      node.vconcat = node.concat;
+      delete node.concat;
+      delete node.columns;
+    }
+    if (typeof node.width === "number" && node.width > viewWidth) {
+      node.width = viewWidth;
+    } else if (node.width && typeof node.width.step === "number") {
+      var step = Math.floor((node.width.step * viewWidth) / 600);
+      node.width = { step: Math.max(10, Math.min(node.width.step, step)) };
+    }
+    // The chart's own title spans the screen; a panel's title starts beside its y axis.
+    var titleRoom = nested ? viewWidth : room;
+    var title = node.title;
+    if (typeof title === "string" || Array.isArray(title)) {
+      node.title = wrapLines(title, Math.floor(titleRoom / 9));
+    } else if (title && typeof title === "object") {
+      if (title.text) title.text = wrapLines(title.text, Math.floor(titleRoom / 10));
+      if (title.subtitle) title.subtitle = wrapLines(title.subtitle, Math.floor(titleRoom / 7));
+    }
+    // Axis and legend titles wrap; long category labels (webinar titles) are cut shorter.
+    Object.keys(node.encoding || {}).forEach(function (channel) {
+      var field = node.encoding[channel];
+      if (!field || typeof field !== "object") return;
+      var fits = Math.floor(viewWidth / 7); // an axis title sits under (or beside) its view
+      if (typeof field.title === "string") field.title = wrapLines(field.title, fits);
+      ["axis", "legend"].forEach(function (guide) {
+        var part = field[guide];
+        if (!part || typeof part !== "object") return;
+        if (typeof part.title === "string") part.title = wrapLines(part.title, fits);
+        if (guide !== "axis") return;
+        if (!(part.labelLimit <= LABEL_LIMIT)) part.labelLimit = LABEL_LIMIT;
+        if (part.labelOverlap) part.labelOverlap = "greedy";
+      });
+    });
+    ["vconcat", "layer"].forEach(function (key) {
+      (node[key] || []).forEach(function (child) { narrowed(child, room, viewWidth, true); });
+    });
+    if (node.spec) narrowed(node.spec, room, viewWidth, true);
+    return node;
+  }
+
+  var MIN_VIEW = 120;
+
+  // Draws the spec: as written on a wide screen; on a narrow one laid out again, drawn,
+  // measured, and drawn again with narrower views while it sticks out (axis labels, legends
+  // and text marks take room no spec states), at most twice.
+  function draw(target, text) {
+    var room = target.clientWidth;
+    if (!(room > 0) || room >= NARROW) return vegaEmbed(target, JSON.parse(text), options);
+    target.classList.add("narrow");
+    function attempt(viewWidth, tries) {
+      var spec = narrowed(JSON.parse(text), room, viewWidth);
+      spec.config = spec.config || {};
+      spec.config.legend = Object.assign({}, spec.config.legend, { orient: "top", direction: "vertical" });
+      spec.config.axis = Object.assign({}, spec.config.axis, { labelLimit: LABEL_LIMIT });
+      return vegaEmbed(target, spec, options).then(function (result) {
+        var svg = target.querySelector("svg");
+        var over = (svg ? Number(svg.getAttribute("width")) : 0) - room;
+        if (!(over > 0) || tries === 0 || viewWidth <= MIN_VIEW) return result;
+        result.finalize();
+        return attempt(Math.max(MIN_VIEW, viewWidth - over), tries - 1);
+      });
+    }
+    return attempt(room - AXIS_ROOM, 2);
+  }
+
   var pending = [];
   document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (block) {
     var key = block.getAttribute("data-chart");
     var target = document.getElementById("chart-" + key);
     var drawn;
     try {
-      drawn = vegaEmbed(target, JSON.parse(block.textContent), options);
+      drawn = draw(target, block.textContent);
     } catch (error) {
       drawn = Promise.reject(error);
     }

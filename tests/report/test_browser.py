@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -140,7 +141,12 @@ def test_hostile_titles_run_no_script(tmp_path: Path, open_report: Any) -> None:
     assert "Eve <b>Evil</b>" in loaded.text("#table-top-sessions")
     labels = loaded.page.locator("#chart-status-timeline svg text").all_text_contents()
     assert any(label.startswith("</script><script>") for label in labels)  # a webinar's row
-    assert loaded.requests == []
+    # A session page writes the same titles as text too.
+    loaded.page.evaluate("() => { location.hash = '#session-h3'; }")
+    loaded.page.wait_for_selector('html[data-session-page="h3"]', state="attached")
+    assert loaded.page.locator("#session-page h1").text_content() == PWNED  # title = webinar
+    assert loaded.page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert loaded.requests == [] and loaded.errors == []
 
 
 def test_picking_a_host_filters_the_linked_charts(demo_report: Path, open_report: Any) -> None:
@@ -433,3 +439,81 @@ def test_on_a_wide_screen_charts_are_drawn_as_specified(
     assert page.locator(".chart-body.narrow").count() == 0
     histogram, ranking = _panels(page, "chart-start-delay")
     assert ranking["left"] >= histogram["right"]  # side by side, as the spec says
+
+
+def test_a_session_page_opens_from_a_table_and_back_returns_to_the_same_place(
+    demo_report: Path, open_report: Any
+) -> None:
+    loaded = open_report(demo_report)
+    page = loaded.page
+    link = page.locator("#table-top-sessions a.session-link").first
+    link.scroll_into_view_if_needed()
+    where = page.evaluate("() => window.scrollY")
+    session_id = link.locator("xpath=..").get_attribute("data-id")
+    link.click()
+    page.wait_for_selector(f'html[data-session-page="{session_id}"]', state="attached")
+    assert page.evaluate("() => location.hash") == f"#session-{session_id}"
+    assert page.locator("main").is_hidden() and page.locator("#session-page").is_visible()
+
+    # The page shows what Python put on it: every fact, every chart drawn.
+    pages = json.loads(page.locator("#session-pages").text_content())
+    expected = pages["sessions"][session_id]
+    shown = page.locator("#session-page dl.facts div").evaluate_all(
+        "(items) => items.map((i) => [i.querySelector('dt').textContent,"
+        " i.querySelector('dd').textContent])"
+    )
+    assert shown == expected["facts"]
+    drawn = page.locator("#session-page .chart-body[data-rendered=true]")
+    assert drawn.count() == 5  # schedule, retention, joins, registrations, channels
+    for i in range(drawn.count()):
+        assert drawn.nth(i).locator("svg g[class^='mark-'] > *").count() > 0
+    assert expected["host"] in page.locator("#session-page .meta").text_content()
+
+    page.locator("#session-page .back").click()
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-session-page')")
+    assert page.locator("main").is_visible() and page.locator("#session-page").is_hidden()
+    assert abs(page.evaluate("() => window.scrollY") - where) < 2
+    assert loaded.requests == [] and loaded.errors == []
+
+
+def test_a_click_on_a_timeline_dot_opens_that_sessions_page(
+    demo_report: Path, open_report: Any
+) -> None:
+    page = open_report(demo_report).page
+    page.locator("#chart-status-timeline").scroll_into_view_if_needed()
+    # The Active session's dot (the largest), found by the scenegraph item Vega keeps on it.
+    dot = page.evaluate(
+        """() => {
+          const paths = [...document.querySelectorAll('#chart-status-timeline g.mark-symbol path')];
+          const active = paths.filter((p) => p.__data__ && p.__data__.datum && p.__data__.datum.active);
+          const box = active[active.length - 1].getBoundingClientRect();
+          return {x: box.left + box.width / 2, y: box.top + box.height / 2,
+                  id: active[active.length - 1].__data__.datum.session_id};
+        }"""
+    )
+    assert dot is not None
+    page.mouse.click(dot["x"], dot["y"])
+    page.wait_for_selector(f'html[data-session-page="{dot["id"]}"]', state="attached")
+    pages = json.loads(page.locator("#session-pages").text_content())["sessions"]
+    assert page.locator("#session-page h1").text_content().endswith(pages[dot["id"]]["title"])
+    assert dict(pages[dot["id"]]["facts"])["Status"] == "Active"
+
+
+def test_a_page_address_opens_the_page_and_an_unknown_one_the_overview(
+    demo_report: Path, open_report: Any
+) -> None:
+    loaded = open_report(demo_report)
+    page = loaded.page
+    pages = json.loads(page.locator("#session-pages").text_content())["sessions"]
+    session_id = next(iter(pages))
+    page.goto(f"{demo_report.resolve().as_uri()}#session-{session_id}")
+    page.reload(wait_until="load")
+    page.wait_for_selector(f'html[data-session-page="{session_id}"]', state="attached")
+    # Opened directly: "Back" goes to the overview, not out of the file.
+    page.locator("#session-page .back").click()
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-session-page')")
+    assert page.locator("main").is_visible()
+    page.evaluate("() => { location.hash = '#session-no-such-session'; }")
+    page.wait_for_timeout(200)
+    assert page.locator("main").is_visible() and page.locator("#session-page").is_hidden()
+    assert loaded.errors == []

@@ -255,8 +255,9 @@ def test_explore_chart_links_period_host_and_status() -> None:
 def test_hostile_strings_are_escaped_everywhere() -> None:
     built = build_report(hostile_sessions(), now=NOW)
     rest = without_bundle(built.to_html())
-    # The spec blocks, the CSV rules, the bundle and the report's script: no other script.
-    assert len(re.findall(r"<script\b", rest)) == 3 + len(built.charts)
+    # The spec blocks, the CSV rules, the session pages, the bundle and the report's script.
+    assert len(re.findall(r"<script\b", rest)) == 4 + len(built.charts)
+    assert 'id="session-pages"' in rest
     assert PWNED not in rest
     assert IMG not in rest
     assert "<script>window" not in rest

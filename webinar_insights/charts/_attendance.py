@@ -131,6 +131,7 @@ def attendance_rate_chart(
         scheduled=local_label(pl.col("scheduled_start"), zone),
         started=local_label(pl.col("actual_start"), zone),
         session=pl.col("session_title"),
+        session_id=pl.col("session_id"),  # the report opens the session's page on a click
         webinar=pl.col("webinar_title"),
         host=metrics.host_label(),
         attendance_rate=rate,

@@ -24,15 +24,18 @@ from webinar_insights.store import NEVER_RAN_GRACE, Store, synced_ranges
 
 from ._coverage import coverage_line, default_range, withheld_changes
 from ._model import FRAME_NAMES, ReportChart
+from ._pages import page_session_ids, session_pages
 from ._range import moments, previous_start, resolve_range, span, zone_name
 from ._report import Report
 from ._tables import (
+    ANOMALY_ROWS,
     PARTICIPANT_COLUMNS,
     REGISTRANT_COLUMNS,
     kpi_frame,
     people_of,
     pseudonymous_hosts,
     ranked_sessions,
+    shown_anomalies,
     with_webinar_titles,
 )
 
@@ -193,6 +196,20 @@ def build_report(
             "Registrants were not given (sync with depth registrants or participants): no funnel,"
             " no lead times and no no-show rate."
         )
+    shown = [
+        *frames["top_sessions"]["session_id"],
+        *frames["bottom_sessions"]["session_id"],
+        *shown_anomalies(frames["anomalies"], ANOMALY_ROWS)["session_id"],
+    ]
+    pages = session_pages(
+        current,
+        page_session_ids(current, shown=shown, now=as_of),
+        time_zone=tz,
+        now=as_of,
+        retention=frames.get("retention"),
+        participants=people,
+        registrants=registered,
+    )
     report_charts = [
         ReportChart(
             entry.key.replace("_", "-"),
@@ -256,6 +273,7 @@ def build_report(
         charts=tuple(report_charts),
         frames=MappingProxyType(ordered),
         pseudonymize_hosts=bool(pseudonymize_hosts),
+        pages=MappingProxyType(pages),
         provenance=None if provenance is None else MappingProxyType(dict(provenance)),
         filters=tuple((k, tuple(v)) for k, v in (filters or {}).items() if v),
         notes=tuple(notes),

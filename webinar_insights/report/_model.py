@@ -78,6 +78,8 @@ class ReportData:
         default_factory=lambda: MappingProxyType({})
     )
     """Share key -> (numerator, denominator) it is computed from (``metrics.kpi_bases``)."""
+    pages: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    """Session id -> what its page inside the report shows (``_pages.session_pages``)."""
 
     @property
     def previous_end(self) -> datetime:

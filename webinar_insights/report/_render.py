@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -28,12 +28,12 @@ from ._export import CSV_FORMULA
 from ._figures import figure_rows, plain_summary, rates_note, shown_change, withheld_note
 from ._format import day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
+from ._pages import JOIN_MINUTES, page_link, page_templates
+from ._tables import ANOMALY_ROWS, SEVERITY_ORDER, shown_anomalies
 
 __all__ = ["ANOMALY_ROWS", "DEFINITIONS", "WEBINAR_ROWS", "render_document"]
 
-ANOMALY_ROWS: Final = 30
 WEBINAR_ROWS: Final = 25
-_SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
 
 DEFINITIONS: Final = (
     (
@@ -203,11 +203,16 @@ def _table(
     )
 
 
-def _titled(header: str, title_key: str, id_key: str) -> _Column:
-    """A title with its id under it; the CSV has the two in columns of their own."""
+def _titled(header: str, title_key: str, id_key: str, pages: Container[str] = ()) -> _Column:
+    """A title with its id under it; the CSV has the two in columns of their own. A session
+    with a page in ``pages`` links to it."""
 
     def cell(row: Mapping[str, Any]) -> str:
-        return f'{text(row.get(title_key) or "(untitled)")}<span class="id">{text(row.get(id_key))}</span>'
+        shown = text(row.get(title_key) or "(untitled)")
+        ident = row.get(id_key)
+        if isinstance(ident, str) and ident in pages:
+            shown = f'<a class="session-link" href="{attr(page_link(ident))}">{shown}</a>'
+        return f'{shown}<span class="id">{text(ident)}</span>'
 
     return _Column(header, cell, value=lambda row: row.get(title_key) or "", ident=id_key)
 
@@ -259,9 +264,6 @@ def _anomalies_section(report: ReportData) -> str:
     if frame.is_empty():
         body = "<p>No session was flagged.</p>"
     else:
-        severity = pl.col("severity").replace_strict(
-            _SEVERITY_ORDER, default=len(_SEVERITY_ORDER), return_dtype=pl.Int8
-        )
         counts = (
             frame.group_by("kind")
             .agg(pl.len().alias("n"), (pl.col("severity") == "high").sum().alias("high"))
@@ -281,11 +283,7 @@ def _anomalies_section(report: ReportData) -> str:
             + "</li>"
             for row in counts.iter_rows(named=True)
         )
-        shown = frame.sort(
-            [severity, pl.col("scheduled_start"), pl.col("session_id")],
-            descending=[False, True, False],
-            nulls_last=True,
-        ).head(ANOMALY_ROWS)
+        shown = shown_anomalies(frame, ANOMALY_ROWS)
         zone = report.time_zone
         columns = (
             _Column(
@@ -295,10 +293,10 @@ def _anomalies_section(report: ReportData) -> str:
                     f"{text(r['severity'])}</span>"
                 ),
                 value=lambda r: r["severity"],
-                sort=lambda r: _SEVERITY_ORDER.get(r["severity"], len(_SEVERITY_ORDER)),
+                sort=lambda r: SEVERITY_ORDER.get(r["severity"], len(SEVERITY_ORDER)),
             ),
             _moment("Scheduled", "scheduled_start", zone),
-            _titled("Session", "session_title", "session_id"),
+            _titled("Session", "session_title", "session_id", report.pages),
             _titled("Webinar", "webinar_title", "webinar_id"),
             _words("Kind", "kind", lambda v: str(v).replace("_", " ")),
             _words("Reason", "reason"),
@@ -356,7 +354,7 @@ def _webinars_section(report: ReportData) -> str:
 def _sessions_section(report: ReportData) -> str:
     zone = report.time_zone
     columns = (
-        _titled("Session", "session_title", "session_id"),
+        _titled("Session", "session_title", "session_id", report.pages),
         _titled("Webinar", "webinar_title", "webinar_id"),
         _words("Host", "host"),
         _moment("Scheduled", "scheduled_start", zone),
@@ -545,6 +543,8 @@ def render_document(report: ReportData, *, bundle: str) -> str:
             _sessions_section(report),
             _notes_section(report),
             "</main>",
+            '<section id="session-page" class="session-page" hidden'
+            ' aria-label="Session"></section>',
             _footer(report),
         ]
     )
@@ -560,6 +560,15 @@ def render_document(report: ReportData, *, bundle: str) -> str:
         "csvReplacement": REPLACEMENT,
     }
     specs += f'\n<script type="application/json" id="report-config">{script_json(config)}</script>'
+    if report.pages:
+        pages = {
+            "templates": page_templates(),
+            "joinsFrom": JOIN_MINUTES[0],
+            "sessions": dict(report.pages),
+        }
+        specs += (
+            f'\n<script type="application/json" id="session-pages">{script_json(pages)}</script>'
+        )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -4,7 +4,7 @@ their webinar titles, the KPI frame, and the people frames cut to the report's s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 
@@ -13,16 +13,20 @@ from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
 
 __all__ = [
+    "ANOMALY_ROWS",
     "MIN_REGISTRANTS",
     "PARTICIPANT_COLUMNS",
     "REGISTRANT_COLUMNS",
+    "SEVERITY_ORDER",
     "kpi_frame",
     "people_of",
     "pseudonymous_hosts",
     "ranked_sessions",
+    "shown_anomalies",
     "with_webinar_titles",
 ]
 
+ANOMALY_ROWS: Final = 30  # rows of the anomalies table
 MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
 
 # The columns of the people tables the report reads (what its metrics require), in table order:
@@ -44,6 +48,8 @@ _READ_REGISTRANTS = {
     "registrant_id",
     "participant_id",
     "registration_time",
+    "source",
+    "attended",
     "registered_post_webinar",
 }
 PARTICIPANT_COLUMNS = tuple(n for n in schemas.PARTICIPANTS.names() if n in _READ_PARTICIPANTS)
@@ -68,6 +74,21 @@ def pseudonymous_hosts(sessions: pl.DataFrame) -> pl.DataFrame:
         "Host {}", key.replace_strict(order, numbers, default=None, return_dtype=pl.Int64)
     )
     return sessions.with_columns(host_name=pseudonym, host_user_id=pseudonym)
+
+
+SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
+
+
+def shown_anomalies(anomalies: pl.DataFrame, rows: int) -> pl.DataFrame:
+    """The ``rows`` anomalies the report's table shows: most severe first, then most recent."""
+    severity = pl.col("severity").replace_strict(
+        SEVERITY_ORDER, default=len(SEVERITY_ORDER), return_dtype=pl.Int8
+    )
+    return anomalies.sort(
+        [severity, pl.col("scheduled_start"), pl.col("session_id")],
+        descending=[False, True, False],
+        nulls_last=True,
+    ).head(rows)
 
 
 def ranked_sessions(sessions: pl.DataFrame, *, top: int) -> tuple[pl.DataFrame, pl.DataFrame]:

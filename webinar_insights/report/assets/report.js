@@ -123,6 +123,10 @@
       drawn.then(
         function (result) {
           views[key] = result.view;
+          result.view.addEventListener("click", openFromChart);
+          result.view.addEventListener("mousemove", function (event, item) {
+            result.view.container().style.cursor = sessionOf(item) ? "pointer" : "";
+          });
           target.setAttribute("data-rendered", "true");
         },
         function (error) {
@@ -136,6 +140,158 @@
   Promise.all(pending).then(function () {
     document.documentElement.setAttribute("data-charts-ready", String(pending.length));
   });
+
+  // Session pages: "#session-<id>" shows the page of that session in place of the overview
+  // (built from the session-pages block: its values and the chart templates they fill);
+  // "Back" returns to the overview where it was left. A click on a session in a chart (a dot
+  // of the timeline or of the attendance rates) or on its title in a table opens its page.
+  var pagesBlock = document.getElementById("session-pages");
+  var pages = pagesBlock ? JSON.parse(pagesBlock.textContent) : { templates: {}, sessions: {} };
+  var pageBox = document.getElementById("session-page");
+  var overview = [document.getElementById("report-header"), document.querySelector("main")];
+  var overviewScroll = 0;
+  var openedFromOverview = false;
+  var pageResults = [];
+
+  function pageAddress(id) {
+    return "#session-" + encodeURIComponent(id);
+  }
+
+  // The session a chart's mark stands for, when it has a page.
+  function sessionOf(item) {
+    var id = item && item.datum && item.datum.session_id;
+    return id && Object.prototype.hasOwnProperty.call(pages.sessions, id) ? id : null;
+  }
+
+  function openFromChart(event, item) {
+    var id = sessionOf(item);
+    if (id) location.hash = pageAddress(id);
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text; // text only: nothing from data is parsed
+    return node;
+  }
+
+  // A session's compact values as the rows each chart template reads.
+  var shapes = {
+    schedule: function (page) { return page.schedule.length ? page.schedule : null; },
+    retention: function (page) {
+      return page.retention && page.retention.map(function (share, minute) {
+        return { minute: minute, share: share };
+      });
+    },
+    joins: function (page) {
+      return page.joins && page.joins.map(function (count, index) {
+        var minute = pages.joinsFrom + index;
+        return { minute: minute, end: minute + 1, attendees: count };
+      });
+    },
+    registrations: function (page) {
+      if (!page.registrations) return null;
+      var soFar = 0;
+      var rows = [];
+      for (var day = page.registrations.length - 1; day >= 0; day--) {
+        soFar += page.registrations[day];
+        rows.push({ day: day, that_day: page.registrations[day], so_far: soFar });
+      }
+      return rows;
+    },
+    channels: function (page) {
+      return page.channels && page.channels.map(function (row) {
+        return { channel: row[0], registrants: row[1], joined: row[2], rate: row[1] ? row[2] / row[1] : null };
+      });
+    },
+  };
+
+  function closePage() {
+    pageResults.forEach(function (result) { result.finalize(); });
+    pageResults = [];
+    pageBox.hidden = true;
+    pageBox.textContent = "";
+    document.documentElement.removeAttribute("data-session-page");
+    if (overview[1].hidden) {
+      overview.forEach(function (part) { part.hidden = false; });
+      window.scrollTo(0, overviewScroll);
+    }
+  }
+
+  function openPage(id, page) {
+    if (!overview[1].hidden) overviewScroll = window.scrollY;
+    closePage();
+    overview.forEach(function (part) { part.hidden = true; });
+    pageBox.hidden = false;
+    var back = element("button", "back", "\u2190 Back to the overview");
+    back.type = "button";
+    back.addEventListener("click", function () {
+      if (openedFromOverview) history.back();
+      else location.hash = "overview";
+    });
+    pageBox.appendChild(back);
+    var heading = element("h1", "", page.title === page.webinar ? page.title : page.webinar + " \u00b7 " + page.title);
+    heading.id = "session-page-title";
+    pageBox.appendChild(heading);
+    pageBox.appendChild(
+      element("p", "meta", "Session " + id + " of webinar " + page.webinar_id + " \u00b7 host " + page.host)
+    );
+    var facts = element("dl", "facts");
+    page.facts.forEach(function (fact) {
+      var item = element("div");
+      item.appendChild(element("dt", "", fact[0]));
+      item.appendChild(element("dd", "", fact[1]));
+      facts.appendChild(item);
+    });
+    pageBox.appendChild(facts);
+    page.notes.forEach(function (note) { pageBox.appendChild(element("p", "notice", note)); });
+    var drawing = [];
+    Object.keys(pages.templates).forEach(function (name) {
+      var values = shapes[name](page);
+      if (!values || !values.length) return;
+      var spec = JSON.parse(JSON.stringify(pages.templates[name]));
+      spec.datasets = {};
+      spec.datasets[name] = values;
+      var figure = element("figure", "chart");
+      var body = element("div", "chart-body");
+      body.id = "session-chart-" + name;
+      figure.appendChild(body);
+      pageBox.appendChild(figure);
+      drawing.push(
+        draw(body, JSON.stringify(spec)).then(function (result) {
+          pageResults.push(result);
+          body.setAttribute("data-rendered", "true");
+        })
+      );
+    });
+    window.scrollTo(0, 0);
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+    Promise.all(drawing).then(function () {
+      document.documentElement.setAttribute("data-session-page", id);
+    }, function (error) {
+      console.error(error);
+    });
+  }
+
+  var lastHash = location.hash;
+  function route() {
+    var match = /^#session-(.+)$/.exec(location.hash);
+    var id = null;
+    if (match) {
+      try { id = decodeURIComponent(match[1]); } catch (error) { id = null; }
+    }
+    var page = id !== null && Object.prototype.hasOwnProperty.call(pages.sessions, id) ? pages.sessions[id] : null;
+    if (page) {
+      openedFromOverview = !/^#session-/.test(lastHash) && !overview[1].hidden;
+      openPage(id, page);
+    } else if (!pageBox.hidden) {
+      closePage();
+    }
+    lastHash = location.hash;
+  }
+  window.addEventListener("hashchange", route);
+  route();
 })();
 
 // Tables: a sort button in each header and a "Download CSV" button under each table. A cell

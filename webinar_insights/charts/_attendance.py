@@ -233,8 +233,9 @@ def retention_chart(curve: pl.DataFrame, *, max_lines: int = 8) -> alt.LayerChar
         "The API gives each attendee's earliest join and latest leave only: anyone who left and"
         " came back counts as present in between, so the true share can be lower."
     )
-    x = alt.X("minute:Q", title="Minutes since the session went live (min)")
-    y_title = "Attendees present (% of the session's attendees, upper bound)"
+    x = alt.X("minute:Q", title="Time since the session went live (min)")
+    # Two short lines: a title longer than the plot is tall would push the plot down.
+    y_title = ["Attendees present, upper bound", "(% of the session's attendees)"]
     n_sessions = frame.get_column("session_id").n_unique()
     budget = MAX_ROWS // 2
     if n_sessions <= max_lines:

@@ -185,7 +185,8 @@ def time_x(field: str, title: str, first: datetime, last: datetime) -> alt.X:
         if first.date() != last.date():
             fmt = "%b %d %H:%M"
     axis = alt.Axis(format=fmt, tickCount=tick_count, labelOverlap=True)
-    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=axis)
+    # A few pixels beyond the first and last moment, so a point there is not cut in half.
+    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc", padding=6), axis=axis)
 
 
 def rule(x: float, label: str, *, color: str = ACCENT) -> alt.LayerChart:

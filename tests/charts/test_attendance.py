@@ -18,7 +18,10 @@ def test_attendance_rate_chart(sessions: pl.DataFrame) -> None:
     dots = view_with(spec, "circle")
     assert dots["encoding"]["x"]["field"] == "scheduled_start"
     assert dots["encoding"]["x"]["type"] == "temporal"
-    assert dots["encoding"]["x"]["scale"] == {"type": "utc", "padding": 6}  # no half-cut edge points
+    assert dots["encoding"]["x"]["scale"] == {
+        "type": "utc",
+        "padding": 6,
+    }  # no half-cut edge points
     assert dots["encoding"]["y"] == {"field": "attendance_rate", "type": "quantitative"}
     tooltips = {t["field"]: t for t in dots["encoding"]["tooltip"]}
     assert tooltips["attendance_rate"]["format"] == ".1%"

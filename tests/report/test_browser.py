@@ -186,6 +186,7 @@ def test_brushing_a_period_filters_the_host_ranking(demo_report: Path, open_repo
     before_hosts = loaded.page.locator(hosts).evaluate_all(
         "(paths) => paths.map(p => p.getAttribute('d'))"
     )
+    before_order = _host_order(loaded)
     periods = loaded.page.locator("#chart-explore g.explore_periods_marks")
     periods.scroll_into_view_if_needed()
     box = periods.bounding_box()  # in the viewport, where the mouse moves
@@ -202,11 +203,27 @@ def test_brushing_a_period_filters_the_host_ranking(demo_report: Path, open_repo
     )
     assert 0 < _sessions(loaded.text(summary)) < _sessions(before_text)
     assert after_hosts != before_hosts
+    # The bars changed length but not place: the hosts still shown keep their order.
+    after_order = _host_order(loaded)
+    assert len(after_order) >= 2
+    assert after_order == [host for host in before_order if host in after_order]
     brushed = loaded.page.evaluate("() => window.__reportViews.explore.data('period_store').length")
     assert brushed == 1
     assert loaded.requests == []
     assert loaded.errors == []
     assert [text for kind, text in loaded.console if kind == "error"] == []
+
+
+def _host_order(loaded: Loaded) -> list[str]:
+    """The explore view's host bars, top to bottom (each bar's scenegraph item names its host)."""
+    return list(
+        loaded.page.locator("#chart-explore g.explore_hosts_marks path").evaluate_all(
+            """(paths) => paths
+                 .map((p) => [p.__data__.datum.host, p.getBoundingClientRect().top])
+                 .sort((a, b) => a[1] - b[1])
+                 .map((pair) => pair[0])"""
+        )
+    )
 
 
 def _sessions(summary: str) -> int:

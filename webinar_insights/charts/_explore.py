@@ -116,6 +116,14 @@ def explore_chart(
     every, unit = explore_period(start, end)
     end_expr = calendar_period(every).vega_end
     data = _aggregate(sessions, every=every, time_zone=time_zone, hosts=hosts)
+    totals = (
+        data.group_by("host")
+        .agg(pl.col("n").sum())
+        .with_columns(rest=pl.col("host") == OTHER_HOSTS)
+    )
+    host_order = totals.sort(["rest", "n", "host"], descending=[False, True, False])[
+        "host"
+    ].to_list()
     local = zoneinfo.ZoneInfo(time_zone)
     first = start.astimezone(local).replace(tzinfo=None)
     last = end.astimezone(local).replace(tzinfo=None)
@@ -169,7 +177,10 @@ def explore_chart(
         .transform_filter(status)
         .mark_bar()
         .encode(
-            y=alt.Y("host:N", sort="-x", title=None, axis=alt.Axis(labelLimit=180)),
+            # A fixed order (most sessions over the whole range first, the grouped rest
+            # last): a brush or a status pick changes the bars' lengths, never which bar sits
+            # under the cursor.
+            y=alt.Y("host:N", sort=host_order, title=None, axis=alt.Axis(labelLimit=180)),
             x=alt.X("sum(n):Q", title="Sessions (count)"),
             color=alt.value(PALETTE[0]),
             opacity=alt.when(host).then(alt.value(1.0)).otherwise(alt.value(0.3)),

@@ -91,7 +91,6 @@ def session_pages(
             "webinar": row["webinar_title"] or "(untitled)",
             "webinar_id": row["webinar_id"],
             "host": row["host"],
-            "status": row["status"],
             "facts": _facts(row, time_zone),
             "schedule": _schedule(row, now),
             "retention": curves.get(sid),
@@ -107,23 +106,18 @@ def _facts(row: Mapping[str, Any], zone: str) -> list[list[str]]:
     def signed(value: Any) -> str:
         return "–" if value is None else f"{float(value):+.1f} min"
 
+    def length(value: Any) -> str:
+        return "–" if value is None else f"{minutes(value)} min"
+
     scheduled = row["scheduled_duration"]
     return [
         ["Status", str(row["status"])],
         [f"Scheduled ({zone})", local_time(row["scheduled_start"], zone)],
-        [
-            "Scheduled length",
-            minutes(None if scheduled is None else scheduled.total_seconds() / 60) + " min",
-        ],
+        ["Scheduled length", length(None if scheduled is None else scheduled.total_seconds() / 60)],
         [f"Went live ({zone})", local_time(row["actual_start"], zone)],
         [f"Ended ({zone})", local_time(row["actual_end"], zone)],
         ["Start delay", signed(row["start_delay_min"])],
-        [
-            "Ran for",
-            "–"
-            if row["actual_duration_min"] is None
-            else minutes(row["actual_duration_min"]) + " min",
-        ],
+        ["Ran for", length(row["actual_duration_min"])],
         ["Overrun", signed(row["overrun_min"])],
         ["Registrants", whole(row["registrant_count"])],
         ["Attendees", whole(row["unique_attendee_count"])],
@@ -184,27 +178,20 @@ def _joins(
     if participants is None or participants.is_empty() or "join_time" not in participants.columns:
         return {}
     low, high = JOIN_MINUTES
-    started = sessions.select("session_id", "actual_start").filter(
-        pl.col("actual_start").is_not_null()
-    )
-    minute = (
-        ((pl.col("join_time") - pl.col("actual_start")).dt.total_seconds() / 60)
-        .floor()
-        .clip(low, high)
-        .cast(pl.Int64)
-    )
+    attendees = participants.filter(
+        pl.col("session_id").is_in(wanted), pl.col("role") == "Attendee"
+    ).select("session_id", "join_time")
+    if attendees.is_empty():
+        return {}
+    # The join delay as metrics defines it (join_time - the session's actual start).
+    delays = metrics.participant_metrics(attendees, sessions)
     counts = (
-        participants.lazy()
-        .filter(
-            pl.col("session_id").is_in(wanted),
-            pl.col("role") == "Attendee",
-            pl.col("join_time").is_not_null(),
+        delays.filter(pl.col("join_delay_min").is_not_null())
+        .group_by(
+            "session_id",
+            pl.col("join_delay_min").floor().clip(low, high).cast(pl.Int64).alias("minute"),
         )
-        .select("session_id", "join_time")
-        .join(started.lazy(), on="session_id")
-        .group_by("session_id", minute.alias("minute"))
         .len()
-        .collect()
     )
     pages: dict[str, list[int]] = {}
     for sid, minute_at, n in counts.iter_rows():

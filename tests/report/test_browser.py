@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from tests.report import test_export_csv
@@ -25,6 +27,7 @@ from tests.support.report_sessions import NOW, PWNED, hostile_sessions, record, 
 from webinar_insights import frames
 from webinar_insights.cli import main
 from webinar_insights.report import build_report, csv_safe
+from webinar_insights.report._tables import shown_anomalies
 
 READY = "html[data-charts-ready]"
 
@@ -138,6 +141,12 @@ def test_hostile_titles_run_no_script(tmp_path: Path, open_report: Any) -> None:
     # The titles show as text: in the tables and in the charts Vega drew.
     assert PWNED in loaded.text("#table-webinars")
     assert loaded.page.get_by_text(PWNED).count() >= 1
+    # Written again by the filter bar: still text.
+    _filter(loaded.page, statuses=["Finished", "Active"])
+    _filter(loaded.page, statuses=["Scheduled", "Finished", "Active"])
+    assert PWNED in loaded.text("#table-webinars")
+    assert loaded.page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert loaded.errors == []
     assert "Eve <b>Evil</b>" in loaded.text("#table-top-sessions")
     labels = loaded.page.locator("#chart-status-timeline svg text").all_text_contents()
     assert any(label.startswith("</script><script>") for label in labels)  # a webinar's row
@@ -534,3 +543,231 @@ def test_a_page_address_opens_the_page_and_an_unknown_one_the_overview(
     page.wait_for_timeout(200)
     assert page.locator("main").is_visible() and page.locator("#session-page").is_hidden()
     assert loaded.errors == []
+
+
+# ---- The filter bar --------------------------------------------------------------------------
+
+_PEOPLE_CARDS = ("kpi-people-reached", "kpi-repeat-attendee-share")
+
+# What the page shows of its figures and tables: each card's value, basis, change and colour;
+# each table's caption and cells (text, data-value, data-id); the summary and the notes.
+_READ_PAGE = """() => {
+  const text = id => { const n = document.getElementById(id); return n ? n.textContent : null; };
+  const cards = {};
+  document.querySelectorAll('#kpis li.kpi').forEach(li => {
+    const q = s => { const n = li.querySelector(s); return n ? n.textContent : null; };
+    cards[li.id] = [q('.kpi-value'), q('.kpi-basis'), q('.kpi-change'),
+                    li.querySelector('.kpi-change').className];
+  });
+  const tables = {};
+  for (const id of ['table-top-sessions', 'table-bottom-sessions', 'table-webinars',
+                    'table-anomalies']) {
+    const t = document.getElementById(id);
+    if (!t || t.closest('.table-scroll').hidden) continue;
+    tables[id] = [t.caption.textContent, Array.from(t.tBodies[0].rows).map(r =>
+      Array.from(r.cells).map(c => [c.textContent, c.getAttribute('data-value'),
+                                    c.getAttribute('data-id')]))];
+  }
+  const chips = Array.from(document.querySelectorAll('#anomaly-kinds li')).map(li => li.textContent);
+  return {cards, tables, chips, summary: text('summary'), withheld: text('withheld-note'),
+          rates: text('rates-note'), compared: text('kpis-compared')};
+}"""
+
+
+def _read(page: Any) -> dict[str, Any]:
+    return dict(page.evaluate(_READ_PAGE))
+
+
+def _same_cells(shown: list[Any], expected: list[Any]) -> None:
+    """Table cells alike: the same text and id; the same value, as a number where it is one
+    (the page recomputes minutes from seconds: the last binary digit may differ)."""
+    assert len(shown) == len(expected)
+    for row_shown, row_expected in zip(shown, expected, strict=True):
+        for (text_a, value_a, id_a), (text_b, value_b, id_b) in zip(
+            row_shown, row_expected, strict=True
+        ):
+            assert (text_a, id_a) == (text_b, id_b)
+            try:
+                assert float(value_a) == pytest.approx(float(value_b), rel=1e-12, abs=1e-12)
+            except (TypeError, ValueError):
+                assert value_a == value_b
+
+
+def _filter(page: Any, **values: Any) -> None:
+    """Set the filter bar's boxes and wait until the page applied them."""
+    page.wait_for_selector("#filter-bar[data-ready]", state="attached")
+    before = page.get_attribute("#filter-bar", "data-applied") or "0"
+    if "start" in values:
+        page.fill("#filter-from", values["start"])
+    if "end" in values:
+        page.fill("#filter-to", values["end"])
+    if "webinar" in values:
+        page.fill("#filter-webinar", values["webinar"])
+    if "host" in values:
+        page.select_option("#filter-host", label=values["host"])
+    if "statuses" in values:
+        for box in page.locator('#filter-statuses input[name="status"]').all():
+            label = box.evaluate("b => b.parentElement.textContent.trim()")
+            box.set_checked(label in values["statuses"])
+    page.wait_for_function(
+        "before => (document.querySelector('#filter-bar').getAttribute('data-applied') || '0')"
+        " !== before",
+        arg=before,
+    )
+
+
+def _demo_store_report(demo_report: Path, **options: Any) -> Any:
+    from webinar_insights.cli import DEMO_REPORT_NOW
+    from webinar_insights.report import report_from_store
+
+    return report_from_store(
+        demo_report.parent / ".demo-store", time_zone="UTC", now=DEMO_REPORT_NOW, **options
+    )
+
+
+def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
+    demo_report: Path, open_report: Any, tmp_path: Path
+) -> None:
+    """A period, a host and a status picked in the page give the key figures, their changes,
+    the notes and the tables of the report Python builds of the same sessions."""
+    full = _demo_store_report(demo_report, start="2026-05-01", end="2026-11-30")
+    sessions = full.frames["sessions"]
+    host_name, host_id = (
+        sessions.group_by("host_name", "host_user_id")
+        .len()
+        .sort(["len", "host_name"], descending=[True, False])
+        .row(0)[:2]
+    )
+    expected = _demo_store_report(
+        demo_report,
+        start="2026-06-01",
+        end="2026-09-30",
+        hosts=[host_id],
+        statuses=["Finished"],
+    )
+    python_path = expected.write_html(tmp_path / "python.html")
+    want = _read(open_report(python_path).page)
+
+    loaded = open_report(demo_report)
+    page = loaded.page
+    _filter(page, start="2026-06-01", end="2026-09-30", host=host_name, statuses=["Finished"])
+    got = _read(page)
+
+    shown = expected.frames["sessions"].height
+    assert page.locator("#filter-state").text_content() == (
+        f"Showing {shown} of {sessions.height} sessions: 2026-06-01 to 2026-09-30;"
+        f" host {host_name}; status Finished."
+    )
+    assert got["compared"] == want["compared"]
+    for card, values in want["cards"].items():
+        if card in _PEOPLE_CARDS:  # distinct people cannot be recounted from per-session rows
+            assert got["cards"][card][0] == "–"
+            assert got["cards"][card][3] == "kpi-change withheld"
+        else:
+            assert got["cards"][card] == values, card
+    assert "not recomputed under a filter" in (got["withheld"] or "")
+    assert got["rates"] == want["rates"]
+    for table in ("table-top-sessions", "table-bottom-sessions", "table-webinars"):
+        assert got["tables"][table][0] == want["tables"][table][0], table
+        _same_cells(got["tables"][table][1], want["tables"][table][1])
+    # Anomalies stay as the whole report flagged them (a flag against a series' usual is
+    # judged on the whole series): those of the sessions shown.
+    ids = set(expected.frames["sessions"]["session_id"])
+    flagged = full.frames["anomalies"].filter(pl.col("session_id").is_in(list(ids)))
+    kinds = flagged["kind"].value_counts().sort(["count", "kind"], descending=[True, False])
+    high = flagged.filter(pl.col("severity") == "high").height
+    sentence = (
+        f"{flagged.height:,} anomalies flagged ({high:,} high), most often"
+        f" {kinds.row(0)[0].replace('_', ' ')} ({kinds.row(0)[1]:,})."
+    )
+    want_summary = re.sub(r" \(counted per session: [^)]*\)", "", want["summary"])
+    want_summary = re.sub(r" [\d,]+ anomalies flagged .*$", " " + sentence, want_summary)
+    assert got["summary"] == want_summary
+    anomaly_rows = got["tables"]["table-anomalies"][1]
+    assert [row[2][2] for row in anomaly_rows] == shown_anomalies(flagged, 30)[
+        "session_id"
+    ].to_list()
+    assert page.locator("#charts-unfiltered").is_visible()
+    assert float(page.get_attribute("#filter-bar", "data-redraw-ms") or "nan") >= 0
+    assert loaded.requests == [] and loaded.errors == []
+
+
+def test_the_filter_bar_unset_shows_what_python_wrote(demo_report: Path, open_report: Any) -> None:
+    """Recomputed with no filter (a host picked, then Reset), every figure, note and table is
+    the page as Python wrote it, to the character."""
+    loaded = open_report(demo_report)
+    page = loaded.page
+    page.wait_for_selector("#filter-bar[data-ready]", state="attached")
+    written = _read(page)
+    _filter(page, host=page.locator("#filter-host option").nth(1).text_content())
+    assert _read(page)["cards"]["kpi-sessions"] != written["cards"]["kpi-sessions"]
+    before = page.get_attribute("#filter-bar", "data-applied")
+    page.locator("#filter-reset").click()
+    page.wait_for_function(
+        "b => document.querySelector('#filter-bar').getAttribute('data-applied') !== b",
+        arg=before,
+    )
+    again = _read(page)
+    assert again["cards"] == written["cards"]
+    assert again["summary"] == written["summary"]
+    assert (again["withheld"], again["rates"], again["compared"], again["chips"]) == (
+        written["withheld"],
+        written["rates"],
+        written["compared"],
+        written["chips"],
+    )
+    for table, (caption, rows) in written["tables"].items():
+        assert again["tables"][table][0] == caption
+        _same_cells(again["tables"][table][1], rows)
+    assert page.locator("#filter-state").text_content() == (
+        f"All {written['cards']['kpi-sessions'][0]} sessions of the report."
+    )
+    assert page.locator("#charts-unfiltered").is_hidden()
+    assert loaded.errors == []
+
+
+def test_the_webinar_filter_matches_titles_and_an_empty_choice_says_so(
+    demo_report: Path, open_report: Any, tmp_path: Path
+) -> None:
+    from webinar_insights import Store
+
+    everything = Store(demo_report.parent / ".demo-store").sessions()
+    titles = everything["webinar_title"].drop_nulls()
+    word = titles.str.split(" ").list.first().mode().sort()[0]
+    # The page matches titles in the range and in the period before it alike.
+    chosen = (
+        everything.filter(
+            pl.col("webinar_title").str.to_lowercase().str.contains(word.lower(), literal=True)
+        )
+        .get_column("webinar_id")
+        .unique()
+        .to_list()
+    )
+    expected = _demo_store_report(
+        demo_report, start="2026-05-01", end="2026-11-30", webinars=chosen
+    )
+    want = _read(open_report(expected.write_html(tmp_path / "python.html")).page)
+    loaded = open_report(demo_report)
+    page = loaded.page
+    _filter(page, webinar=word.upper())  # any case
+    got = _read(page)
+    for card in ("kpi-sessions", "kpi-attendance-rate", "kpi-median-start-delay-min"):
+        assert got["cards"][card] == want["cards"][card]
+    _same_cells(got["tables"]["table-webinars"][1], want["tables"]["table-webinars"][1])
+    _filter(page, webinar="", statuses=[])
+    assert page.locator("#kpi-sessions .kpi-value").text_content() == "0"
+    assert page.locator("#filter-state").text_content().endswith("status none.")
+    assert page.locator("#anomalies-none").is_visible()
+    assert page.locator("#table-top-sessions caption").text_content() == "No session qualifies."
+    assert loaded.errors == []
+
+
+def test_the_filter_bar_on_a_phone_keeps_the_page_narrow(demo_report: Path, browser: Any) -> None:
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(demo_report.resolve().as_uri(), wait_until="load")
+    page.wait_for_selector("#filter-bar[data-ready]", state="attached")
+    _filter(page, statuses=["Finished"])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.close()

@@ -255,8 +255,9 @@ def test_explore_chart_links_period_host_and_status() -> None:
 def test_hostile_strings_are_escaped_everywhere() -> None:
     built = build_report(hostile_sessions(), now=NOW)
     rest = without_bundle(built.to_html())
-    # The spec blocks, the CSV rules, the session pages, the bundle and the report's script.
-    assert len(re.findall(r"<script\b", rest)) == 4 + len(built.charts)
+    # The spec blocks, the CSV rules, the session pages, the filter data, the bundle and the
+    # report's two scripts.
+    assert len(re.findall(r"<script\b", rest)) == 6 + len(built.charts)
     assert 'id="session-pages"' in rest
     assert PWNED not in rest
     assert IMG not in rest
@@ -353,7 +354,9 @@ def test_size_stays_bounded_at_100k_sessions() -> None:
     built = build_report(synthetic.sessions(100_000, now=NOW), now=NOW)
     document = built.to_html()
     beyond = len(document.encode()) - len(report.vega_bundle().encode())
-    assert beyond < 2_000_000, beyond
+    # Issue #19's budget: the filter bar's per-session data is most of it (the benchmark
+    # prints the figure).
+    assert beyond < 5_000_000, beyond
     assert built.frames["sessions"].height == 100_000
     assert built.frames["top_sessions"].height == 10
     assert document.count("<tr>") < 200
@@ -369,6 +372,14 @@ def test_snapshot_of_the_document_structure() -> None:
     document = re.sub(
         r'(<script type="application/json" id="spec-[^"]+" data-chart="[^"]+">).*?(</script>)',
         r"\1{…}\2",
+        document,
+        flags=re.S,
+    )
+    # The filter data is compressed (zlib's bytes may differ between builds); its content is
+    # tested in test_filter_data.
+    document = re.sub(
+        r'(<script type="application/octet-stream" id="filter-data"[^>]*>).*?(</script>)',
+        r"\1…\2",
         document,
         flags=re.S,
     )

@@ -23,6 +23,7 @@ from webinar_insights.metrics import host_label
 from webinar_insights.store import NEVER_RAN_GRACE, Store, synced_ranges
 
 from ._coverage import coverage_line, default_range, withheld_changes
+from ._filter import filter_data
 from ._model import FRAME_NAMES, ReportChart
 from ._pages import page_session_ids, session_pages
 from ._range import moments, previous_start, resolve_range, span, zone_name
@@ -210,6 +211,26 @@ def build_report(
         participants=people,
         registrants=registered,
     )
+    filtering = filter_data(
+        current,
+        previous,
+        frames["anomalies"],
+        start=lower,
+        end=upper,
+        previous_start=earlier,
+        time_zone=tz,
+        withheld=withheld,
+        top=top,
+        paged=pages,
+        people={
+            key: {
+                "value": current_kpis[key],
+                "pair": list(bases.get(key, (None, None))),
+                "previous": previous_kpis[key],
+            }
+            for key in ("people_reached", "repeat_attendee_share")
+        },
+    )
     report_charts = [
         ReportChart(
             entry.key.replace("_", "-"),
@@ -274,6 +295,7 @@ def build_report(
         frames=MappingProxyType(ordered),
         pseudonymize_hosts=bool(pseudonymize_hosts),
         pages=MappingProxyType(pages),
+        filtering=MappingProxyType(filtering),
         provenance=None if provenance is None else MappingProxyType(dict(provenance)),
         filters=tuple((k, tuple(v)) for k, v in (filters or {}).items() if v),
         notes=tuple(notes),

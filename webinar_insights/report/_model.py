@@ -80,6 +80,8 @@ class ReportData:
     """Share key -> (numerator, denominator) it is computed from (``metrics.kpi_bases``)."""
     pages: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
     """Session id -> what its page inside the report shows (``_pages.session_pages``)."""
+    filtering: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """What the filter bar recomputes the figures and tables from (``_filter.filter_data``)."""
 
     @property
     def previous_end(self) -> datetime:

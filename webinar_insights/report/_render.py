@@ -9,7 +9,9 @@ document's structure is stable enough to pin with a snapshot.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import json
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,11 +31,9 @@ from ._figures import figure_rows, plain_summary, rates_note, shown_change, with
 from ._format import day_range, local_time, minutes, percent, whole
 from ._model import ReportChart, ReportData
 from ._pages import JOIN_MINUTES, page_link, page_templates
-from ._tables import ANOMALY_ROWS, SEVERITY_ORDER, shown_anomalies
+from ._tables import ANOMALY_ROWS, SEVERITY_ORDER, WEBINAR_ROWS, shown_anomalies
 
 __all__ = ["ANOMALY_ROWS", "DEFINITIONS", "WEBINAR_ROWS", "render_document"]
-
-WEBINAR_ROWS: Final = 25
 
 DEFINITIONS: Final = (
     (
@@ -104,6 +104,32 @@ def _header(report: ReportData) -> str:
     )
 
 
+def _filter_bar(report: ReportData) -> str:
+    """The filter bar: period, webinar, host and status. The page fills its choices from the
+    filter data and shows it once that is read (without JavaScript it stays hidden)."""
+    if not report.filtering:
+        return ""
+    statuses = "".join(
+        f'<label class="filter-status-choice"><input type="checkbox" name="status"'
+        f' value="{index}" checked> {text(status)}</label>'
+        for index, status in enumerate(report.filtering["statuses"])
+    )
+    return (
+        '<form id="filter-bar" class="filter-bar" hidden aria-label="Filter the report">\n'
+        '<label>From <input type="date" id="filter-from" name="from"></label>\n'
+        '<label>To <input type="date" id="filter-to" name="to"></label>\n'
+        '<label>Webinar title has <input type="search" id="filter-webinar" name="webinar"'
+        ' list="filter-webinars" autocomplete="off" placeholder="any"></label>'
+        '<datalist id="filter-webinars"></datalist>\n'
+        '<label>Host <select id="filter-host" name="host"><option value="">any</option>'
+        "</select></label>\n"
+        f'<fieldset id="filter-statuses"><legend>Status</legend>{statuses}</fieldset>\n'
+        '<button type="reset" id="filter-reset">Reset</button>\n'
+        '<p id="filter-state" class="filter-state" role="status" aria-live="polite"></p>\n'
+        "</form>"
+    )
+
+
 def _kpi_card(figure: dict[str, Any]) -> str:
     basis = f'<div class="kpi-basis">{text(figure["basis"])}</div>' if figure["basis"] else ""
     return (
@@ -126,7 +152,7 @@ def _kpi_section(report: ReportData) -> str:
     return (
         '<section id="kpis" aria-labelledby="kpis-title">\n'
         '<h2 id="kpis-title">Key figures</h2>\n'
-        f'<p class="subtle">Change against the previous period of equal length'
+        f'<p class="subtle" id="kpis-compared">Change against the previous period of equal length'
         f" ({text(day_range(report.previous_start, report.previous_end, report.time_zone))},"
         f" {report.previous_sessions:,} sessions); pp = percentage points.</p>\n"
         f'<ul class="kpis">\n{cards}\n</ul>\n'
@@ -153,6 +179,9 @@ def _charts_section(report: ReportData) -> str:
         '<h2 id="charts-title">Charts</h2>\n'
         "<noscript><p>The charts need JavaScript (it is inside this file; nothing is"
         " downloaded). The tables below work without it.</p></noscript>\n"
+        '<p class="notice" id="charts-unfiltered" hidden>The charts still show every session'
+        " of the report: the filter above changes the key figures, the summary and the tables,"
+        " not the charts yet.</p>\n"
         f"{figures}\n"
         "</section>"
     )
@@ -508,6 +537,16 @@ def _spec(chart: ReportChart) -> dict[str, Any]:
     return spec
 
 
+def packed(value: Any) -> str:
+    """``value`` as gzip-compressed JSON in base64 (the page inflates it with the browser's own
+    ``DecompressionStream``): per-session columns shrink about fourfold. Base64 holds no
+    character that could end the script element."""
+    data = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return base64.b64encode(gzip.compress(data.encode("utf-8"), compresslevel=6, mtime=0)).decode(
+        "ascii"
+    )
+
+
 def _csp_hash(script: str) -> str:
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -521,11 +560,13 @@ def render_document(report: ReportData, *, bundle: str) -> str:
     expression language.
     """
     glue = _asset("report.js")
+    filtering = _asset("filter.js")
     css = _asset("report.css")
     policy = "; ".join(
         [
             "default-src 'none'",
-            f"script-src {_csp_hash(bundle)} {_csp_hash(glue)} 'unsafe-eval'",
+            f"script-src {_csp_hash(bundle)} {_csp_hash(glue)} {_csp_hash(filtering)}"
+            " 'unsafe-eval'",
             "style-src 'unsafe-inline'",
             "img-src data:",
             "base-uri 'none'",
@@ -535,6 +576,7 @@ def render_document(report: ReportData, *, bundle: str) -> str:
     body = "\n".join(
         [
             _header(report),
+            _filter_bar(report),
             "<main>",
             _kpi_section(report),
             _charts_section(report),
@@ -569,6 +611,11 @@ def render_document(report: ReportData, *, bundle: str) -> str:
         specs += (
             f'\n<script type="application/json" id="session-pages">{script_json(pages)}</script>'
         )
+    if report.filtering:
+        specs += (
+            '\n<script type="application/octet-stream" id="filter-data" data-encoding="gzip+base64">'
+            f"{packed(dict(report.filtering))}</script>"
+        )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -582,5 +629,6 @@ def render_document(report: ReportData, *, bundle: str) -> str:
         f"{specs}\n"
         f'<script id="vega-bundle">{bundle}</script>\n'
         f'<script id="report-script">{glue}</script>\n'
+        f'<script id="filter-script">{filtering}</script>\n'
         "</body>\n</html>\n"
     )

@@ -18,6 +18,7 @@ __all__ = [
     "PARTICIPANT_COLUMNS",
     "REGISTRANT_COLUMNS",
     "SEVERITY_ORDER",
+    "WEBINAR_ROWS",
     "kpi_frame",
     "people_of",
     "pseudonymous_hosts",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 ANOMALY_ROWS: Final = 30  # rows of the anomalies table
+WEBINAR_ROWS: Final = 25  # rows of the webinars table
 MIN_REGISTRANTS = 10  # a session ranks by attendance rate only with this many registrants
 
 # The columns of the people tables the report reads (what its metrics require), in table order:

@@ -1,0 +1,174 @@
+"""What the report's filter bar works on: one compact row per session of the range and of the
+previous period, with the few values the key figures, the summary and the tables are computed
+from in the browser, and the choices each filter offers.
+
+Columns, not records: one list per value (``columns``), strings replaced by their index in a
+list given once (``webinars``, ``hosts``, ``titles``), times as local minutes. The page reads
+them back in ``assets/report.js``; the values are those of ``metrics.session_metrics``, so the
+page recomputes the figures with the same inputs ``metrics.kpis`` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from webinar_insights import metrics
+
+from ._format import day_range
+from ._tables import ANOMALY_ROWS, MIN_REGISTRANTS, SEVERITY_ORDER, WEBINAR_ROWS, shown_anomalies
+
+__all__ = ["ANOMALIES_SHIPPED", "STATUSES", "filter_data"]
+
+STATUSES: Final = ("Scheduled", "Active", "Finished")
+ANOMALIES_SHIPPED: Final = 3_000
+"""Anomalies the file carries for its table under a filter (most severe and recent first);
+the kinds' counts cover all of them."""
+
+
+def _minutes_since(moment: pl.Expr, origin: datetime) -> pl.Expr:
+    """Whole minutes from ``origin`` to ``moment`` (floored)."""
+    return ((moment - pl.lit(origin.astimezone(UTC))).dt.total_seconds() // 60).cast(pl.Int64)
+
+
+def _midnights(origin: datetime, end: datetime, zone: ZoneInfo) -> list[int]:
+    """Minutes from ``origin`` (a local midnight) to each local midnight after it, up to the
+    first at or after ``end``: day ``i`` of the filter is ``[midnights[i], midnights[i + 1])``."""
+    day = origin.astimezone(zone).date()
+    found = []
+    while True:
+        moment = datetime.combine(day, time(0), tzinfo=zone)
+        # In UTC: two times of one zone subtract as wall-clock times, blind to DST.
+        found.append(int((moment.astimezone(UTC) - origin.astimezone(UTC)).total_seconds() // 60))
+        if moment >= end:
+            return found
+        day += timedelta(days=1)
+
+
+def _index(values: pl.Series) -> tuple[list[Any], pl.Series]:
+    """The distinct values (in order of first appearance) and each value's index among them."""
+    distinct = values.unique(maintain_order=True)
+    positions = pl.Series(range(distinct.len()), dtype=pl.Int64)
+    return distinct.to_list(), values.replace_strict(distinct, positions, return_dtype=pl.Int64)
+
+
+def _seconds(column: str) -> pl.Expr:
+    return (pl.col(column).dt.total_microseconds() / 1e6).round(3)
+
+
+def filter_data(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    anomalies: pl.DataFrame,
+    *,
+    start: datetime,
+    end: datetime,
+    previous_start: datetime,
+    time_zone: str,
+    withheld: Mapping[str, str],
+    top: int,
+    paged: Iterable[str],
+    people: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
+    range and of the previous period (``session_metrics`` columns, hosts as shown)."""
+    zone = ZoneInfo(time_zone)
+    origin = datetime.combine(previous_start.astimezone(zone).date(), time(0), tzinfo=zone)
+    rows = pl.concat(
+        [
+            current.with_columns(current=pl.lit(1, pl.Int8)),
+            previous.with_columns(current=pl.lit(0, pl.Int8)),
+        ],
+        how="diagonal_relaxed",
+    ).sort("scheduled_start", "session_id", nulls_last=True)
+    moment = metrics.session_moment()
+    finished = pl.col("status") == "Finished"
+    overrun_known = finished & pl.col("overrun").is_not_null()
+    has_no_show_rate = pl.col("no_show_rate").is_not_null()
+    webinars = rows.select(
+        pl.col("webinar_id").fill_null(""), pl.col("webinar_title").fill_null("")
+    ).unique("webinar_id", keep="first", maintain_order=True)
+    webinar_ids = webinars.get_column("webinar_id")
+    hosts, host_index = _index(rows.select(metrics.host_label()).to_series())
+    titles, title_index = _index(rows.get_column("session_title").fill_null(""))
+    table = rows.select(
+        current=pl.col("current"),
+        minute=_minutes_since(moment, origin),
+        webinar=pl.col("webinar_id")
+        .fill_null("")
+        .replace_strict(webinar_ids, pl.Series(range(webinar_ids.len())), return_dtype=pl.Int64),
+        status=pl.col("status").replace_strict(
+            list(STATUSES), list(range(len(STATUSES))), default=None, return_dtype=pl.Int8
+        ),
+        registrants=pl.col("registrant_count"),
+        attendees=pl.col("unique_attendee_count"),
+        rated=pl.col("attendance_rate").is_not_null().cast(pl.Int8),
+        no_shows=pl.when(has_no_show_rate).then(pl.col("no_show_count")),
+        delay=_seconds("start_delay"),
+        late=pl.col("late_start").cast(pl.Int8),
+        duration=_seconds("actual_duration"),
+        overran=pl.when(overrun_known).then(pl.col("overrun") > timedelta(0)).cast(pl.Int8),
+    ).with_columns(
+        host=host_index,
+        # Only sessions of the range are named (the tables list no earlier one).
+        title=pl.when(pl.col("current") == 1).then(title_index),
+        id=pl.when(pl.col("current") == 1).then(rows.get_column("session_id")),
+    )
+    shipped = _shipped_anomalies(anomalies, rows)
+    return {
+        "zone": time_zone,
+        "origin": origin.date().isoformat(),
+        "originUtc": int(origin.timestamp() // 60),
+        "midnights": _midnights(origin, end, zone),
+        "start": int((start - origin).total_seconds() // 60),
+        "end": int((end - origin).total_seconds() // 60),
+        "statuses": list(STATUSES),
+        "webinars": webinars.rows(),
+        "hosts": hosts,
+        "titles": titles,
+        "columns": {name: table.get_column(name).to_list() for name in table.columns},
+        "withheld": dict(withheld),
+        "kpis": [
+            {
+                "key": kpi.key,
+                "label": kpi.label,
+                "unit": kpi.unit,
+                "better": kpi.better,
+                "basis": kpi.basis,
+            }
+            for kpi in metrics.KPIS.values()
+        ],
+        "paged": sorted(paged),
+        "people": dict(people),
+        "previousRange": day_range(previous_start, start, time_zone),
+        "webinarRows": WEBINAR_ROWS,
+        "top": top,
+        "minRegistrants": MIN_REGISTRANTS,
+        "anomalyRows": ANOMALY_ROWS,
+        "anomalies": shipped,
+    }
+
+
+def _shipped_anomalies(anomalies: pl.DataFrame, rows: pl.DataFrame) -> dict[str, Any]:
+    """Every anomaly's session (row in the table), kind and severity; the reason of the
+    :data:`ANOMALIES_SHIPPED` the table could show first."""
+    position = {sid: i for i, sid in enumerate(rows.get_column("session_id").to_list())}
+    ordered = shown_anomalies(anomalies, anomalies.height)
+    kinds = list(metrics.ANOMALY_KINDS)
+    kinds += sorted(set(ordered.get_column("kind").to_list()) - set(kinds))
+    severities = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__)
+    return {
+        "kinds": kinds,
+        "severities": severities,
+        "session": [position.get(sid) for sid in ordered.get_column("session_id").to_list()],
+        "kind": [kinds.index(k) for k in ordered.get_column("kind").to_list()],
+        "severity": [
+            severities.index(s) if s in SEVERITY_ORDER else None
+            for s in ordered.get_column("severity").to_list()
+        ],
+        "reason": ordered.get_column("reason").head(ANOMALIES_SHIPPED).to_list(),
+    }

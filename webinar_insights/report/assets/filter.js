@@ -1,0 +1,721 @@
+// The filter bar: a period, a webinar title, a host and statuses recompute the key figures
+// (with their change against the period before), the summary and the tables in the page,
+// without a kernel. It reads the filter-data block: one compact row per session of the range
+// and of the previous period (gzip-compressed JSON in base64, inflated by the browser's own
+// DecompressionStream), the values metrics.kpis reads, strings by their index in a list.
+// The rules are those of the Python side (metrics.kpis, report._format, report._figures,
+// report._tables); the browser tests hold the two to the same text.
+(function () {
+  "use strict";
+  var block = document.getElementById("filter-data");
+  var bar = document.getElementById("filter-bar");
+  if (!block || !bar || typeof DecompressionStream === "undefined") return;
+
+  var FINISHED = 2;
+  var PEOPLE = { people_reached: true, repeat_attendee_share: true };
+  var NOT_UNDER_FILTER =
+    "not recomputed under a filter (it counts different people, which the file holds per session only as counts)";
+  var data, C, rowCount, statusBoxes;
+  var fromBox = document.getElementById("filter-from");
+  var toBox = document.getElementById("filter-to");
+  var webinarBox = document.getElementById("filter-webinar");
+  var hostBox = document.getElementById("filter-host");
+  var stateLine = document.getElementById("filter-state");
+  var listeners = [];
+
+  function inflate(text) {
+    var binary = atob(text.trim());
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  // ---- Values as the Python side writes them -------------------------------------------
+  // ``x`` with ``digits`` decimals as Python's format and round() write it: an exact tie goes
+  // to the even digit (toFixed takes it away from zero: 51.25 is "51.2", not "51.3").
+  function fixed(x, digits) {
+    var shown = x.toFixed(digits);
+    var exact = Math.abs(x).toFixed(Math.min(100, digits + 25));
+    var point = exact.indexOf(".");
+    var kept = digits ? exact.slice(0, point + 1 + digits) : exact.slice(0, point);
+    var rest = exact.slice(point + 1 + digits);
+    if (!/^50*$/.test(rest) || Number(kept.charAt(kept.length - 1)) % 2 === 1) return shown;
+    return (x < 0 ? "-" : "") + kept;
+  }
+  function grouped(value) {
+    return Math.trunc(value).toLocaleString("en-US");
+  }
+  function signed(text) {
+    return text.charAt(0) === "-" ? text : "+" + text;
+  }
+  var FORMAT = {
+    count: function (v) { return v === null ? "–" : grouped(v); },
+    share: function (v) { return v === null ? "–" : fixed(v * 100, 1) + "%"; },
+    minutes: function (v) { return v === null ? "–" : fixed(v, 1) + " min"; },
+  };
+  function whole(v) { return v === null ? "–" : grouped(v); }
+  function percent(v) { return v === null ? "–" : fixed(v * 100, 1) + "%"; }
+  function minutes(v) { return v === null ? "–" : fixed(v, 1); }
+  // A float as Python's repr writes it (the tables' data-value): 1.0, not 1.
+  function floatText(v) {
+    return v === null ? "" : Number.isInteger(v) ? v.toFixed(1) : String(v);
+  }
+
+  var partsOf;
+  function localParts(ms) {
+    var parts = {};
+    partsOf.formatToParts(new Date(ms)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts;
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  // A session's minute as the tables show it ("2026-05-03 14:00") and as its cell's value
+  // (ISO 8601 with the zone's offset then).
+  function localTime(minute) {
+    var ms = (data.originUtc + minute) * 60000;
+    var p = localParts(ms);
+    var shown = p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
+    var offset = Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - ms) / 60000);
+    var sign = offset < 0 ? "-" : "+";
+    var abs = Math.abs(offset);
+    var iso = p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute + sign +
+      two(Math.floor(abs / 60)) + ":" + two(abs % 60);
+    return { text: shown, iso: iso };
+  }
+  function dayText(day) {
+    var o = data.origin.split("-");
+    return new Date(Date.UTC(+o[0], +o[1] - 1, +o[2] + day)).toISOString().slice(0, 10);
+  }
+  function dayOf(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+    var o = data.origin.split("-");
+    var t = text.split("-");
+    return Math.round((Date.UTC(+t[0], +t[1] - 1, +t[2]) - Date.UTC(+o[0], +o[1] - 1, +o[2])) / 86400000);
+  }
+
+  // ---- Key figures (metrics.kpis and metrics.kpi_bases) ---------------------------------
+  function quantile(sorted, q) {
+    var n = sorted.length;
+    if (!n) return null;
+    var at = (n - 1) * q;
+    var lo = Math.floor(at);
+    var hi = Math.ceil(at);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+  }
+  function ratio(a, b) { return b > 0 ? a / b : null; }
+  // Seconds as minutes, computed as polars' dt.total_minutes(fractional=True) does.
+  function asMinutes(seconds) { return Math.round(seconds * 1e6) * (1 / 60000000); }
+
+  function keyFigures(rows) {
+    var s = {
+      finished: 0, registrants: 0, registrantsKnown: false, attendees: 0, attendeesKnown: false,
+      ratedAttendees: 0, ratedRegistrants: 0, noShows: 0, listed: 0, late: 0, started: 0,
+      durations: 0, durationCount: 0, ranOver: 0, overrunKnown: 0,
+    };
+    var delays = new Float64Array(rows.length);
+    var delayCount = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      var registrants = C.registrants[r];
+      var attendees = C.attendees[r];
+      if (C.status[r] === FINISHED) s.finished++;
+      if (registrants !== null) { s.registrants += registrants; s.registrantsKnown = true; }
+      if (attendees !== null) { s.attendees += attendees; s.attendeesKnown = true; }
+      if (C.rated[r]) { s.ratedAttendees += attendees; s.ratedRegistrants += registrants; }
+      if (C.no_shows[r] !== null) { s.noShows += C.no_shows[r]; s.listed += registrants; }
+      if (C.delay[r] !== null) delays[delayCount++] = asMinutes(C.delay[r]);
+      if (C.late[r] !== null) { s.started++; s.late += C.late[r]; }
+      if (C.duration[r] !== null) { s.durations += asMinutes(C.duration[r]); s.durationCount++; }
+      if (C.overran[r] !== null) { s.overrunKnown++; s.ranOver += C.overran[r]; }
+    }
+    var sorted = delays.subarray(0, delayCount).sort();
+    var median = quantile(sorted, 0.5);
+    var p90 = quantile(sorted, 0.9);
+    var values = {
+      sessions: rows.length,
+      finished_sessions: s.finished,
+      registrants: s.registrantsKnown ? s.registrants : null,
+      unique_attendees: s.attendeesKnown ? s.attendees : null,
+      people_reached: null,
+      repeat_attendee_share: null,
+      attendance_rate: ratio(s.ratedAttendees, s.ratedRegistrants),
+      median_start_delay_min: median,
+      p90_start_delay_min: p90,
+      late_start_share: ratio(s.late, s.started),
+      mean_actual_duration_min: s.durationCount ? s.durations / s.durationCount : null,
+      overrun_share: ratio(s.ranOver, s.overrunKnown),
+      no_show_rate: ratio(s.noShows, s.listed),
+    };
+    var bases = {
+      attendance_rate: [s.ratedAttendees, s.ratedRegistrants],
+      no_show_rate: [s.noShows, s.listed],
+      late_start_share: [s.late, s.started],
+      overrun_share: [s.ranOver, s.overrunKnown],
+      repeat_attendee_share: [null, null],
+    };
+    return { values: values, bases: bases };
+  }
+
+  // report._format.change_text
+  function changeText(kpi, current, previous, previousSessions, withheld) {
+    if (withheld) return ["no comparison: " + withheld, "withheld"];
+    if (!previousSessions) return ["no previous data", "none"];
+    var format = FORMAT[kpi.unit];
+    if (current === null || previous === null) return ["previous: " + format(previous), "none"];
+    var delta = current - previous;
+    var step, shown;
+    if (kpi.unit === "count") {
+      step = Math.round(delta) + 0;
+      shown = signed((step < 0 ? "-" : "") + grouped(Math.abs(step))) +
+        (previous ? " (" + signed(fixed((delta / previous) * 100, 0)) + "%)" : "");
+    } else if (kpi.unit === "share") {
+      step = Number(fixed(delta * 100, 1)) + 0;
+      shown = signed(fixed(step, 1)) + " pp";
+    } else {
+      step = Number(fixed(delta, 1)) + 0;
+      shown = signed(fixed(step, 1)) + " min";
+    }
+    var mood = "flat";
+    if (step !== 0 && kpi.better !== "neither") {
+      mood = (step > 0) === (kpi.better === "higher") ? "better" : "worse";
+    }
+    return [shown + " vs previous (" + format(previous) + ")", mood];
+  }
+
+  function basisText(kpi, pair) {
+    if (!kpi.basis || pair[0] === null || pair[0] === undefined || !pair[1]) return "";
+    return kpi.basis.replace("{numerator:,}", grouped(pair[0])).replace("{denominator:,}", grouped(pair[1]));
+  }
+
+  // report._figures.key_figures, for the selected rows and those of the period before.
+  function figureRows(current, previous, filtered) {
+    var now = keyFigures(current);
+    var before = keyFigures(previous);
+    return data.kpis.map(function (kpi) {
+      var withheld = data.withheld[kpi.key] || (filtered && PEOPLE[kpi.key] ? NOT_UNDER_FILTER : null);
+      var value = filtered || !PEOPLE[kpi.key] ? now.values[kpi.key] : original[kpi.key].value;
+      var previousValue = before.values[kpi.key];
+      var pair = now.bases[kpi.key] || [null, null];
+      if (!filtered && PEOPLE[kpi.key]) {
+        pair = original[kpi.key].pair;
+        previousValue = original[kpi.key].previous;
+      }
+      var change = changeText(kpi, value, previousValue, previous.length, withheld);
+      return {
+        key: kpi.key, label: kpi.label, unit: kpi.unit, value: value,
+        text: FORMAT[kpi.unit](value), change: change[0], mood: change[1],
+        basis: basisText(kpi, pair), previous: previousValue, pair: pair,
+      };
+    });
+  }
+
+  // ---- The page -------------------------------------------------------------------------
+  var original = {};  // the people figures as built: shown again whenever no filter is set
+
+  function cardOf(key) { return document.getElementById("kpi-" + key.replace(/_/g, "-")); }
+
+  function showCards(figures) {
+    figures.forEach(function (figure) {
+      var card = cardOf(figure.key);
+      if (!card) return;
+      card.querySelector(".kpi-value").textContent = figure.text;
+      var basis = card.querySelector(".kpi-basis");
+      if (figure.basis) {
+        if (!basis) {
+          basis = document.createElement("div");
+          basis.className = "kpi-basis";
+          card.insertBefore(basis, card.querySelector(".kpi-change"));
+        }
+        basis.textContent = figure.basis;
+      } else if (basis) {
+        basis.remove();
+      }
+      var change = card.querySelector(".kpi-change");
+      change.className = "kpi-change " + figure.mood;
+      change.title = figure.change;
+      change.textContent = figure.mood === "withheld" ? "no comparison" : figure.change;
+    });
+  }
+
+  // report._figures.withheld_note
+  function withheldNote(figures) {
+    var reasons = {};
+    var order = [];
+    figures.forEach(function (f) {
+      if (f.mood !== "withheld") return;
+      var reason = f.change.replace(/^no comparison: /, "");
+      if (!reasons[reason]) { reasons[reason] = []; order.push(reason); }
+      reasons[reason].push(f.label);
+    });
+    return order.map(function (reason) {
+      var labels = reasons[reason];
+      return labels.length < figures.length
+        ? "No comparison with the previous period for " + labels.join(", ") + ": " + reason + "."
+        : "No comparison with the previous period: " + reason + ".";
+    }).join(" ");
+  }
+
+  function setNote(id, text, after) {
+    var node = document.getElementById(id);
+    if (!text) { if (node) node.remove(); return; }
+    if (!node) {
+      node = document.createElement("p");
+      node.className = "subtle";
+      node.id = id;
+      after.parentNode.insertBefore(node, after.nextSibling);
+    }
+    node.textContent = text;
+  }
+
+  // report._figures.rates_note
+  function ratesNote(figures, rows) {
+    var by = {};
+    figures.forEach(function (f) { by[f.key] = f; });
+    var attended = by.attendance_rate.pair[0], registered = by.attendance_rate.pair[1];
+    var noShows = by.no_show_rate.pair[0], listed = by.no_show_rate.pair[1];
+    if ([attended, registered, noShows, listed].indexOf(null) >= 0 || !listed || registered !== listed) return "";
+    var joined = listed - noShows;
+    var pct = function (x) { return fixed(x * 100, 1) + "%"; };
+    var line = "Of " + grouped(listed) + " registrants of the Finished sessions, " + grouped(joined) +
+      " joined (" + pct(joined / listed) + ") and " + grouped(noShows) + " did not (the no-show rate, " +
+      pct(noShows / listed) + "): these add up to 100%.";
+    var walkIns = attended - joined;
+    if (walkIns > 0) {
+      line += " The attendance rate (" + pct(attended / listed) + ") counts the sessions' attendees, " +
+        grouped(attended) + ", which include " + grouped(walkIns) + " who joined without a registration of" +
+        " that session (walk-ins), so it and the no-show rate can add up to more than 100%.";
+    } else if (walkIns < 0) {
+      line += " The attendance rate (" + pct(attended / listed) + ") counts the sessions' attendees as" +
+        " the API reports them, " + grouped(attended) + ": fewer than the registrants who joined, as" +
+        " registrants who joined only as panelists or hosts are not attendees.";
+    }
+    var total = by.unique_attendees.value;
+    if (total === null || total === attended) return line;
+    var groups = [[true, 0, 0], [false, 0, 0]];
+    rows.forEach(function (r) {
+      if (C.rated[r] || !(C.attendees[r] > 0)) return;
+      var g = groups[C.status[r] === FINISHED ? 0 : 1];
+      g[1]++;
+      g[2] += C.attendees[r];
+    });
+    var parts = [];
+    groups.forEach(function (g) {
+      if (!g[1]) return;
+      var noun = g[1] === 1 ? "session" : "sessions";
+      var where = g[0] ? "Finished " + noun + " without registrants" : "live " + noun;
+      parts.push(grouped(g[2]) + " in " + grouped(g[1]) + " " + where);
+    });
+    if (!parts.length) return line;
+    return line + " The Attendees figure (" + grouped(total) + ") also counts " + parts.join(" and ") +
+      ", which have no attendance rate.";
+  }
+
+  // report._figures.plain_summary
+  function summary(figures, flagged) {
+    var by = {};
+    figures.forEach(function (f) { by[f.key] = f; });
+    function change(key) {
+      var f = by[key];
+      if (f.mood === "withheld" || f.mood === "none" || f.previous === null) return "";
+      var delta = (f.value || 0) - f.previous;
+      if (f.unit === "share") {
+        var points = Number(fixed(delta * 100, 1));
+        if (points === 0) return ", as in the previous period";
+        return ", " + fixed(Math.abs(points), 1) + " points " + (points > 0 ? "higher" : "lower") +
+          " than in the previous period";
+      }
+      if (f.unit === "count" && f.previous) {
+        var share = delta / f.previous;
+        if (Number(fixed(share * 100, 0)) === 0) return ", as many as in the previous period";
+        return ", " + fixed(Math.abs(share) * 100, 0) + "% " + (share > 0 ? "more" : "fewer") +
+          " than in the previous period";
+      }
+      return "";
+    }
+    var sentences = [
+      by.sessions.text + " sessions" + change("sessions") + "; " + by.finished_sessions.text + " of them finished.",
+    ];
+    if (by.registrants.value !== null) {
+      var people = by.registrants.text + " registrants and " + by.unique_attendees.text + " attendees";
+      if (by.people_reached.value !== null) {
+        people += " (counted per session: " + by.people_reached.text + " different people, of whom " +
+          by.repeat_attendee_share.text + " came to more than one session)";
+      }
+      sentences.push(people + ".");
+    }
+    if (by.attendance_rate.value !== null) {
+      sentences.push("Attendance rate " + by.attendance_rate.text + change("attendance_rate") + ".");
+    }
+    if (by.late_start_share.value !== null) {
+      sentences.push(by.late_start_share.text + " of the started sessions went live late" +
+        change("late_start_share") + "; the median start delay was " + by.median_start_delay_min.text + ".");
+    }
+    if (flagged.length) {
+      var A = data.anomalies;
+      var high = 0;
+      var counts = {};
+      flagged.forEach(function (a) {
+        if (A.severities[A.severity[a]] === "high") high++;
+        var kind = A.kinds[A.kind[a]];
+        counts[kind] = (counts[kind] || 0) + 1;
+      });
+      var common = Object.keys(counts).sort(function (a, b) {
+        return counts[b] - counts[a] || (a < b ? -1 : a > b ? 1 : 0);
+      })[0];
+      sentences.push(grouped(flagged.length) + " anomalies flagged (" + grouped(high) + " high), most often " +
+        common.replace(/_/g, " ") + " (" + grouped(counts[common]) + ").");
+    }
+    return sentences.join(" ");
+  }
+
+  // ---- Tables ---------------------------------------------------------------------------
+  var paged = {};
+
+  function cell(row, className) {
+    var td = document.createElement("td");
+    if (className) td.className = className;
+    row.appendChild(td);
+    return td;
+  }
+  function titledCell(row, title, id, withPage) {
+    var td = cell(row);
+    td.setAttribute("data-value", title || "");
+    td.setAttribute("data-id", id === null ? "" : id);
+    var shown = document.createTextNode(title || "(untitled)");
+    if (withPage && paged[id]) {
+      var link = document.createElement("a");
+      link.className = "session-link";
+      link.href = "#session-" + encodeURIComponent(id);
+      link.appendChild(shown);
+      td.appendChild(link);
+    } else {
+      td.appendChild(shown);
+    }
+    var span = document.createElement("span");
+    span.className = "id";
+    span.textContent = id === null ? "" : id;
+    td.appendChild(span);
+  }
+  function wordsCell(row, value) {
+    var td = cell(row);
+    td.setAttribute("data-value", value === null ? "" : value);
+    td.textContent = value === null ? "–" : value;
+  }
+  function numberCell(row, value, show, isFloat) {
+    var td = cell(row, "num");
+    td.setAttribute("data-value", value === null ? "" : isFloat ? floatText(value) : String(value));
+    td.textContent = show(value);
+  }
+  function momentCell(row, minute) {
+    var td = cell(row);
+    if (minute === null) { td.setAttribute("data-value", ""); td.textContent = "–"; return; }
+    var local = localTime(minute);
+    td.setAttribute("data-value", local.iso);
+    td.textContent = local.text;
+  }
+  function fillTable(id, caption, rows, write) {
+    var table = document.getElementById(id);
+    if (!table) return;
+    var body = table.tBodies[0];
+    var fresh = document.createElement("tbody");
+    rows.forEach(function (item) {
+      var tr = document.createElement("tr");
+      write(tr, item);
+      fresh.appendChild(tr);
+    });
+    table.replaceChild(fresh, body);
+    table.caption.textContent = caption;
+    var box = table.closest(".table-scroll");
+    if (box) box.setAttribute("aria-label", caption);
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
+  }
+  function webinarOf(r) { return data.webinars[C.webinar[r]]; }
+  function rateOf(r) { return C.rated[r] ? C.attendees[r] / C.registrants[r] : null; }
+  function delayMinutes(r) { return C.delay[r] === null ? null : asMinutes(C.delay[r]); }
+  function durationMinutes(r) { return C.duration[r] === null ? null : asMinutes(C.duration[r]); }
+  function compare(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  function sessionRow(tr, r) {
+    titledCell(tr, data.titles[C.title[r]], C.id[r], true);
+    var webinar = webinarOf(r);
+    titledCell(tr, webinar[1], webinar[0], false);
+    wordsCell(tr, data.hosts[C.host[r]]);
+    momentCell(tr, C.minute[r]);
+    numberCell(tr, C.registrants[r], whole, false);
+    numberCell(tr, C.attendees[r], whole, false);
+    numberCell(tr, rateOf(r), percent, true);
+    numberCell(tr, delayMinutes(r), minutes, true);
+    numberCell(tr, durationMinutes(r), minutes, true);
+  }
+
+  // report._tables.ranked_sessions
+  function showRanked(rows) {
+    var rated = rows.filter(function (r) { return C.rated[r] && C.registrants[r] >= data.minRegistrants; });
+    rated.sort(function (a, b) {
+      return rateOf(b) - rateOf(a) || C.registrants[b] - C.registrants[a] || compare(C.id[a], C.id[b]);
+    });
+    var best = Math.min(data.top, Math.floor((rated.length + 1) / 2));
+    var worst = Math.min(data.top, rated.length - best);
+    var highest = rated.slice(0, best);
+    var lowest = rated.slice(rated.length - worst).reverse();
+    [["table-top-sessions", highest], ["table-bottom-sessions", lowest]].forEach(function (pair) {
+      var caption = pair[1].length ? grouped(pair[1].length) + " sessions." : "No session qualifies.";
+      fillTable(pair[0], caption, pair[1], sessionRow);
+    });
+  }
+
+  // metrics.webinar_summary, sorted and cut as the report's webinars table.
+  function showWebinars(rows) {
+    var groups = new Map();
+    rows.forEach(function (r) {
+      var key = C.webinar[r];
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(r);
+    });
+    var summaries = [];
+    groups.forEach(function (members, key) {
+      var f = keyFigures(members).values;
+      summaries.push({ webinar: data.webinars[key], f: f });
+    });
+    summaries.sort(function (a, b) {
+      var ra = a.f.registrants, rb = b.f.registrants;
+      return b.f.sessions - a.f.sessions ||
+        (ra === rb ? 0 : ra === null ? 1 : rb === null ? -1 : rb - ra) ||
+        compare(a.webinar[0], b.webinar[0]);
+    });
+    var limit = data.webinarRows;
+    var caption = summaries.length > limit
+      ? "The " + limit + " webinars with the most sessions of " + grouped(summaries.length) +
+        "; --export-data writes all of them (webinars.csv)."
+      : "All " + grouped(summaries.length) + " webinars, most sessions first.";
+    fillTable("table-webinars", caption, summaries.slice(0, limit), function (tr, s) {
+      titledCell(tr, s.webinar[1], s.webinar[0], false);
+      numberCell(tr, s.f.sessions, whole, false);
+      numberCell(tr, s.f.finished_sessions, whole, false);
+      numberCell(tr, s.f.registrants, whole, false);
+      numberCell(tr, s.f.unique_attendees, whole, false);
+      numberCell(tr, s.f.attendance_rate, percent, true);
+      numberCell(tr, s.f.median_start_delay_min, minutes, true);
+      numberCell(tr, s.f.late_start_share, percent, true);
+      numberCell(tr, s.f.mean_actual_duration_min, minutes, true);
+    });
+  }
+
+  function showAnomalies(flagged) {
+    var A = data.anomalies;
+    var chips = document.getElementById("anomaly-kinds");
+    var table = document.getElementById("table-anomalies");
+    if (!chips || !table) return;
+    var none = document.getElementById("anomalies-none");
+    var box = table.closest(".table-scroll");
+    var tools = box.nextElementSibling;
+    var empty = flagged.length === 0;
+    chips.hidden = box.hidden = empty;
+    if (tools && tools.classList.contains("table-tools")) tools.hidden = empty;
+    if (empty && !none) {
+      none = document.createElement("p");
+      none.id = "anomalies-none";
+      none.textContent = "No session was flagged.";
+      chips.parentNode.insertBefore(none, chips);
+    }
+    if (none) none.hidden = !empty;
+    var counts = A.kinds.map(function () { return [0, 0]; });
+    flagged.forEach(function (a) {
+      counts[A.kind[a]][0]++;
+      if (A.severities[A.severity[a]] === "high") counts[A.kind[a]][1]++;
+    });
+    while (chips.firstChild) chips.firstChild.remove();
+    counts.forEach(function (c, k) {
+      if (!c[0]) return;
+      var li = document.createElement("li");
+      li.textContent = A.kinds[k].replace(/_/g, " ") + ": " + grouped(c[0]) + (c[1] ? " (" + grouped(c[1]) + " high)" : "");
+      chips.appendChild(li);
+    });
+    var caption = flagged.length > data.anomalyRows
+      ? "Showing the " + data.anomalyRows + " most severe and recent of " + grouped(flagged.length) +
+        "; --export-data writes all of them (anomalies.csv)."
+      : "All " + grouped(flagged.length) + " flags.";
+    fillTable("table-anomalies", caption, flagged.slice(0, data.anomalyRows), function (tr, a) {
+      var r = A.session[a];
+      var severity = A.severities[A.severity[a]];
+      var td = cell(tr);
+      td.setAttribute("data-value", severity);
+      td.setAttribute("data-sort", String(A.severity[a]));
+      var span = document.createElement("span");
+      span.className = "severity severity-" + severity;
+      span.textContent = severity;
+      td.appendChild(span);
+      momentCell(tr, C.minute[r]);
+      titledCell(tr, data.titles[C.title[r]], C.id[r], true);
+      var webinar = webinarOf(r);
+      titledCell(tr, webinar[1], webinar[0], false);
+      wordsCell(tr, A.kinds[A.kind[a]].replace(/_/g, " "));
+      wordsCell(tr, a < A.reason.length ? A.reason[a] : null);
+    });
+  }
+
+  // ---- Selection ------------------------------------------------------------------------
+  function days() {
+    var first = 0;
+    while (first + 1 < data.midnights.length && data.midnights[first + 1] <= data.start) first++;
+    var last = data.midnights.length - 2;
+    while (last > first && data.midnights[last] >= data.end) last--;
+    return { first: first, last: last };
+  }
+
+  function state() {
+    var span = days();
+    var from = dayOf(fromBox.value);
+    var to = dayOf(toBox.value);
+    if (from === null || from < span.first) from = span.first;
+    if (to === null || to > span.last) to = span.last;
+    var statuses = statusBoxes.filter(function (box) { return box.checked; }).map(function (box) { return Number(box.value); });
+    return {
+      from: from, to: to, whole: from === span.first && to === span.last,
+      webinar: webinarBox.value.trim(), host: hostBox.value === "" ? -1 : Number(hostBox.value),
+      statuses: statuses, allStatuses: statuses.length === statusBoxes.length,
+    };
+  }
+
+  function select(s) {
+    var webinarOk = null;
+    if (s.webinar) {
+      var needle = s.webinar.toLocaleLowerCase();
+      webinarOk = data.webinars.map(function (w) { return w[1].toLocaleLowerCase().indexOf(needle) >= 0; });
+    }
+    var statusOk = {};
+    s.statuses.forEach(function (i) { statusOk[i] = true; });
+    var lo = s.whole ? data.start : Math.max(data.start, data.midnights[s.from]);
+    var hi = s.whole ? data.end : Math.min(data.end, data.midnights[s.to + 1]);
+    var previousFrom = s.whole ? null : data.midnights[Math.max(0, 2 * s.from - s.to - 1)];
+    var current = [], previous = [];
+    for (var r = 0; r < rowCount; r++) {
+      if (webinarOk && !webinarOk[C.webinar[r]]) continue;
+      if (s.host >= 0 && C.host[r] !== s.host) continue;
+      if (!s.allStatuses && !statusOk[C.status[r]]) continue;
+      var minute = C.minute[r];
+      if (s.whole) {
+        (C.current[r] ? current : previous).push(r);
+      } else if (minute >= lo && minute < hi) {
+        current.push(r);
+      } else if (minute >= previousFrom && minute < lo) {
+        previous.push(r);
+      }
+    }
+    return { current: current, previous: previous, previousFrom: previousFrom };
+  }
+
+  function describe(s, shown) {
+    var parts = [];
+    if (!s.whole) parts.push(dayText(s.from) + " to " + dayText(s.to));
+    if (s.webinar) parts.push("webinar title has \u201c" + s.webinar + "\u201d");
+    if (s.host >= 0) parts.push("host " + data.hosts[s.host]);
+    if (!s.allStatuses) {
+      parts.push("status " + (s.statuses.length ? s.statuses.map(function (i) { return data.statuses[i]; }).join(" or ") : "none"));
+    }
+    var total = countCurrent();
+    if (!parts.length) return "All " + grouped(total) + " sessions of the report.";
+    return "Showing " + grouped(shown) + " of " + grouped(total) + " sessions: " + parts.join("; ") + ".";
+  }
+  var currentTotal = null;
+  function countCurrent() {
+    if (currentTotal === null) {
+      currentTotal = 0;
+      for (var r = 0; r < rowCount; r++) currentTotal += C.current[r];
+    }
+    return currentTotal;
+  }
+
+  var compared = document.getElementById("kpis-compared");
+
+  function apply() {
+    var started = performance.now();
+    var s = state();
+    var filtered = !(s.whole && !s.webinar && s.host < 0 && s.allStatuses);
+    var chosen = select(s);
+    var figures = figureRows(chosen.current, chosen.previous, filtered);
+    showCards(figures);
+    var kpisBox = document.getElementById("kpis");
+    var list = kpisBox.querySelector(".kpis");
+    setNote("withheld-note", withheldNote(figures), list);
+    setNote("rates-note", ratesNote(figures, chosen.current), document.getElementById("withheld-note") || list);
+    if (compared) {
+      var range = s.whole ? data.previousRange : dayText(2 * s.from - s.to - 1) + " to " + dayText(s.from - 1);
+      compared.textContent = "Change against the previous period of equal length (" + range + ", " +
+        grouped(chosen.previous.length) + " sessions); pp = percentage points.";
+    }
+    var inCurrent = new Uint8Array(rowCount);
+    chosen.current.forEach(function (r) { inCurrent[r] = 1; });
+    var flagged = [];
+    var A = data.anomalies;
+    for (var a = 0; a < A.session.length; a++) if (inCurrent[A.session[a]]) flagged.push(a);
+    document.getElementById("summary").textContent = summary(figures, flagged);
+    showAnomalies(flagged);
+    showWebinars(chosen.current);
+    showRanked(chosen.current);
+    stateLine.textContent = describe(s, chosen.current.length);
+    var unfiltered = document.getElementById("charts-unfiltered");
+    if (unfiltered) unfiltered.hidden = !filtered;
+    document.documentElement.toggleAttribute("data-filtered", filtered);
+    var detail = { state: s, rows: chosen.current, previous: chosen.previous, inCurrent: inCurrent, filtered: filtered };
+    listeners.forEach(function (listen) { listen(detail); });
+    bar.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));
+    bar.setAttribute("data-applied", String(Number(bar.getAttribute("data-applied") || 0) + 1));
+  }
+
+  inflate(block.textContent).then(function (value) {
+    data = value;
+    C = data.columns;
+    rowCount = C.current.length;
+    data.paged.forEach(function (id) { paged[id] = true; });
+    partsOf = new Intl.DateTimeFormat("en-US", {
+      timeZone: data.zone, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    original = data.people;
+    var span = days();
+    [fromBox, toBox].forEach(function (box) {
+      box.min = dayText(span.first);
+      box.max = dayText(span.last);
+    });
+    fromBox.value = dayText(span.first);
+    toBox.value = dayText(span.last);
+    fromBox.defaultValue = fromBox.value;
+    toBox.defaultValue = toBox.value;
+    var order = data.hosts.map(function (name, i) { return i; }).sort(function (a, b) {
+      return data.hosts[a].localeCompare(data.hosts[b]);
+    });
+    order.forEach(function (i) {
+      var option = document.createElement("option");
+      option.value = String(i);
+      option.textContent = data.hosts[i];
+      hostBox.appendChild(option);
+    });
+    var suggestions = document.getElementById("filter-webinars");
+    var seen = {};
+    for (var r = 0; r < rowCount && suggestions.children.length < 200; r++) {
+      var title = data.webinars[C.webinar[r]][1];
+      if (!C.current[r] || !title || seen[title]) continue;
+      seen[title] = true;
+      var option = document.createElement("option");
+      option.value = title;
+      suggestions.appendChild(option);
+    }
+    statusBoxes = Array.prototype.slice.call(bar.querySelectorAll('input[name="status"]'));
+    bar.addEventListener("input", apply);
+    bar.addEventListener("change", apply);
+    bar.addEventListener("submit", function (event) { event.preventDefault(); });
+    bar.addEventListener("reset", function () { setTimeout(apply, 0); });
+    bar.hidden = false;
+    stateLine.textContent = describe(state(), countCurrent());
+    bar.setAttribute("data-ready", "true");
+  }).catch(function (error) {
+    console.error(error);
+  });
+
+  // For the charts and the browser tests: the data and a way to hear each change.
+  window.__reportFilter = {
+    onChange: function (listen) { listeners.push(listen); },
+    data: function () { return data; },
+  };
+})();

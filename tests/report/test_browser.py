@@ -548,6 +548,7 @@ def test_a_page_address_opens_the_page_and_an_unknown_one_the_overview(
 # ---- The filter bar --------------------------------------------------------------------------
 
 _PEOPLE_CARDS = ("kpi-people-reached", "kpi-repeat-attendee-share")
+FOLLOWING_CHARTS = ("weekday-hour",)  # the charts the filter bar draws again
 
 # What the page shows of its figures and tables: each card's value, basis, change and colour;
 # each table's caption and cells (text, data-value, data-id); the summary and the notes.
@@ -647,6 +648,14 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
     )
     python_path = expected.write_html(tmp_path / "python.html")
     want = _read(open_report(python_path).page)
+    want_specs = {
+        key: re.search(
+            rf'<script type="application/json" id="spec-{key}"[^>]*>(.*?)</script>',
+            python_path.read_text(encoding="utf-8"),
+            re.S,
+        )[1]
+        for key in FOLLOWING_CHARTS
+    }
 
     loaded = open_report(demo_report)
     page = loaded.page
@@ -687,7 +696,23 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
     assert [row[2][2] for row in anomaly_rows] == shown_anomalies(flagged, 30)[
         "session_id"
     ].to_list()
-    assert page.locator("#charts-unfiltered").is_visible()
+    # The charts that follow the filter hold the data Python's chart of these sessions holds.
+    for key in FOLLOWING_CHARTS:
+        python_spec = json.loads(want_specs[key])
+        drawn = page.evaluate(f"() => window.__reportFilter.drawn('{key}')")
+        assert drawn["title"] == python_spec["title"], key
+        (built,) = python_spec["datasets"].values()
+        (shown_rows,) = drawn["datasets"].values()
+        assert len(shown_rows) == len(built), key
+        for row_shown, row_built in zip(shown_rows, built, strict=True):
+            assert row_shown == pytest.approx(row_built), key
+        page.wait_for_selector(f"#chart-{key}[data-rendered=true]", state="attached")
+        assert page.locator(f"#chart-{key} svg g[class^='mark-'] > *").count() > 0
+    unfiltered = page.locator("#charts-unfiltered")
+    assert unfiltered.is_visible() and "Explore" in unfiltered.text_content()
+    assert "Explore" in unfiltered.text_content()
+    assert page.locator("#figure-weekday-hour.not-filtered").count() == 0
+    assert page.locator("#figure-explore.not-filtered").count() == 1
     assert float(page.get_attribute("#filter-bar", "data-redraw-ms") or "nan") >= 0
     assert loaded.requests == [] and loaded.errors == []
 

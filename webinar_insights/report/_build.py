@@ -230,6 +230,8 @@ def build_report(
             }
             for key in ("people_reached", "repeat_attendee_share")
         },
+        # As the weekday/hour chart is drawn: with no zone chosen, each session in its own.
+        weekday_zone=time_zone,
     )
     report_charts = [
         ReportChart(

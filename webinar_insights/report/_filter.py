@@ -10,6 +10,8 @@ page recomputes the figures with the same inputs ``metrics.kpis`` reads.
 
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Final
@@ -18,6 +20,8 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from webinar_insights import metrics
+from webinar_insights._time import known_zone, local_weekday_hour
+from webinar_insights.errors import DataWarning
 
 from ._format import day_range
 from ._tables import ANOMALY_ROWS, MIN_REGISTRANTS, SEVERITY_ORDER, WEBINAR_ROWS, shown_anomalies
@@ -73,6 +77,7 @@ def filter_data(
     top: int,
     paged: Iterable[str],
     people: Mapping[str, Mapping[str, Any]],
+    weekday_zone: str | None,
 ) -> dict[str, Any]:
     """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
     range and of the previous period (``session_metrics`` columns, hosts as shown)."""
@@ -113,6 +118,7 @@ def filter_data(
         duration=_seconds("actual_duration"),
         overran=pl.when(overrun_known).then(pl.col("overrun") > timedelta(0)).cast(pl.Int8),
     ).with_columns(
+        slot=_slots(rows, weekday_zone),
         host=host_index,
         # Only sessions of the range are named (the tables list no earlier one).
         title=pl.when(pl.col("current") == 1).then(title_index),
@@ -151,6 +157,33 @@ def filter_data(
         "anomalyRows": ANOMALY_ROWS,
         "anomalies": shipped,
     }
+
+
+def _slots(rows: pl.DataFrame, time_zone: str | None) -> pl.Series:
+    """Each session's cell of the weekday/hour chart: (weekday - 1) * 24 + hour, by the chart's
+    rule (``_time.local_weekday_hour`` in ``time_zone``, None: each session's own zone); 168
+    more when its own zone is unknown and UTC stands in (the chart's subtitle counts those)."""
+    framed = rows.select(metrics.session_moment(), "time_zone").with_row_index("row")
+    placed = framed.filter(pl.col("session_moment").is_not_null())
+    with warnings.catch_warnings():  # the chart itself warns of an unknown zone
+        warnings.simplefilter("ignore", DataWarning)
+        local, _ = local_weekday_hour(
+            placed, at=pl.col("session_moment"), time_zone=time_zone, what="report"
+        )
+    zones = local.get_column("time_zone").unique().to_list()
+    unknown = (
+        pl.lit(False)
+        if time_zone is not None
+        else pl.col("time_zone").is_in([z for z in zones if not known_zone(z)])
+        | pl.col("time_zone").is_null()
+    )
+    slots = local.select(
+        "row",
+        slot=(pl.col("weekday").cast(pl.Int64) - 1) * 24
+        + pl.col("hour").cast(pl.Int64)
+        + pl.when(unknown).then(168).otherwise(0),
+    )
+    return framed.join(slots, on="row", how="left").sort("row").get_column("slot")
 
 
 def _shipped_anomalies(anomalies: pl.DataFrame, rows: pl.DataFrame) -> dict[str, Any]:

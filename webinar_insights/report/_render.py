@@ -179,9 +179,7 @@ def _charts_section(report: ReportData) -> str:
         '<h2 id="charts-title">Charts</h2>\n'
         "<noscript><p>The charts need JavaScript (it is inside this file; nothing is"
         " downloaded). The tables below work without it.</p></noscript>\n"
-        '<p class="notice" id="charts-unfiltered" hidden>The charts still show every session'
-        " of the report: the filter above changes the key figures, the summary and the tables,"
-        " not the charts yet.</p>\n"
+        '<p class="notice" id="charts-unfiltered" hidden></p>\n'
         f"{figures}\n"
         "</section>"
     )

@@ -554,6 +554,109 @@
     });
   }
 
+  // ---- Charts ---------------------------------------------------------------------------
+  // A chart that follows the filter is drawn again from its spec with its data recomputed
+  // from the selected rows (as its builder in webinar_insights.charts computes it); one that
+  // does not yet says so under it while a filter is set.
+  var specs = {};   // key -> the spec as built (parsed once)
+  var drawnSpecs = {};  // key -> the spec last drawn under the filter (for the browser tests)
+
+  function specOf(key) {
+    if (!specs[key]) {
+      var block = document.getElementById("spec-" + key);
+      specs[key] = block ? JSON.parse(block.textContent) : null;
+    }
+    return specs[key];
+  }
+  // A float as charts._base.embed writes it into a spec: six decimals.
+  function embedded(x) { return Math.round(x * 1e6) / 1e6; }
+  function countOf(n, thing) { return grouped(n) + " " + thing + (n === 1 ? "" : "s"); }
+
+  // charts.weekday_hour_chart: sessions, attendees and registrants per weekday and hour.
+  function weekdayHour(spec, rows) {
+    var name = Object.keys(spec.datasets)[0];
+    var built = spec.datasets[name];
+    var weekdays = [];
+    built.forEach(function (cell) { if (weekdays.indexOf(cell.weekday) < 0) weekdays.push(cell.weekday); });
+    var cells = [];
+    for (var i = 0; i < 168; i++) cells.push({ sessions: 0, attendees: 0, registrants: 0 });
+    var placed = 0, unknown = 0;
+    rows.forEach(function (r) {
+      var slot = C.slot[r];
+      if (slot === null) return;
+      placed++;
+      if (slot >= 168) { unknown++; slot -= 168; }
+      var cell = cells[slot];
+      cell.sessions++;
+      cell.attendees += C.attendees[r] || 0;
+      cell.registrants += C.registrants[r] || 0;
+    });
+    if (!placed) return null;
+    var values = cells.map(function (cell, slot) {
+      var hour = slot % 24;
+      var empty = cell.sessions === 0;
+      return {
+        weekday: weekdays[Math.floor(slot / 24)], hour: hour,
+        hours: two(hour) + ":00 to " + two((hour + 1) % 24) + ":00",
+        sessions: cell.sessions,
+        attendance_rate: !empty && cell.registrants > 0 ? embedded(cell.attendees / cell.registrants) : null,
+        attendees: empty ? null : cell.attendees, registrants: empty ? null : cell.registrants,
+      };
+    });
+    var drawn = JSON.parse(JSON.stringify(spec));
+    drawn.datasets[name] = values;
+    var lines = drawn.title.subtitle || [];
+    var first = lines[0].replace(/^[\d,]+ sessions?/, countOf(placed, "session"));
+    drawn.title.subtitle = [first].concat(
+      unknown ? [countOf(unknown, "session") + " without a known time zone are placed in UTC."] : []
+    );
+    return drawn;
+  }
+
+  var FOLLOWS = { "weekday-hour": weekdayHour };
+  var chartState = {};  // key -> "built" or the filter state it was last drawn for
+
+  function showCharts(detail) {
+    var stale = [];
+    document.querySelectorAll(".chart-body").forEach(function (target) {
+      var key = target.id.replace(/^chart-/, "");
+      var figure = target.closest("figure");
+      var follow = FOLLOWS[key];
+      if (!follow) {
+        if (detail.filtered) stale.push(target.getAttribute("data-title"));
+        figure.classList.toggle("not-filtered", detail.filtered);
+        return;
+      }
+      var spec = specOf(key);
+      if (!spec) return;
+      var want = detail.filtered ? follow(spec, detail.rows) : spec;
+      var box = figure.querySelector(".chart-empty");
+      if (want === null) {
+        target.hidden = true;
+        if (!box) {
+          box = document.createElement("p");
+          box.className = "chart-empty notice";
+          box.textContent = "No session of the filter to show here.";
+          figure.insertBefore(box, target);
+        }
+        box.hidden = false;
+        drawnSpecs[key] = null;
+        return;
+      }
+      target.hidden = false;
+      if (box) box.hidden = true;
+      drawnSpecs[key] = want;
+      if (!detail.filtered && chartState[key] === undefined) return;  // as built, still drawn
+      chartState[key] = detail.filtered ? "filtered" : undefined;
+      window.__reportRedraw(key, want);
+    });
+    var note = document.getElementById("charts-unfiltered");
+    if (note) {
+      note.hidden = !stale.length;
+      note.textContent = "Not filtered yet, showing every session of the report: " + stale.join(", ") + ".";
+    }
+  }
+
   // ---- Selection ------------------------------------------------------------------------
   function days() {
     var first = 0;
@@ -654,10 +757,9 @@
     showWebinars(chosen.current);
     showRanked(chosen.current);
     stateLine.textContent = describe(s, chosen.current.length);
-    var unfiltered = document.getElementById("charts-unfiltered");
-    if (unfiltered) unfiltered.hidden = !filtered;
     document.documentElement.toggleAttribute("data-filtered", filtered);
     var detail = { state: s, rows: chosen.current, previous: chosen.previous, inCurrent: inCurrent, filtered: filtered };
+    if (window.__reportRedraw) showCharts(detail);
     listeners.forEach(function (listen) { listen(detail); });
     bar.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));
     bar.setAttribute("data-applied", String(Number(bar.getAttribute("data-applied") || 0) + 1));
@@ -717,5 +819,6 @@
   window.__reportFilter = {
     onChange: function (listen) { listeners.push(listen); },
     data: function () { return data; },
+    drawn: function (key) { return drawnSpecs[key]; },
   };
 })();

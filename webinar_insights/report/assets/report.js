@@ -109,34 +109,43 @@
     return attempt(room - AXIS_ROOM, 2);
   }
 
-  var pending = [];
-  document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (block) {
-    var key = block.getAttribute("data-chart");
+  // Draws chart ``key`` from its spec text into its element and keeps its view.
+  function show(key, text) {
     var target = document.getElementById("chart-" + key);
     var drawn;
     try {
-      drawn = draw(target, block.textContent);
+      drawn = draw(target, text);
     } catch (error) {
       drawn = Promise.reject(error);
     }
-    pending.push(
-      drawn.then(
-        function (result) {
-          views[key] = result.view;
-          result.view.addEventListener("click", openFromChart);
-          result.view.addEventListener("mousemove", function (event, item) {
-            result.view.container().style.cursor = sessionOf(item) ? "pointer" : "";
-          });
-          target.setAttribute("data-rendered", "true");
-        },
-        function (error) {
-          target.setAttribute("data-rendered", "error");
-          target.textContent = "This chart could not be drawn: " + error;
-          console.error(error);
-        }
-      )
+    return drawn.then(
+      function (result) {
+        views[key] = result.view;
+        result.view.addEventListener("click", openFromChart);
+        result.view.addEventListener("mousemove", function (event, item) {
+          result.view.container().style.cursor = sessionOf(item) ? "pointer" : "";
+        });
+        target.setAttribute("data-rendered", "true");
+      },
+      function (error) {
+        target.setAttribute("data-rendered", "error");
+        target.textContent = "This chart could not be drawn: " + error;
+        console.error(error);
+      }
     );
+  }
+
+  var pending = [];
+  document.querySelectorAll('script[type="application/json"][data-chart]').forEach(function (block) {
+    pending.push(show(block.getAttribute("data-chart"), block.textContent));
   });
+  // The filter bar draws a chart again from a spec with its data recomputed.
+  window.__reportRedraw = function (key, spec) {
+    if (views[key]) views[key].finalize();
+    delete views[key];
+    document.getElementById("chart-" + key).setAttribute("data-rendered", "pending");
+    return show(key, JSON.stringify(spec));
+  };
   Promise.all(pending).then(function () {
     document.documentElement.setAttribute("data-charts-ready", String(pending.length));
   });

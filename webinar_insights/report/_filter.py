@@ -11,7 +11,6 @@ page recomputes the figures with the same inputs ``metrics.kpis`` reads.
 from __future__ import annotations
 
 import warnings
-
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Final

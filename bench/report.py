@@ -12,12 +12,17 @@ Figures per contender and scale: ``build_s`` (frames to an HTML string), ``mb`` 
 ``mb_beyond_js`` (the file less the inlined Vega JavaScript), ``render_s`` (navigation start to
 every chart drawn; None when Chromium is missing) and ``marks`` (SVG or canvas elements drawn).
 
-Target: at 100,000 sessions the report stays under 2 MB beyond the inlined JavaScript.
+``filter_ms``: the median, over 10 hosts picked in the filter bar, of the milliseconds from the
+change to the page redrawn (key figures, summary, tables and the charts that follow the filter).
+
+Targets (issue #19): at 100,000 sessions the report stays within 5 MB beyond the inlined
+JavaScript, and a filter change redraws the page in under 200 ms.
 """
 
 from __future__ import annotations
 
 import contextlib
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,7 +39,31 @@ from webinar_insights.report import build_report, vega_bundle
 
 from ._common import BenchResult, Target, at_most
 
-SIZE_LIMIT_MB = 2.0
+SIZE_LIMIT_MB = 5.0  # issue #19's budget (it was 2 MB before the filter bar's data)
+FILTER_LIMIT_MS = 200.0  # a filter change redraws the page (figures, tables, charts)
+FILTER_CHANGES = 10
+
+
+def _filter_ms(page: Any) -> float | None:
+    """Median milliseconds from a change of the filter bar's host to the page redrawn (its
+    figures, tables and the charts that follow it), over :data:`FILTER_CHANGES` hosts."""
+    if page.locator("#filter-bar").count() == 0:
+        return None
+    page.wait_for_selector("#filter-bar[data-ready]", state="attached", timeout=120_000)
+    hosts = page.locator("#filter-host option").count() - 1  # the first is "any"
+    times = []
+    for index in range(1, min(FILTER_CHANGES, hosts) + 1):
+        before = page.get_attribute("#filter-bar", "data-applied") or "0"
+        page.select_option("#filter-host", index=index)
+        page.wait_for_function(
+            "before => { const bar = document.querySelector('#filter-bar');"
+            " const applied = bar.getAttribute('data-applied');"
+            " return applied !== before && bar.getAttribute('data-settled') === applied; }",
+            arg=before,
+            timeout=60_000,
+        )
+        times.append(float(page.get_attribute("#filter-bar", "data-settled-ms") or "nan"))
+    return statistics.median(times) if times else None
 
 
 @contextlib.contextmanager
@@ -47,8 +76,9 @@ def _browser() -> Iterator[Any]:
         yield context
 
 
-def _render(context: Any, path: Path, *, ready: str) -> tuple[float, int, int]:
-    """Seconds from navigation to ``ready`` being true, marks drawn, requests refused."""
+def _render(context: Any, path: Path, *, ready: str) -> tuple[float, int, int, float | None]:
+    """Seconds from navigation to ``ready`` being true, marks drawn, requests refused, and
+    the median filter redraw in milliseconds (None without a filter bar)."""
     page = context.new_page()
     refused: list[str] = []
     own = path.resolve().as_uri()
@@ -68,8 +98,9 @@ def _render(context: Any, path: Path, *, ready: str) -> tuple[float, int, int]:
     marks = int(
         page.evaluate("() => document.querySelectorAll('svg .role-mark > *, canvas').length")
     )
+    filter_ms = _filter_ms(page)
     page.close()
-    return seconds, marks, len(refused)
+    return seconds, marks, len(refused), filter_ms
 
 
 _OURS_READY = "() => document.documentElement.hasAttribute('data-charts-ready')"
@@ -128,9 +159,9 @@ def _measure(
     figures = []
     for name, path, seconds, ready in rows:
         mb = path.stat().st_size / 1e6
-        render = marks = refused = None
+        render = marks = refused = filter_ms = None
         if context is not None:
-            render, marks, refused = _render(context, path, ready=ready)
+            render, marks, refused, filter_ms = _render(context, path, ready=ready)
         figures.append(
             {
                 "contender": name,
@@ -141,6 +172,7 @@ def _measure(
                 "render_s": None if render is None else round(render, 3),
                 "marks": marks,
                 "requests_refused": refused,
+                "filter_ms": None if filter_ms is None else round(filter_ms, 1),
             }
         )
     return figures
@@ -176,6 +208,12 @@ def run(smoke: bool) -> BenchResult:
             f"ours: MB beyond the inlined JavaScript at {largest:,} sessions",
             ours_largest["mb_beyond_js"],
             SIZE_LIMIT_MB,
+        ),
+        at_most(
+            f"ours: filter change to page redrawn at {largest:,} sessions (ms, median of"
+            f" {FILTER_CHANGES})",
+            ours_largest["filter_ms"],
+            FILTER_LIMIT_MS,
         ),
         at_most(
             f"ours: requests attempted by the page at {largest:,} sessions",

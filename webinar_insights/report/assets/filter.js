@@ -618,6 +618,7 @@
 
   function showCharts(detail) {
     var stale = [];
+    var drawing = [];
     document.querySelectorAll(".chart-body").forEach(function (target) {
       var key = target.id.replace(/^chart-/, "");
       var figure = target.closest("figure");
@@ -648,13 +649,14 @@
       drawnSpecs[key] = want;
       if (!detail.filtered && chartState[key] === undefined) return;  // as built, still drawn
       chartState[key] = detail.filtered ? "filtered" : undefined;
-      window.__reportRedraw(key, want);
+      drawing.push(window.__reportRedraw(key, want));
     });
     var note = document.getElementById("charts-unfiltered");
     if (note) {
       note.hidden = !stale.length;
       note.textContent = "Not filtered yet, showing every session of the report: " + stale.join(", ") + ".";
     }
+    return Promise.all(drawing);
   }
 
   // ---- Selection ------------------------------------------------------------------------
@@ -759,10 +761,17 @@
     stateLine.textContent = describe(s, chosen.current.length);
     document.documentElement.toggleAttribute("data-filtered", filtered);
     var detail = { state: s, rows: chosen.current, previous: chosen.previous, inCurrent: inCurrent, filtered: filtered };
-    if (window.__reportRedraw) showCharts(detail);
+    var drawn = window.__reportRedraw ? showCharts(detail) : Promise.resolve();
     listeners.forEach(function (listen) { listen(detail); });
+    var applied = String(Number(bar.getAttribute("data-applied") || 0) + 1);
     bar.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));
-    bar.setAttribute("data-applied", String(Number(bar.getAttribute("data-applied") || 0) + 1));
+    bar.setAttribute("data-applied", applied);
+    // When the charts that follow are drawn too: the whole page redrawn for this change.
+    drawn.then(function () {
+      if (bar.getAttribute("data-applied") !== applied) return;
+      bar.setAttribute("data-settled-ms", (performance.now() - started).toFixed(1));
+      bar.setAttribute("data-settled", applied);
+    });
   }
 
   inflate(block.textContent).then(function (value) {

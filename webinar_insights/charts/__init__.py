@@ -55,6 +55,7 @@ from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, AnyChart
 from ._calendar import WeekdayHourValue, status_timeline_chart, weekday_hour_chart
 from ._catalogue import CHARTS, ChartEntry, ChartOption, ChartSource
 from ._explore import OTHER_HOSTS, explore_chart, explore_period
+from ._histogram import MAX_BINS, NICE_STEPS
 from ._registration import registration_funnel_chart, registration_lead_time_chart
 from ._save import CONTROL_CHARACTERS, REPLACEMENT, save_chart
 from ._timing import overrun_chart, start_delay_chart
@@ -63,7 +64,9 @@ __all__ = [
     "CHARTS",
     "CONTROL_CHARACTERS",
     "HOST_PARAM",
+    "MAX_BINS",
     "MAX_ROWS",
+    "NICE_STEPS",
     "OTHER_HOSTS",
     "PERIOD_PARAM",
     "REPLACEMENT",

@@ -20,10 +20,12 @@ from webinar_insights.theme import ACCENT, PALETTE
 
 from ._base import COUNT_AXIS, WIDTH, count_of, embed, layer
 
-__all__ = ["MAX_BINS", "Bins", "edge_note", "split_histogram"]
+__all__ = ["MAX_BINS", "NICE_STEPS", "Bins", "edge_note", "split_histogram"]
 
 MAX_BINS: Final = 120
-_NICE_STEPS: Final = (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 1_440, 2_880, 10_080)
+NICE_STEPS: Final = (1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 1_440, 2_880, 10_080)
+"""The multiples of the asked bar width tried, in order, to keep at most :data:`MAX_BINS` bars
+(the report's filter bar bins again by these rules)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Bins:
 
 
 def _nice_width(width: float, span: float) -> float:
-    for step in _NICE_STEPS:
+    for step in NICE_STEPS:
         if span / (width * step) <= MAX_BINS:
             return width * step
     return width * math.ceil(span / (width * MAX_BINS))

@@ -10,15 +10,16 @@ page recomputes the figures with the same inputs ``metrics.kpis`` reads.
 
 from __future__ import annotations
 
+import inspect
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from webinar_insights import metrics
+from webinar_insights import charts, metrics
 from webinar_insights._time import known_zone, local_weekday_hour
 from webinar_insights.errors import DataWarning
 
@@ -77,6 +78,7 @@ def filter_data(
     paged: Iterable[str],
     people: Mapping[str, Mapping[str, Any]],
     weekday_zone: str | None,
+    late_after: timedelta,
 ) -> dict[str, Any]:
     """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
     range and of the previous period (``session_metrics`` columns, hosts as shown)."""
@@ -116,6 +118,7 @@ def filter_data(
         late=pl.col("late_start").cast(pl.Int8),
         duration=_seconds("actual_duration"),
         overran=pl.when(overrun_known).then(pl.col("overrun") > timedelta(0)).cast(pl.Int8),
+        overrun=_seconds("overrun"),
     ).with_columns(
         slot=_slots(rows, weekday_zone),
         host=host_index,
@@ -151,11 +154,26 @@ def filter_data(
         "people": dict(people),
         "previousRange": day_range(previous_start, start, time_zone),
         "webinarRows": WEBINAR_ROWS,
+        # How the histograms bin (charts._histogram), at the bar widths the report draws.
+        "histograms": {
+            "maxBins": charts.MAX_BINS,
+            "niceSteps": list(charts.NICE_STEPS),
+            "overrunWidth": _default(charts.overrun_chart, "bin_minutes"),
+            "delayWidth": _default(charts.start_delay_chart, "bin_minutes"),
+            "delayHosts": _default(charts.start_delay_chart, "top"),
+            "delayHostSessions": _default(charts.start_delay_chart, "min_sessions"),
+            "lateAfterMin": late_after / timedelta(minutes=1),
+        },
         "top": top,
         "minRegistrants": MIN_REGISTRANTS,
         "anomalyRows": ANOMALY_ROWS,
         "anomalies": shipped,
     }
+
+
+def _default(builder: Callable[..., Any], name: str) -> Any:
+    """The default of a chart builder's keyword (the report draws with it)."""
+    return inspect.signature(builder).parameters[name].default
 
 
 def _slots(rows: pl.DataFrame, time_zone: str | None) -> pl.Series:

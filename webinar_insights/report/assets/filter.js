@@ -613,7 +613,148 @@
     return drawn;
   }
 
-  var FOLLOWS = { "weekday-hour": weekdayHour };
+  // charts._histogram: values binned as split_histogram bins them (the 0.5th to 99.5th
+  // percentile, widened to hold ``include``, at most maxBins bars of a nice width), each bar
+  // split into the flagged group and the other.
+  function general(x) { return String(Number(x.toPrecision(6))); }  // Python's format "g"
+  function polarsFloat(x) { return Number.isInteger(x) ? x.toFixed(1) : String(x); }
+  function niceWidth(width, span) {
+    var H = data.histograms;
+    for (var i = 0; i < H.niceSteps.length; i++) {
+      if (span / (width * H.niceSteps[i]) <= H.maxBins) return width * H.niceSteps[i];
+    }
+    return width * Math.ceil(span / (width * H.maxBins));
+  }
+  function splitHistogram(values, flagged, labels, width, include, unit) {
+    var sorted = Float64Array.from(values).sort();
+    var n = sorted.length;
+    var lo = sorted[Math.floor((n - 1) * 0.005)];
+    var hi = sorted[Math.ceil((n - 1) * 0.995)];
+    var low = Math.floor(Math.min.apply(null, [lo].concat(include)) / width) * width;
+    var high = (Math.floor(Math.max.apply(null, [hi].concat(include)) / width) + 1) * width;
+    width = niceWidth(width, high - low);
+    low = Math.floor(low / width) * width;
+    high = Math.ceil(high / width) * width;
+    if (high <= low) high = low + width;
+    var last = Math.round((high - low) / width) - 1;
+    var counts = new Map();
+    var below = 0, above = 0;
+    for (var i = 0; i < n; i++) {
+      var v = values[i];
+      if (v < low) below++;
+      if (v >= high) above++;
+      var bin = Math.min(last, Math.max(0, Math.floor((v - low) / width)));
+      var group = flagged[i] ? labels[0] : labels[1];
+      var key = bin + "|" + group;
+      var found = counts.get(key);
+      if (found) found.count++;
+      else counts.set(key, { bin: bin, group: group, count: 1 });
+    }
+    var rows = Array.from(counts.values()).sort(function (a, b) {
+      return a.bin - b.bin || compare(a.group, b.group);
+    }).map(function (cell) {
+      var start = cell.bin * width + low;
+      var end = (cell.bin + 1) * width + low;
+      return {
+        bin_start: embedded(start), bin_end: embedded(end), group: cell.group, count: cell.count,
+        range: polarsFloat(Math.round(start * 100) / 100) + " to " + polarsFloat(Math.round(end * 100) / 100) + " " + unit,
+        share: embedded(cell.count / n),
+      };
+    });
+    var outside = below + above;
+    var note = outside
+      ? countOf(outside, "session") + " outside " + general(low) + " to " + general(high) + " " + unit +
+        " are counted in the edge bars."
+      : "";
+    return { rows: rows, note: note };
+  }
+  function withBins(spec, rows, subtitle) {
+    var drawn = JSON.parse(JSON.stringify(spec));
+    Object.keys(drawn.datasets).forEach(function (name) {
+      var sample = drawn.datasets[name][0];
+      if (sample && "bin_start" in sample) drawn.datasets[name] = rows;
+    });
+    drawn.title.subtitle = subtitle.filter(function (line) { return line; });
+    return drawn;
+  }
+
+  // charts.overrun_chart: Finished sessions by overrun, split into ran over and not.
+  function overrun(spec, rows) {
+    var values = [], over = [];
+    rows.forEach(function (r) {
+      if (C.overrun[r] === null) return;
+      var minutes = asMinutes(C.overrun[r]);
+      values.push(minutes);
+      over.push(minutes > 0);
+    });
+    if (!values.length) return null;
+    var sorted = Float64Array.from(values).sort();
+    var median = quantile(sorted, 0.5);
+    var ranOver = over.filter(Boolean).length / values.length;
+    var bins = splitHistogram(values, over, ["ran over", "on time or shorter"],
+      data.histograms.overrunWidth, [0], "min");
+    return withBins(spec, bins.rows, [
+      countOf(values.length, "Finished session") + ": median overrun " + signed(fixed(median, 1)) +
+        " min, " + fixed(ranOver * 100, 0) + "% ran over.",
+      bins.note,
+    ]);
+  }
+
+  // charts.start_delay_chart: started sessions by delay, split into late and not, beside the
+  // hosts with the highest median delay (metrics.percentile_bands by host).
+  function startDelay(spec, rows) {
+    var H = data.histograms;
+    var values = [], late = [], byHost = new Map();
+    rows.forEach(function (r) {
+      if (C.delay[r] === null) return;
+      var minutes = asMinutes(C.delay[r]);
+      values.push(minutes);
+      late.push(C.late[r] === 1);
+      var host = C.host[r];
+      if (!byHost.has(host)) byHost.set(host, { delays: [], late: 0 });
+      var entry = byHost.get(host);
+      entry.delays.push(minutes);
+      entry.late += C.late[r] === 1 ? 1 : 0;
+    });
+    if (!values.length) return null;
+    var hosts = [];
+    byHost.forEach(function (entry, host) {
+      if (entry.delays.length < H.delayHostSessions) return;
+      var sorted = Float64Array.from(entry.delays).sort();
+      hosts.push({
+        host: data.hosts[host], sessions: sorted.length,
+        median_delay_min: embedded(quantile(sorted, 0.5)),
+        p75_delay_min: embedded(quantile(sorted, 0.75)),
+        late_share: embedded(entry.late / sorted.length),
+        order: quantile(sorted, 0.5),
+      });
+    });
+    hosts.sort(function (a, b) { return b.order - a.order || compare(a.host, b.host); });
+    var ranked = hosts.slice(0, H.delayHosts).map(function (h) {
+      return { host: h.host, sessions: h.sessions, median_delay_min: h.median_delay_min,
+               p75_delay_min: h.p75_delay_min, late_share: h.late_share };
+    });
+    var lateMin = H.lateAfterMin;
+    var bins = splitHistogram(values, late, ["late (> " + general(lateMin) + " min)", "on time or early"],
+      H.delayWidth, [0, lateMin], "min");
+    var sorted = Float64Array.from(values).sort();
+    var lateCount = late.filter(Boolean).length;
+    var drawn = withBins(spec, bins.rows, [
+      countOf(values.length, "started session") + ": median delay " + fixed(quantile(sorted, 0.5), 1) +
+        " min, " + fixed((lateCount / values.length) * 100, 0) + "% late (more than " + general(lateMin) +
+        " min after the scheduled start). " + countOf(hosts.length, "host") + " with " +
+        H.delayHostSessions + "+ started sessions; the " + Math.min(H.delayHosts, hosts.length) +
+        " latest shown.",
+      bins.note,
+    ]);
+    Object.keys(drawn.datasets).forEach(function (name) {
+      var sample = drawn.datasets[name][0];
+      if (sample && "median_delay_min" in sample) drawn.datasets[name] = ranked;
+    });
+    return drawn;
+  }
+
+  var FOLLOWS = { "weekday-hour": weekdayHour, overrun: overrun, "start-delay": startDelay };
   var chartState = {};  // key -> "built" or the filter state it was last drawn for
 
   function showCharts(detail) {

@@ -49,6 +49,7 @@ EXPORTS: dict[str, list[str]] = {
         "PERIOD_PARAM",
         "REPLACEMENT",
         "STATUS_PARAM",
+        "TIME_TICKS",
         "AnyChart",
         "ChartEntry",
         "ChartOption",

@@ -51,7 +51,7 @@ from __future__ import annotations
 from webinar_insights._periods import Period
 
 from ._attendance import attendance_rate_chart, retention_chart
-from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, AnyChart
+from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, TIME_TICKS, AnyChart
 from ._calendar import WeekdayHourValue, status_timeline_chart, weekday_hour_chart
 from ._catalogue import CHARTS, ChartEntry, ChartOption, ChartSource
 from ._explore import OTHER_HOSTS, explore_chart, explore_period
@@ -71,6 +71,7 @@ __all__ = [
     "PERIOD_PARAM",
     "REPLACEMENT",
     "STATUS_PARAM",
+    "TIME_TICKS",
     "AnyChart",
     "ChartEntry",
     "ChartOption",

@@ -22,6 +22,7 @@ __all__ = [
     "PERIOD_PARAM",
     "STAMP",
     "STATUS_PARAM",
+    "TIME_TICKS",
     "WIDTH",
     "AnyChart",
     "count_of",
@@ -156,7 +157,7 @@ def count_of(n: int, thing: str) -> str:
     return f"{n:,} {thing}" + ("" if n == 1 else "s")
 
 
-_TICKS: Final = (  # interval, its length, steps to try, label format; ~8 ticks at most
+TIME_TICKS: Final = (  # interval, its length, steps to try, label format; ~8 ticks at most
     ("hours", timedelta(hours=1), (1, 2, 3, 6, 12), "%H:%M"),
     ("day", timedelta(days=1), (1, 2), "%b %d"),
     ("week", timedelta(weeks=1), (1, 2, 4), "%b %d"),
@@ -173,7 +174,7 @@ def time_x(field: str, title: str, first: datetime, last: datetime) -> alt.X:
     """
     span = max(last - first, timedelta(hours=1))
     interval, length, steps, fmt = next(
-        (tick for tick in _TICKS if span / tick[1] <= 8 * tick[2][-1]), _TICKS[-1]
+        (tick for tick in TIME_TICKS if span / tick[1] <= 8 * tick[2][-1]), TIME_TICKS[-1]
     )
     count = span / length
     step = next((s for s in steps if count / s <= 8), math.ceil(count / 8))

@@ -233,6 +233,7 @@ def build_report(
         # As the weekday/hour chart is drawn: with no zone chosen, each session in its own.
         weekday_zone=time_zone,
         late_after=late_after,
+        now=as_of,
     )
     report_charts = [
         ReportChart(

@@ -79,6 +79,7 @@ def filter_data(
     people: Mapping[str, Mapping[str, Any]],
     weekday_zone: str | None,
     late_after: timedelta,
+    now: datetime,
 ) -> dict[str, Any]:
     """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
     range and of the previous period (``session_metrics`` columns, hosts as shown)."""
@@ -163,6 +164,16 @@ def filter_data(
             "delayHosts": _default(charts.start_delay_chart, "top"),
             "delayHostSessions": _default(charts.start_delay_chart, "min_sessions"),
             "lateAfterMin": late_after / timedelta(minutes=1),
+        },
+        # How the status timeline picks its sessions and rows, and ticks its time axis.
+        "timeline": {
+            "maxSessions": _default(charts.status_timeline_chart, "max_sessions"),
+            "maxRows": _default(charts.status_timeline_chart, "max_rows"),
+            "ticks": [
+                [interval, length.total_seconds() * 1000, list(steps), label]
+                for interval, length, steps, label in charts.TIME_TICKS
+            ],
+            "now": int((now - origin).total_seconds() // 60),
         },
         "top": top,
         "minRegistrants": MIN_REGISTRANTS,

@@ -754,7 +754,120 @@
     return drawn;
   }
 
-  var FOLLOWS = { "weekday-hour": weekdayHour, overrun: overrun, "start-delay": startDelay };
+  // charts._base.time_x: ticks for the span (milliseconds of local time written as UTC, as
+  // the chart's stamps are).
+  function timeAxis(first, last) {
+    var ticks = data.timeline.ticks;
+    var span = Math.max(last - first, 3600000);
+    var tick = ticks.filter(function (t) { return span / t[1] <= 8 * t[2][t[2].length - 1]; })[0] ||
+      ticks[ticks.length - 1];
+    var count = span / tick[1];
+    var step = tick[2].filter(function (s) { return count / s <= 8; })[0] || Math.ceil(count / 8);
+    var axis = { format: tick[3], tickCount: { interval: tick[0], step: step } };
+    if (tick[0] === "hours") {
+      axis.tickCount = 8;
+      if (new Date(first).toISOString().slice(0, 10) !== new Date(last).toISOString().slice(0, 10)) {
+        axis.format = "%b %d %H:%M";
+      }
+    }
+    return axis;
+  }
+
+  // charts.status_timeline_chart: the selected sessions the file's timeline holds, Active ones
+  // first, then nearest to the report's clock; a row per webinar. ``undefined`` when the
+  // sessions it would show are not all in the file's timeline (more than it holds).
+  function timeline(spec, rows) {
+    var T = data.timeline;
+    var name = Object.keys(spec.datasets).filter(function (key) {
+      var sample = spec.datasets[key][0];
+      return sample && "session_id" in sample && "row" in sample;
+    })[0];
+    if (!name) return undefined;
+    var shipped = new Map();
+    spec.datasets[name].forEach(function (point) { shipped.set(point.session_id, point); });
+    var nowName = Object.keys(spec.datasets).filter(function (key) {
+      var sample = spec.datasets[key][0];
+      return sample && "now" in sample;
+    })[0];
+    var now = Date.parse(spec.datasets[nowName][0].now);
+    function active(r) { return data.statuses[C.status[r]] === "Active"; }
+    var candidates = rows.slice().sort(function (a, b) {
+      return (active(a) ? 0 : 1) - (active(b) ? 0 : 1) ||
+        Math.abs(C.minute[a] - T.now) - Math.abs(C.minute[b] - T.now) || a - b;
+    }).slice(0, T.maxSessions);
+    if (!candidates.length) return null;
+    var chosen = [];
+    for (var i = 0; i < candidates.length; i++) {
+      var point = shipped.get(C.id[candidates[i]]);
+      if (!point) return undefined;
+      var webinar = webinarOf(candidates[i]);
+      chosen.push({
+        point: point, row: candidates[i], key: webinar[0] !== "" ? webinar[0] : webinar[1] || "",
+        distance: Math.abs(Date.parse(point.scheduled_start) - now),
+      });
+    }
+    chosen.sort(function (a, b) {
+      return (a.point.active ? 0 : 1) - (b.point.active ? 0 : 1) || a.distance - b.distance || a.row - b.row;
+    });
+    var byKey = new Map();
+    chosen.forEach(function (c) {
+      var entry = byKey.get(c.key);
+      var start = Date.parse(c.point.scheduled_start);
+      if (!entry) {
+        byKey.set(c.key, { key: c.key, series: c.point.webinar, quiet: !c.point.active, nearest: c.distance, latest: start });
+      } else {
+        entry.quiet = entry.quiet && !c.point.active;
+        entry.nearest = Math.min(entry.nearest, c.distance);
+        entry.latest = Math.max(entry.latest, start);
+      }
+    });
+    var ranked = Array.from(byKey.values()).sort(function (a, b) {
+      return (a.quiet ? 1 : 0) - (b.quiet ? 1 : 0) || a.nearest - b.nearest || compare(a.key, b.key);
+    });
+    var kept = ranked.slice(0, ranked.length <= T.maxRows ? T.maxRows : T.maxRows - 1);
+    var rest = ranked.length - kept.length;
+    var other = "Other webinars (" + grouped(rest) + ")";
+    var seen = {};
+    kept.forEach(function (entry) { seen[entry.series] = (seen[entry.series] || 0) + 1; });
+    var labelOf = new Map();
+    kept.slice().sort(function (a, b) { return b.latest - a.latest || compare(a.key, b.key); })
+      .forEach(function (entry) {
+        labelOf.set(entry.key, seen[entry.series] > 1 ? entry.series + " (" + entry.key + ")" : entry.series);
+      });
+    var order = Array.from(labelOf.values()).concat(rest ? [other] : []);
+    var first = Infinity, last = -Infinity;
+    var points = chosen.map(function (c) {
+      var p = c.point;
+      first = Math.min(first, Date.parse(p.scheduled_start));
+      var ends = [p.scheduled_end, p.active ? null : p.live_end].filter(Boolean).map(Date.parse);
+      if (ends.length) last = Math.max(last, Math.max.apply(null, ends));
+      return Object.assign({}, p, { row: labelOf.has(c.key) ? labelOf.get(c.key) : other });
+    });
+    if (last === -Infinity) last = first;
+    var drawn = JSON.parse(JSON.stringify(spec));
+    drawn.datasets[name] = points;
+    drawn.layer.forEach(function (part) {
+      var y = part.encoding && part.encoding.y;
+      if (y && y.field === "row") {
+        y.sort = order;
+        y.scale = Object.assign({}, y.scale, { domain: order });
+      }
+    });
+    var axis = timeAxis(Math.min(first, now), Math.max(last, now));
+    Object.assign(drawn.layer[0].encoding.x.axis, axis);
+    drawn.title.subtitle = [
+      spec.title.subtitle[0],
+      chosen.length < rows.length
+        ? "Showing " + grouped(chosen.length) + " of " + grouped(rows.length) +
+          " sessions: Active ones first, then those scheduled nearest to now."
+        : countOf(rows.length, "session") + " of " + countOf(ranked.length, "webinar") + ".",
+    ].concat(rest ? ["The " + grouped(rest) + " webinars furthest from now share the last row."] : []);
+    return drawn;
+  }
+
+  var FOLLOWS = {
+    "weekday-hour": weekdayHour, overrun: overrun, "start-delay": startDelay, "status-timeline": timeline,
+  };
   var chartState = {};  // key -> "built" or the filter state it was last drawn for
 
   function showCharts(detail) {
@@ -772,6 +885,17 @@
       var spec = specOf(key);
       if (!spec) return;
       var want = detail.filtered ? follow(spec, detail.rows) : spec;
+      if (want === undefined) {  // this filter asks for sessions the file's chart does not hold
+        stale.push(target.getAttribute("data-title"));
+        figure.classList.add("not-filtered");
+        if (chartState[key] !== undefined) {
+          chartState[key] = undefined;
+          drawing.push(window.__reportRedraw(key, spec));
+        }
+        drawnSpecs[key] = undefined;
+        return;
+      }
+      figure.classList.remove("not-filtered");
       var box = figure.querySelector(".chart-empty");
       if (want === null) {
         target.hidden = true;

@@ -11,19 +11,7 @@ import json
 import re
 from typing import Any
 
-from tests.support.report_sessions import NOW, small_sessions
-from webinar_insights.report import Report, build_report
-
-
-def small_report(**options: Any) -> Report:
-    return build_report(
-        small_sessions(),
-        start="2026-10-01",
-        end="2026-10-31",
-        time_zone="Europe/Berlin",
-        now=NOW,
-        **options,
-    )
+from tests.support.report_sessions import small_report
 
 
 def _rows(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

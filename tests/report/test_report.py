@@ -23,6 +23,7 @@ from tests.support.report_sessions import (
     PWNED,
     hostile_sessions,
     record,
+    small_report,
     small_sessions,
 )
 from webinar_insights import Client, Store, frames, metrics, report, sync
@@ -33,37 +34,6 @@ from webinar_insights.report._tables import pseudonymous_hosts
 from webinar_insights.simulator import Simulator, SimulatorConfig
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-
-
-PROVENANCE = {
-    "syncs": [
-        {
-            "started": "2026-11-01T11:58:00+00:00",
-            "finished": "2026-11-01T11:59:30+00:00",
-            "start": "2026-08-01T00:00:00+00:00",
-            "end": "2026-12-01T00:00:00+00:00",
-            "depth": "sessions",
-            "requests": 42,
-        }
-    ],
-    "windows": [
-        {"window": "company/2026-09", "listed_at": "2026-11-01T11:58:10+00:00"},
-        {"window": "company/2026-10", "listed_at": "2026-11-01T11:58:20+00:00"},
-        {"window": "company/2026-11", "listed_at": "2026-11-01T11:58:30+00:00"},
-    ],
-}
-
-
-def small_report(**options: Any) -> Report:
-    return build_report(
-        small_sessions(),
-        start="2026-10-01",
-        end="2026-10-31",
-        time_zone="Europe/Berlin",
-        now=NOW,
-        provenance=PROVENANCE,
-        **options,
-    )
 
 
 def without_bundle(document: str) -> str:

@@ -10,6 +10,7 @@ import polars as pl
 
 from tests.support import records
 from webinar_insights import frames
+from webinar_insights.report import Report, build_report
 
 __all__ = [
     "FORMULA",
@@ -121,3 +122,36 @@ def hostile_sessions() -> pl.DataFrame:
         ),
     ]
     return with_registrants(frames.sessions_frame(records), {"h1": 40, "h2": 40, "h3": 40})
+
+
+PROVENANCE: dict[str, Any] = {
+    "syncs": [
+        {
+            "started": "2026-11-01T11:58:00+00:00",
+            "finished": "2026-11-01T11:59:30+00:00",
+            "start": "2026-08-01T00:00:00+00:00",
+            "end": "2026-12-01T00:00:00+00:00",
+            "depth": "sessions",
+            "requests": 42,
+        }
+    ],
+    "windows": [
+        {"window": "company/2026-09", "listed_at": "2026-11-01T11:58:10+00:00"},
+        {"window": "company/2026-10", "listed_at": "2026-11-01T11:58:20+00:00"},
+        {"window": "company/2026-11", "listed_at": "2026-11-01T11:58:30+00:00"},
+    ],
+}
+
+
+def small_report(**options: Any) -> Report:
+    """The report of :func:`small_sessions`: October 2026 in Europe/Berlin, synced as
+    :data:`PROVENANCE` says."""
+    return build_report(
+        small_sessions(),
+        start="2026-10-01",
+        end="2026-10-31",
+        time_zone="Europe/Berlin",
+        now=NOW,
+        provenance=PROVENANCE,
+        **options,
+    )

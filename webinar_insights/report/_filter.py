@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from webinar_insights import charts, metrics
+from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import known_zone, local_weekday_hour
 from webinar_insights.errors import DataWarning
 
@@ -28,7 +28,7 @@ from ._tables import ANOMALY_ROWS, MIN_REGISTRANTS, SEVERITY_ORDER, WEBINAR_ROWS
 
 __all__ = ["ANOMALIES_SHIPPED", "STATUSES", "filter_data"]
 
-STATUSES: Final = ("Scheduled", "Active", "Finished")
+STATUSES: Final = tuple(schemas.SESSION_STATUS.categories)  # the status filter's choices
 ANOMALIES_SHIPPED: Final = 3_000
 """Anomalies the file carries for its table under a filter (most severe and recent first);
 the kinds' counts cover all of them."""

@@ -21,7 +21,6 @@
   var webinarBox = document.getElementById("filter-webinar");
   var hostBox = document.getElementById("filter-host");
   var stateLine = document.getElementById("filter-state");
-  var listeners = [];
 
   function inflate(text) {
     var binary = atob(text.trim());
@@ -54,8 +53,8 @@
     share: function (v) { return v === null ? "–" : fixed(v * 100, 1) + "%"; },
     minutes: function (v) { return v === null ? "–" : fixed(v, 1) + " min"; },
   };
-  function whole(v) { return v === null ? "–" : grouped(v); }
-  function percent(v) { return v === null ? "–" : fixed(v * 100, 1) + "%"; }
+  var whole = FORMAT.count;
+  var percent = FORMAT.share;
   function minutes(v) { return v === null ? "–" : fixed(v, 1); }
   // A float as Python's repr writes it (the tables' data-value): 1.0, not 1.
   function floatText(v) {
@@ -1025,9 +1024,8 @@
     showRanked(chosen.current);
     stateLine.textContent = describe(s, chosen.current.length);
     document.documentElement.toggleAttribute("data-filtered", filtered);
-    var detail = { state: s, rows: chosen.current, previous: chosen.previous, inCurrent: inCurrent, filtered: filtered };
+    var detail = { rows: chosen.current, filtered: filtered };
     var drawn = window.__reportRedraw ? showCharts(detail) : Promise.resolve();
-    listeners.forEach(function (listen) { listen(detail); });
     var applied = String(Number(bar.getAttribute("data-applied") || 0) + 1);
     bar.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));
     bar.setAttribute("data-applied", applied);
@@ -1089,9 +1087,8 @@
     console.error(error);
   });
 
-  // For the charts and the browser tests: the data and a way to hear each change.
+  // For the reader's console and the browser tests: the data and the charts drawn under a filter.
   window.__reportFilter = {
-    onChange: function (listen) { listeners.push(listen); },
     data: function () { return data; },
     drawn: function (key) { return drawnSpecs[key]; },
   };

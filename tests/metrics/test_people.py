@@ -162,3 +162,39 @@ def test_registration_funnel_stages_are_nested() -> None:
     assert short.rows() == [("Registered", 4), ("Joined", 3), ("Stayed ≥ 1.5 min", 3)]
     exactly = metrics.registration_funnel(frame, people, visits, stayed_at_least=5 * MIN)
     assert exactly.rows()[2] == ("Stayed ≥ 5 min", 3)  # p2 stayed exactly 5 minutes
+
+
+def test_session_funnel_counts_each_session_and_adds_up_to_the_funnel() -> None:
+    frame = sessions(finished("s1"), finished("s2"), finished("s3"))
+    people = pl.concat(
+        [
+            registrants(
+                "s1",
+                {"id": "r1", "participantId": "p1"},
+                {"id": "r2"},
+                {"id": "r3", "registeredPostWebinar": True},
+            ),
+            # s2's registrant joined (linked from the participant) but left after 3 minutes.
+            registrants("s2", {"id": "r4"}, {"id": "r5"}, {"id": "r6"}),
+            registrants("s9", {"id": "r9", "participantId": "p9"}),  # not among the sessions
+        ]
+    )
+    visits = pl.concat(
+        [
+            participants("s1", person("p1", BASE, BASE + 30 * MIN)),
+            participants("s2", person("p4", BASE, BASE + 3 * MIN, registrant_id="r4")),
+        ]
+    )
+    result = metrics.session_funnel(frame, people, visits)
+    want = pl.DataFrame(
+        {
+            "session_id": ["s1", "s2"],  # s3 has no registrant: no row
+            "registered": [2, 3],
+            "joined": [1, 1],
+            "stayed": [1, 0],
+        },
+        schema=metrics.SESSION_FUNNEL,
+    )
+    assert_frame_equal(result, want)
+    total = metrics.registration_funnel(frame, people, visits)
+    assert total.get_column("count").to_list() == [5, 2, 1]

@@ -12,7 +12,7 @@ import io
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +22,7 @@ import polars as pl
 import pytest
 
 from tests.report import test_export_csv
+from tests.support import synthetic
 from tests.support.browser import CHROMIUM, chromium_context
 from tests.support.report_sessions import NOW, PWNED, hostile_sessions, record, with_registrants
 from webinar_insights import frames
@@ -549,7 +550,15 @@ def test_a_page_address_opens_the_page_and_an_unknown_one_the_overview(
 
 _PEOPLE_CARDS = ("kpi-people-reached", "kpi-repeat-attendee-share")
 # The charts the filter bar draws again.
-FOLLOWING_CHARTS = ("weekday-hour", "overrun", "start-delay", "status-timeline")
+FOLLOWING_CHARTS = (
+    "weekday-hour",
+    "overrun",
+    "start-delay",
+    "status-timeline",
+    "funnel",
+    "lead-time",
+    "retention",
+)
 
 # What the page shows of its figures and tables: each card's value, basis, change and colour;
 # each table's caption and cells (text, data-value, data-id); the summary and the notes.
@@ -623,6 +632,38 @@ def _filter(page: Any, **values: Any) -> None:
     )
 
 
+def _same_charts(page: Any, python_path: Path, keys: Iterable[str]) -> None:
+    """The charts ``keys`` as the page redrew them hold what the report Python wrote to
+    ``python_path`` holds: title, every dataset (rows in any order where they are sessions)
+    and every layer's encoding; and they are drawn."""
+    written = python_path.read_text(encoding="utf-8")
+    for key in keys:
+        python_spec = json.loads(
+            re.search(
+                rf'<script type="application/json" id="spec-{key}"[^>]*>(.*?)</script>',
+                written,
+                re.S,
+            )[1]
+        )
+        drawn = page.evaluate(f"() => window.__reportFilter.drawn('{key}')")
+        assert drawn["title"] == python_spec["title"], key
+        built = sorted(python_spec["datasets"].values(), key=_dataset_kind)
+        shown_sets = sorted(drawn["datasets"].values(), key=_dataset_kind)
+        assert len(shown_sets) == len(built), key
+        for shown_rows, built_rows in zip(shown_sets, built, strict=True):
+            assert len(shown_rows) == len(built_rows), key
+            if "session_id" in (built_rows or [{}])[0]:  # rows in any order
+                shown_rows = sorted(shown_rows, key=lambda row: row["session_id"])
+                built_rows = sorted(built_rows, key=lambda row: row["session_id"])
+            for row_shown, row_built in zip(shown_rows, built_rows, strict=True):
+                assert row_shown == pytest.approx(row_built), key
+        assert drawn.get("encoding") == python_spec.get("encoding"), key
+        for index, part in enumerate(python_spec.get("layer", [])):  # axes follow the data
+            assert drawn["layer"][index].get("encoding") == part.get("encoding"), (key, index)
+        page.wait_for_selector(f"#chart-{key}[data-rendered=true]", state="attached")
+        assert page.locator(f"#chart-{key} svg g[class^='mark-'] > *").count() > 0
+
+
 def _demo_store_report(demo_report: Path, **options: Any) -> Any:
     from webinar_insights.cli import DEMO_REPORT_NOW
     from webinar_insights.report import report_from_store
@@ -652,14 +693,6 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
     expected = _demo_store_report(demo_report, start="2026-07-01", end="2026-09-30", **chosen)
     python_path = expected.write_html(tmp_path / "python.html")
     want = _read(open_report(python_path).page)
-    want_specs = {
-        key: re.search(
-            rf'<script type="application/json" id="spec-{key}"[^>]*>(.*?)</script>',
-            python_path.read_text(encoding="utf-8"),
-            re.S,
-        )[1]
-        for key in FOLLOWING_CHARTS
-    }
 
     loaded = open_report(demo_report)
     page = loaded.page
@@ -704,24 +737,7 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
         "session_id"
     ].to_list()
     # The charts that follow the filter hold the data Python's chart of these sessions holds.
-    for key in FOLLOWING_CHARTS:
-        python_spec = json.loads(want_specs[key])
-        drawn = page.evaluate(f"() => window.__reportFilter.drawn('{key}')")
-        assert drawn["title"] == python_spec["title"], key
-        built = sorted(python_spec["datasets"].values(), key=_dataset_kind)
-        shown_sets = sorted(drawn["datasets"].values(), key=_dataset_kind)
-        assert len(shown_sets) == len(built), key
-        for shown_rows, built_rows in zip(shown_sets, built, strict=True):
-            assert len(shown_rows) == len(built_rows), key
-            if "session_id" in (built_rows or [{}])[0]:  # rows in any order
-                shown_rows = sorted(shown_rows, key=lambda row: row["session_id"])
-                built_rows = sorted(built_rows, key=lambda row: row["session_id"])
-            for row_shown, row_built in zip(shown_rows, built_rows, strict=True):
-                assert row_shown == pytest.approx(row_built), key
-        for index, part in enumerate(python_spec.get("layer", [])):  # axes follow the data
-            assert drawn["layer"][index].get("encoding") == part.get("encoding"), (key, index)
-        page.wait_for_selector(f"#chart-{key}[data-rendered=true]", state="attached")
-        assert page.locator(f"#chart-{key} svg g[class^='mark-'] > *").count() > 0
+    _same_charts(page, python_path, FOLLOWING_CHARTS)
     unfiltered = page.locator("#charts-unfiltered")
     assert unfiltered.is_visible() and "Explore" in unfiltered.text_content()
     assert "Explore" in unfiltered.text_content()
@@ -798,6 +814,74 @@ def test_the_webinar_filter_matches_titles_and_an_empty_choice_says_so(
     assert page.locator("#filter-state").text_content().endswith("status none.")
     assert page.locator("#anomalies-none").is_visible()
     assert page.locator("#table-top-sessions caption").text_content() == "No session qualifies."
+    assert loaded.errors == []
+
+
+@pytest.mark.parametrize("days", [1, 4], ids=["one-session", "a-few-sessions"])
+def test_charts_of_few_sessions_take_the_shape_python_gives_them(
+    demo_report: Path, open_report: Any, tmp_path: Path, days: int
+) -> None:
+    """A filter down to one session, or to a few, redraws the retention chart as Python draws
+    so few (a line per session, not the median and band of the whole report), and every
+    other chart that follows the filter as Python draws it."""
+    full = _demo_store_report(demo_report, start="2026-05-01", end="2026-11-30")
+    curve = full.frames["retention"]
+    sessions = full.frames["sessions"].filter(
+        pl.col("session_id").is_in(curve["session_id"].implode())
+    )
+    first = sessions.sort("scheduled_start").row(len(sessions) // 2, named=True)
+    day = first["scheduled_start"].date()
+    last = day + timedelta(days=days - 1)
+    chosen = {"hosts": [first["host_user_id"]]}
+    expected = _demo_store_report(
+        demo_report, start=day.isoformat(), end=last.isoformat(), **chosen
+    )
+    shown = expected.frames["retention"]["session_id"].n_unique()
+    assert (shown == 1) if days == 1 else (1 < shown <= 8), shown
+    python_path = expected.write_html(tmp_path / "python.html")
+    loaded = open_report(demo_report)
+    page = loaded.page
+    _filter(page, start=day.isoformat(), end=last.isoformat(), host=first["host_name"])
+    _same_charts(page, python_path, FOLLOWING_CHARTS)
+    assert loaded.errors == []
+
+
+def test_charts_that_cannot_follow_a_filter_are_dimmed_and_named(
+    open_report: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline holds 500 sessions: a filter needing others leaves it as built, dimmed and
+    named. So for the charts drawn from people when the file could not carry their values."""
+    from webinar_insights.report import _filter as filter_data
+
+    monkeypatch.setattr(filter_data, "PEOPLE_VALUES_SHIPPED", 10)
+    every = synthetic.sessions(2_000, now=synthetic.NOW)
+    report = build_report(
+        every,
+        registrants=synthetic.registrants(every.head(40), 3),
+        participants=synthetic.participants(every.head(40), 3),
+        now=synthetic.NOW,
+    )
+    assert report.filtering["peopleCharts"]["lead_time"] is False
+    assert report.filtering["peopleCharts"]["retention"] is False
+    loaded = open_report(report.write_html(tmp_path / "report.html"))
+    page = loaded.page
+    host = page.locator("#filter-host option").nth(1).text_content()
+    _filter(page, host=host)
+    note = page.locator("#charts-unfiltered").text_content()
+    for key, title in (
+        ("status-timeline", "Session timeline"),
+        ("lead-time", "Registration lead time"),
+        ("retention", "Retention"),
+    ):
+        assert page.locator(f"#figure-{key}.not-filtered").count() == 1, key
+        assert title in note, key
+    for key in ("weekday-hour", "funnel", "start-delay"):  # these follow it
+        assert page.locator(f"#figure-{key}.not-filtered").count() == 0, key
+        assert page.evaluate(f"() => window.__reportFilter.drawn('{key}')") is not None, key
+    page.click("#filter-reset")
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-filtered')")
+    assert page.locator(".chart.not-filtered").count() == 0
+    assert page.locator("#charts-unfiltered").is_hidden()
     assert loaded.errors == []
 
 

@@ -9,9 +9,14 @@ import gzip
 import itertools
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
+import polars as pl
+
 from tests.support.report_sessions import small_report
+from webinar_insights import metrics
+from webinar_insights.report import _filter
 
 
 def _rows(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -77,3 +82,67 @@ def test_the_page_gets_the_data_compressed_and_hosts_pseudonymised_when_asked() 
     assert data == json.loads(json.dumps(dict(report.filtering)))
     assert sorted(data["hosts"]) == ["Host 1", "Host 2", "Host 3"]
     assert "Lovelace" not in json.dumps(data) and "u1" not in data["hosts"]
+
+
+def test_charts_from_people_get_each_sessions_values_up_to_a_limit(monkeypatch: Any) -> None:
+    rows = pl.DataFrame({"session_id": ["p1", "s1", "s2"]})  # row order of the filter's table
+    funnel = pl.DataFrame(
+        {"session_id": ["s2", "s1"], "registered": [5, 3], "joined": [4, 2], "stayed": [1, 2]},
+        schema=metrics.SESSION_FUNNEL,
+    )
+    leads = pl.DataFrame(
+        {
+            "session_id": ["s1", "s2", "s1", "gone"],
+            "registrant_id": ["r1", "r2", "r3", "r4"],
+            "lead_time": [
+                timedelta(days=2),
+                timedelta(minutes=-10),
+                timedelta(hours=1),
+                timedelta(0),
+            ],
+            "lead_time_days": [2.0, -10 / 1440, 1 / 24, 0.0],
+        },
+        schema=metrics.LEAD_TIME,
+    )
+    curve = pl.DataFrame(
+        {
+            "session_id": ["s2", "s2", "s2", "s1"],
+            "minute": [0, 1, 2, 0],
+            "attendees_present": [1, 3, 0, 0],
+            "share_present": [0.25, 0.75, 0.0, 0.0],
+        },
+        schema=metrics.RETENTION,
+    )
+    shipped = _filter._people_charts(rows, funnel, leads, curve)
+    assert shipped["funnel"] == {
+        "row": [1, 2],
+        "registered": [3, 5],
+        "joined": [2, 4],
+        "stayed": [2, 1],
+    }
+    lead = shipped["lead_time"]
+    assert sorted(zip(lead["row"], lead["us"], strict=True)) == [
+        (1, 3_600_000_000),
+        (1, 172_800_000_000),
+        (2, -600_000_000),
+    ]  # the registrant of a session not in the table is left out
+    retention = shipped["retention"]
+    assert retention["row"] == [1, 2] and retention["id"] == ["s1", "s2"]
+    assert retention["present"] == [[0], [1, 3, 0]]
+    assert retention["attendees"] == [1, 4]  # s1: nobody present, any denominator gives 0
+    assert set(retention["templates"]) == {"one", "lines", "many"}
+    assert (
+        "layer" in retention["templates"]["many"] and "layer" not in retention["templates"]["one"]
+    )
+    assert _filter._people_charts(rows, None, None, None) == {}
+
+    monkeypatch.setattr(_filter, "PEOPLE_VALUES_SHIPPED", 3)
+    capped = _filter._people_charts(rows, funnel, leads, curve)
+    assert capped["lead_time"] is False and capped["retention"] is False
+    assert capped["funnel"] == shipped["funnel"]  # three counts a session: always carried
+
+
+def test_the_reports_repr_leaves_out_the_pages_data() -> None:
+    shown = repr(small_report())
+    assert "midnights" not in shown and "facts" not in shown
+    assert "Report(" in shown

@@ -10,7 +10,8 @@ Three layers, each usable on its own:
 * aggregates over a frame from :func:`session_metrics` (:func:`webinar_summary`,
   :func:`host_summary`, :func:`period_summary`, :func:`kpis`, :func:`percentile_bands`,
   :func:`anomalies`) and over participants and registrants (:func:`retention_curve`,
-  :func:`peak_concurrency`, :func:`registration_lead_time`, :func:`registration_funnel`).
+  :func:`peak_concurrency`, :func:`registration_lead_time`, :func:`registration_funnel`,
+  :func:`session_funnel`).
 
 :data:`KPIS` is the catalogue of the key figures of :func:`kpis`: label, unit, better
 direction, definition and formatter, read by the report and the dashboard alike.
@@ -53,11 +54,13 @@ from ._people import (
     PEAK_CONCURRENCY,
     REACH,
     RETENTION,
+    SESSION_FUNNEL,
     peak_concurrency,
     reach,
     registration_funnel,
     registration_lead_time,
     retention_curve,
+    session_funnel,
 )
 from ._plausibility import IMPLAUSIBLE, MAX_SESSION, implausible, plausible
 from ._summaries import SUMMARY_COLUMNS, host_summary, period_summary, webinar_summary
@@ -76,6 +79,7 @@ __all__ = [
     "PEAK_CONCURRENCY",
     "REACH",
     "RETENTION",
+    "SESSION_FUNNEL",
     "SESSION_METRICS_COLUMNS",
     "SUMMARY_COLUMNS",
     "BandBy",
@@ -104,6 +108,7 @@ __all__ = [
     "registration_funnel",
     "registration_lead_time",
     "retention_curve",
+    "session_funnel",
     "session_metrics",
     "session_moment",
     "start_delay",

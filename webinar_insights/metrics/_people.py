@@ -24,11 +24,13 @@ __all__ = [
     "PEAK_CONCURRENCY",
     "REACH",
     "RETENTION",
+    "SESSION_FUNNEL",
     "peak_concurrency",
     "reach",
     "registration_funnel",
     "registration_lead_time",
     "retention_curve",
+    "session_funnel",
 ]
 
 _MINUTE_US = 60_000_000
@@ -56,6 +58,9 @@ LEAD_TIME = pl.Schema(
 
 FUNNEL = pl.Schema({"stage": STR, "count": INT})
 """The schema of :func:`registration_funnel`."""
+
+SESSION_FUNNEL = pl.Schema({"session_id": STR, "registered": INT, "joined": INT, "stayed": INT})
+"""The schema of :func:`session_funnel`: the funnel's three counts of each session."""
 
 REACH = pl.Schema(
     {
@@ -392,6 +397,33 @@ def registration_funnel(
     """
     stayed_at_least = check_timedelta(stayed_at_least, "stayed_at_least")
     label = f"Stayed ≥ {_minutes_label(stayed_at_least)} min"
+    counts = session_funnel(
+        sessions, registrants, participants, stayed_at_least=stayed_at_least
+    ).select(pl.col("registered", "joined", "stayed").sum().cast(INT))
+    return pl.DataFrame(
+        {
+            "stage": ["Registered", "Joined", label],
+            "count": [counts.item(0, name) for name in ("registered", "joined", "stayed")],
+        },
+        schema=FUNNEL,
+    )
+
+
+def session_funnel(
+    sessions: pl.DataFrame,
+    registrants: pl.DataFrame,
+    participants: pl.DataFrame,
+    *,
+    stayed_at_least: timedelta = timedelta(minutes=10),
+) -> pl.DataFrame:
+    """The funnel of :func:`registration_funnel`, session by session (:data:`SESSION_FUNNEL`).
+
+    One row per session of ``sessions`` with live registrants: ``registered``, ``joined`` and
+    ``stayed`` as :func:`registration_funnel` counts them (each person belongs to one session's
+    registration, so the funnel of any set of sessions is the sum of their rows). Sorted by
+    ``session_id``.
+    """
+    stayed_at_least = check_timedelta(stayed_at_least, "stayed_at_least")
     ids = (
         require(sessions, ("session_id",), what="sessions")
         .lazy()
@@ -414,20 +446,13 @@ def registration_funnel(
         )
         for batch in _session_batches(max(people.height, visits.height))
     ]
-    counts = pl.concat(batches).sum()
-    return pl.DataFrame(
-        {
-            "stage": ["Registered", "Joined", label],
-            "count": [counts.item(0, name) for name in ("registered", "attended", "stayed")],
-        },
-        schema=FUNNEL,
-    )
+    return pl.concat(batches).sort("session_id").cast(dict(SESSION_FUNNEL))  # type: ignore[arg-type]
 
 
 def _funnel_counts(
     people: pl.LazyFrame, visits: pl.LazyFrame, ids: pl.LazyFrame, stayed_at_least: timedelta
 ) -> pl.DataFrame:
-    """The funnel's three counts over some sessions' registrants and visits (one row)."""
+    """The funnel's three counts of each session, from some sessions' registrants and visits."""
     live = (
         people.filter(~pl.col("registered_post_webinar").fill_null(False))
         .join(ids, on="session_id", how="semi")
@@ -452,7 +477,11 @@ def _funnel_counts(
         ]
     )
     per_registrant = (
-        live.select("__registrant__", pl.col("participant_id").is_not_null().alias("__joined__"))
+        live.select(
+            "session_id",
+            "__registrant__",
+            pl.col("participant_id").is_not_null().alias("__joined__"),
+        )
         .join(
             links.group_by("__registrant__").agg(
                 pl.lit(True).alias("__linked__"), pl.col("__stayed__").any()
@@ -461,16 +490,20 @@ def _funnel_counts(
             how="left",
         )
         .select(
-            (pl.col("__joined__") | pl.col("__linked__").fill_null(False)).alias("attended"),
+            pl.col("session_id").cast(STR),
+            (pl.col("__joined__") | pl.col("__linked__").fill_null(False)).alias("joined"),
             pl.col("__stayed__").fill_null(False).alias("stayed"),
         )
     )
-    counts = per_registrant.select(
-        pl.len().cast(INT).alias("registered"),
-        pl.col("attended").sum().cast(INT),
-        pl.col("stayed").sum().cast(INT),
-    ).collect()
-    return counts
+    return (
+        per_registrant.group_by("session_id")
+        .agg(
+            pl.len().cast(INT).alias("registered"),
+            pl.col("joined").sum().cast(INT),
+            pl.col("stayed").sum().cast(INT),
+        )
+        .collect()
+    )
 
 
 def reach(participants: pl.DataFrame, session_ids: Iterable[str] | None = None) -> pl.DataFrame:

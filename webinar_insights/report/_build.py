@@ -183,12 +183,17 @@ def build_report(
             " retention curve, no leave-before-join check, and the funnel stops at"
             " registration."
         )
+    session_funnel = None
     if registered is not None:
-        frames["funnel"] = sources["registration_funnel"] = metrics.registration_funnel(
+        funnel_inputs = (
             current.filter(pl.col("status") == "Finished"),
             registered,
             people if people is not None else pl.DataFrame(),
         )
+        frames["funnel"] = sources["registration_funnel"] = metrics.registration_funnel(
+            *funnel_inputs
+        )
+        session_funnel = metrics.session_funnel(*funnel_inputs)  # for the filter bar
         frames["lead_time"] = sources["registration_lead_time"] = metrics.registration_lead_time(
             registered, current
         )
@@ -234,6 +239,9 @@ def build_report(
         weekday_zone=time_zone,
         late_after=late_after,
         now=as_of,
+        funnel=session_funnel,
+        lead_times=frames.get("lead_time"),
+        retention=frames.get("retention"),
     )
     report_charts = [
         ReportChart(

@@ -14,6 +14,7 @@ import inspect
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -22,16 +23,20 @@ import polars as pl
 from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import known_zone, local_weekday_hour
 from webinar_insights.errors import DataWarning
+from webinar_insights.theme import MUTED
 
 from ._format import day_range
 from ._tables import ANOMALY_ROWS, MIN_REGISTRANTS, SEVERITY_ORDER, WEBINAR_ROWS, shown_anomalies
 
-__all__ = ["ANOMALIES_SHIPPED", "STATUSES", "filter_data"]
+__all__ = ["ANOMALIES_SHIPPED", "PEOPLE_VALUES_SHIPPED", "STATUSES", "filter_data"]
 
 STATUSES: Final = tuple(schemas.SESSION_STATUS.categories)  # the status filter's choices
 ANOMALIES_SHIPPED: Final = 3_000
 """Anomalies the file carries for its table under a filter (most severe and recent first);
 the kinds' counts cover all of them."""
+PEOPLE_VALUES_SHIPPED: Final = 250_000
+"""Values at most the file carries for each chart drawn from people (lead times, retention
+minutes): beyond it the chart is not redrawn under a filter, and the page says so."""
 
 
 def _minutes_since(moment: pl.Expr, origin: datetime) -> pl.Expr:
@@ -80,9 +85,17 @@ def filter_data(
     weekday_zone: str | None,
     late_after: timedelta,
     now: datetime,
+    funnel: pl.DataFrame | None = None,
+    lead_times: pl.DataFrame | None = None,
+    retention: pl.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
-    range and of the previous period (``session_metrics`` columns, hosts as shown)."""
+    range and of the previous period (``session_metrics`` columns, hosts as shown).
+
+    ``funnel`` (``metrics.session_funnel`` of the Finished sessions of the range),
+    ``lead_times`` (``metrics.registration_lead_time``) and ``retention``
+    (``metrics.retention_curve``) are the per-session data of the charts drawn from people,
+    when the report has them."""
     zone = ZoneInfo(time_zone)
     origin = datetime.combine(previous_start.astimezone(zone).date(), time(0), tzinfo=zone)
     rows = pl.concat(
@@ -164,6 +177,7 @@ def filter_data(
             "delayHosts": _default(charts.start_delay_chart, "top"),
             "delayHostSessions": _default(charts.start_delay_chart, "min_sessions"),
             "lateAfterMin": late_after / timedelta(minutes=1),
+            "muted": MUTED,  # the colour of the start-delay chart's "no host" line
         },
         # How the status timeline picks its sessions and rows, and ticks its time axis.
         "timeline": {
@@ -179,7 +193,100 @@ def filter_data(
         "minRegistrants": MIN_REGISTRANTS,
         "anomalyRows": ANOMALY_ROWS,
         "anomalies": shipped,
+        "peopleCharts": _people_charts(rows, funnel, lead_times, retention),
     }
+
+
+def _people_charts(
+    rows: pl.DataFrame,
+    funnel: pl.DataFrame | None,
+    lead_times: pl.DataFrame | None,
+    retention: pl.DataFrame | None,
+) -> dict[str, Any]:
+    """What the funnel, lead-time and retention charts are drawn again from: a key per chart
+    the report has, False where more than :data:`PEOPLE_VALUES_SHIPPED` values would be
+    needed (the page then names the chart as not filtered)."""
+    position = pl.DataFrame(
+        {"session_id": rows.get_column("session_id").cast(pl.String)}
+    ).with_row_index("row")
+    found: dict[str, Any] = {}
+    if funnel is not None:
+        counts = funnel.join(position, on="session_id", how="inner").sort("row")
+        found["funnel"] = {name: counts.get_column(name).to_list() for name in counts.columns}
+        found["funnel"].pop("session_id")
+    if lead_times is not None:
+        if lead_times.height > PEOPLE_VALUES_SHIPPED:
+            found["lead_time"] = False
+        else:
+            leads = lead_times.join(position, on="session_id", how="inner").select(
+                "row", us=pl.col("lead_time").dt.total_microseconds()
+            )
+            found["lead_time"] = {
+                "row": leads.get_column("row").to_list(),
+                "us": leads.get_column("us").to_list(),
+                "binDays": _default(charts.registration_lead_time_chart, "bin_days"),
+            }
+    if retention is not None:
+        if retention.height > PEOPLE_VALUES_SHIPPED:
+            found["retention"] = False
+        else:
+            found["retention"] = _retention_curves(retention, position)
+    return found
+
+
+def _retention_curves(curve: pl.DataFrame, position: pl.DataFrame) -> dict[str, Any]:
+    """Each session's attendees present at minutes 0, 1, … (the curve has every minute), and
+    its attendees (the share's denominator), with the chart's templates for each shape."""
+    share = pl.col("share_present")
+    per_session = (
+        curve.sort("session_id", "minute")
+        .group_by("session_id", maintain_order=True)
+        .agg(
+            pl.col("attendees_present").alias("present"),
+            # share = present / attendees, so any minute with someone present gives it back.
+            (pl.col("attendees_present") / share)
+            .filter(share > 0)
+            .round()
+            .max()
+            .fill_null(1)
+            .cast(pl.Int64)
+            .alias("attendees"),
+        )
+        .join(position, on="session_id", how="inner")
+        .sort("row")
+    )
+    return {
+        "row": per_session.get_column("row").to_list(),
+        "id": per_session.get_column("session_id").to_list(),
+        "attendees": per_session.get_column("attendees").to_list(),
+        "present": per_session.get_column("present").to_list(),
+        "maxLines": _default(charts.retention_chart, "max_lines"),
+        "maxRows": charts.MAX_ROWS // 2,
+        "templates": _retention_templates(),
+    }
+
+
+@cache
+def _retention_templates() -> dict[str, Any]:
+    """The retention chart as drawn for one session, a few (a line each) and many (median and
+    band): the page fills in the data and subtitle of the shape its sessions need."""
+    many = _default(charts.retention_chart, "max_lines") + 1
+
+    def drawn(sessions: int) -> dict[str, Any]:
+        curve = pl.DataFrame(
+            {
+                "session_id": [f"s{i}" for i in range(sessions) for _ in range(2)],
+                "minute": [0, 1] * sessions,
+                "attendees_present": [1, 1] * sessions,
+                "share_present": [1.0, 1.0] * sessions,
+            },
+            schema=metrics.RETENTION,
+        )
+        spec: dict[str, Any] = charts.retention_chart(curve).to_dict()
+        spec.pop("$schema", None)
+        return spec
+
+    return {"one": drawn(1), "lines": drawn(2), "many": drawn(many)}
 
 
 def _default(builder: Callable[..., Any], name: str) -> Any:

@@ -78,9 +78,12 @@ class ReportData:
         default_factory=lambda: MappingProxyType({})
     )
     """Share key -> (numerator, denominator) it is computed from (``metrics.kpi_bases``)."""
-    pages: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+    # Both are large and for the page only: a notebook showing the report should not print them.
+    pages: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
     """Session id -> what its page inside the report shows (``_pages.session_pages``)."""
-    filtering: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    filtering: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     """What the filter bar recomputes the figures and tables from (``_filter.filter_data``)."""
 
     @property

@@ -624,7 +624,7 @@
     }
     return width * Math.ceil(span / (width * H.maxBins));
   }
-  function splitHistogram(values, flagged, labels, width, include, unit) {
+  function splitHistogram(values, flagged, labels, width, include, unit, thing) {
     var sorted = Float64Array.from(values).sort();
     var n = sorted.length;
     var lo = sorted[Math.floor((n - 1) * 0.005)];
@@ -662,7 +662,7 @@
     });
     var outside = below + above;
     var note = outside
-      ? countOf(outside, "session") + " outside " + general(low) + " to " + general(high) + " " + unit +
+      ? countOf(outside, thing || "session") + " outside " + general(low) + " to " + general(high) + " " + unit +
         " are counted in the edge bars."
       : "";
     return { rows: rows, note: note };
@@ -746,10 +746,20 @@
         " latest shown.",
       bins.note,
     ]);
-    Object.keys(drawn.datasets).forEach(function (name) {
-      var sample = drawn.datasets[name][0];
-      if (sample && "median_delay_min" in sample) drawn.datasets[name] = ranked;
-    });
+    var panel = drawn.hconcat[1];
+    var hostData = panel.data.name;
+    if (ranked.length) {
+      drawn.datasets[hostData] = ranked;
+    } else if (!("message" in (drawn.datasets[hostData][0] || {}))) {
+      // As the chart says no host has enough sessions: a line of text in the ranking's place.
+      delete drawn.datasets[hostData];
+      drawn.datasets["data-no-hosts"] = [{ message: "No host has " + H.delayHostSessions + "+ started sessions." }];
+      drawn.hconcat[1] = {
+        data: { name: "data-no-hosts" }, mark: { type: "text", color: H.muted, fontSize: 13 },
+        encoding: { text: { field: "message", type: "nominal" } },
+        height: 120, name: panel.name, title: panel.title, width: panel.width,
+      };
+    }
     return drawn;
   }
 
@@ -864,8 +874,146 @@
     return drawn;
   }
 
+  // ---- Charts drawn from people: per-session data the file carries (_filter._people_charts).
+  var PEOPLE_CHARTS;  // chart -> {row -> position in its arrays}, built on first use
+  function peopleOf(key) {
+    var shipped = data.peopleCharts[key];
+    if (!shipped) return shipped;  // false: too many values to carry; undefined: not in the report
+    PEOPLE_CHARTS = PEOPLE_CHARTS || {};
+    if (!PEOPLE_CHARTS[key] && shipped.row) {
+      var at = new Map();
+      shipped.row.forEach(function (r, i) {
+        if (!at.has(r)) at.set(r, []);
+        at.get(r).push(i);
+      });
+      PEOPLE_CHARTS[key] = at;
+    }
+    return shipped;
+  }
+  function datasetWith(drawn, column) {
+    return Object.keys(drawn.datasets).filter(function (name) {
+      var sample = drawn.datasets[name][0];
+      return sample && column in sample;
+    })[0];
+  }
+
+  // charts.registration_funnel_chart of metrics.registration_funnel: the sum of the
+  // Finished sessions' per-session counts (metrics.session_funnel).
+  function funnel(spec, rows) {
+    var F = peopleOf("funnel");
+    if (F === false) return undefined;
+    if (!F) return spec;
+    var at = new Map();
+    F.row.forEach(function (r, i) { at.set(r, i); });
+    var counts = [0, 0, 0];
+    rows.forEach(function (r) {
+      var i = at.get(r);
+      if (i === undefined || C.status[r] !== FINISHED) return;
+      counts[0] += F.registered[i];
+      counts[1] += F.joined[i];
+      counts[2] += F.stayed[i];
+    });
+    var drawn = JSON.parse(JSON.stringify(spec));
+    var name = datasetWith(drawn, "stage");
+    drawn.datasets[name] = drawn.datasets[name].map(function (stage, i) {
+      var count = counts[i];
+      var first = counts[0] > 0 ? count / counts[0] : null;
+      return {
+        order: i, stage: stage.stage, count: count,
+        share_of_first: first === null ? null : embedded(first),
+        share_of_previous: i > 0 && counts[i - 1] > 0 ? embedded(count / counts[i - 1]) : null,
+        text: grouped(count) + (first === null ? "" : " (" + fixed(first * 100, 0) + "%)"),
+      };
+    });
+    return drawn;
+  }
+
+  // charts.registration_lead_time_chart of metrics.registration_lead_time: each live
+  // registrant's days from registering to the session's start.
+  function leadTime(spec, rows) {
+    var L = peopleOf("lead_time");
+    if (L === false) return undefined;
+    if (!L) return spec;
+    var at = PEOPLE_CHARTS.lead_time;
+    var values = [], after = [];
+    rows.forEach(function (r) {
+      (at.get(r) || []).forEach(function (i) {
+        var days = L.us[i] / 86400000000;
+        if (!isFinite(days)) return;
+        values.push(days);
+        after.push(days < 0);
+      });
+    });
+    if (!values.length) return null;
+    var sorted = Float64Array.from(values).sort();
+    var median = quantile(sorted, 0.5);
+    var withinDay = 0;
+    values.forEach(function (v) { if (v >= 0 && v < 1) withinDay++; });
+    var bins = splitHistogram(values, after, ["after the start", "before the start"], L.binDays, [0],
+      "days", "registrant");
+    var drawn = withBins(spec, bins.rows, [
+      countOf(values.length, "registrant") + ": median " + fixed(median, 1) + " days ahead; " +
+        fixed((withinDay / values.length) * 100, 0) + "% registered in the last day before the start.",
+      bins.note,
+    ]);
+    drawn.datasets[datasetWith(drawn, "label")] = [{ x: median, label: "median " + fixed(median, 1) + " days" }];
+    return drawn;
+  }
+
+  // charts.retention_chart of metrics.retention_curve: a line per session up to maxLines,
+  // else the median and middle half across sessions, minute by minute.
+  function retention(spec, rows) {
+    var R = peopleOf("retention");
+    if (R === false) return undefined;
+    if (!R) return spec;
+    var at = PEOPLE_CHARTS.retention;
+    var chosen = [];
+    rows.forEach(function (r) { (at.get(r) || []).forEach(function (i) { chosen.push(i); }); });
+    if (!chosen.length) return null;
+    chosen.sort(function (a, b) { return compare(R.id[a], R.id[b]); });
+    var shape = chosen.length === 1 ? "one" : chosen.length <= R.maxLines ? "lines" : "many";
+    var drawn = JSON.parse(JSON.stringify(R.templates[shape]));
+    var name = Object.keys(drawn.datasets)[0];
+    var caveat = drawn.title.subtitle[0];
+    var points = [], step;
+    if (shape !== "many") {
+      var total = 0;
+      chosen.forEach(function (i) { total += R.present[i].length; });
+      step = Math.max(1, Math.ceil(total / R.maxRows));
+      chosen.forEach(function (i) {
+        R.present[i].forEach(function (present, minute) {
+          if (minute % step) return;
+          points.push({ session: R.id[i], minute: minute, attendees_present: present,
+                        share_present: embedded(present / R.attendees[i]) });
+        });
+      });
+      drawn.title.subtitle = [caveat].concat(step > 1 ? ["Every " + step + " minutes."] : []);
+    } else {
+      var byMinute = [];
+      chosen.forEach(function (i) {
+        R.present[i].forEach(function (present, minute) {
+          (byMinute[minute] = byMinute[minute] || []).push(present / R.attendees[i]);
+        });
+      });
+      var minutes = byMinute.length;
+      step = Math.max(1, Math.ceil(minutes / R.maxRows));
+      byMinute.forEach(function (shares, minute) {
+        if (minute % step) return;
+        var sorted = Float64Array.from(shares).sort();
+        points.push({ minute: minute, sessions: sorted.length, p25: embedded(quantile(sorted, 0.25)),
+                      median: embedded(quantile(sorted, 0.5)), p75: embedded(quantile(sorted, 0.75)) });
+      });
+      drawn.title.subtitle = [caveat, grouped(chosen.length) + " sessions, summarised: line = median share" +
+        " per minute, band = middle half (25th to 75th percentile) of the sessions still running." +
+        (step > 1 ? " Every " + step + " minutes." : "")];
+    }
+    drawn.datasets[name] = points;
+    return drawn;
+  }
+
   var FOLLOWS = {
     "weekday-hour": weekdayHour, overrun: overrun, "start-delay": startDelay, "status-timeline": timeline,
+    funnel: funnel, "lead-time": leadTime, retention: retention,
   };
   var chartState = {};  // key -> "built" or the filter state it was last drawn for
 

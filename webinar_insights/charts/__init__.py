@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from webinar_insights._periods import Period
 
-from ._attendance import attendance_rate_chart, retention_chart
+from ._attendance import AUTO_MAX_PERIODS, attendance_rate_chart, retention_chart
 from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, TIME_TICKS, AnyChart
 from ._calendar import WeekdayHourValue, status_timeline_chart, weekday_hour_chart
 from ._catalogue import CHARTS, ChartEntry, ChartOption, ChartSource
@@ -61,6 +61,7 @@ from ._save import CONTROL_CHARACTERS, REPLACEMENT, save_chart
 from ._timing import overrun_chart, start_delay_chart
 
 __all__ = [
+    "AUTO_MAX_PERIODS",
     "CHARTS",
     "CONTROL_CHARACTERS",
     "HOST_PARAM",

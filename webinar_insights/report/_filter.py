@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from webinar_insights import charts, metrics, schemas
+from webinar_insights._periods import PERIODS
 from webinar_insights._time import known_zone, local_weekday_hour
 from webinar_insights.errors import DataWarning
 from webinar_insights.theme import MUTED
@@ -133,6 +134,9 @@ def filter_data(
         duration=_seconds("actual_duration"),
         overran=pl.when(overrun_known).then(pl.col("overrun") > timedelta(0)).cast(pl.Int8),
         overrun=_seconds("overrun"),
+        # The scheduled start's seconds past its minute (null: not scheduled), for the
+        # attendance chart's points.
+        second=pl.col("scheduled_start").dt.second().cast(pl.Int8),
     ).with_columns(
         slot=_slots(rows, weekday_zone),
         host=host_index,
@@ -188,6 +192,18 @@ def filter_data(
                 for interval, length, steps, label in charts.TIME_TICKS
             ],
             "now": int((now - origin).total_seconds() // 60),
+        },
+        # How the attendance-rate chart cuts its trend into periods and samples its points.
+        "attendance": {
+            "periods": [[p.every, p.name, p.days] for p in PERIODS],
+            "autoMaxPeriods": charts.AUTO_MAX_PERIODS,
+            "maxPoints": charts.CHARTS["attendance_rate"].defaults["max_points"],
+        },
+        # The explore view as drawn for each period it may choose: the page fills in the data.
+        "explore": {
+            "hosts": _default(charts.explore_chart, "hosts"),
+            "other": charts.OTHER_HOSTS,
+            "templates": _explore_templates(time_zone),
         },
         "top": top,
         "minRegistrants": MIN_REGISTRANTS,
@@ -264,6 +280,24 @@ def _retention_curves(curve: pl.DataFrame, position: pl.DataFrame) -> dict[str, 
         "maxRows": charts.MAX_ROWS // 2,
         "templates": _retention_templates(),
     }
+
+
+@cache
+def _explore_templates(time_zone: str) -> dict[str, Any]:
+    """``charts.explore_chart`` of no session over a range of each period's length, keyed by
+    the period it chooses (``"1d"``, ``"1w"``, …)."""
+    empty = metrics.session_metrics(pl.DataFrame(schema=schemas.SESSIONS))
+    templates: dict[str, Any] = {}
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for period in PERIODS:
+        end = start + timedelta(days=period.days * charts.AUTO_MAX_PERIODS * 0.9)
+        every, _ = charts.explore_period(start, end)
+        spec: dict[str, Any] = charts.explore_chart(
+            empty, start=start, end=end, time_zone=time_zone
+        ).to_dict()
+        spec.pop("$schema", None)
+        templates[every] = spec
+    return templates
 
 
 @cache

@@ -568,7 +568,13 @@
     return specs[key];
   }
   // A float as charts._base.embed writes it into a spec: six decimals.
-  function embedded(x) { return Math.round(x * 1e6) / 1e6; }
+  // (polars' round: halves to even).
+  function embedded(x) {
+    var scaled = x * 1e6;
+    var r = Math.round(scaled);
+    if (r - scaled === 0.5 && r % 2 !== 0) r -= 1;
+    return r / 1e6;
+  }
   function countOf(n, thing) { return grouped(n) + " " + thing + (n === 1 ? "" : "s"); }
 
   // charts.weekday_hour_chart: sessions, attendees and registrants per weekday and hour.
@@ -874,6 +880,201 @@
     return drawn;
   }
 
+  // ---- Calendar periods in the report's zone (polars' dt.truncate and dt.offset_by) --------
+  function offsetAt(ms) {  // minutes the zone is ahead of UTC at the instant ms
+    var p = localParts(ms);
+    return Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - Math.floor(ms / 60000) * 60000) / 60000);
+  }
+  function localMidnight(y, m, d) {  // the instant (ms) of a local date's midnight
+    var wall = Date.UTC(y, m, d);
+    var guess = wall - offsetAt(wall) * 60000;
+    return wall - offsetAt(guess) * 60000;
+  }
+  function periodStart(wallMs, every) {  // [y, m, d] of the period holding a local wall clock
+    var t = new Date(wallMs);
+    var y = t.getUTCFullYear(), m = t.getUTCMonth(), d = t.getUTCDate();
+    if (every === "1w") { d -= (t.getUTCDay() + 6) % 7; }
+    else if (every === "1mo") { d = 1; }
+    else if (every === "1q") { m -= m % 3; d = 1; }
+    else if (every === "1y") { m = 0; d = 1; }
+    var start = new Date(Date.UTC(y, m, d));
+    return [start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()];
+  }
+  function periodEnd(start, every) {
+    var y = start[0], m = start[1], d = start[2];
+    if (every === "1d") d += 1;
+    else if (every === "1w") d += 7;
+    else if (every === "1mo") m += 1;
+    else if (every === "1q") m += 3;
+    else y += 1;
+    var end = new Date(Date.UTC(y, m, d));
+    return [end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()];
+  }
+  function dateText(ymd) { return new Date(Date.UTC(ymd[0], ymd[1], ymd[2])).toISOString().slice(0, 10); }
+  function wallClock(ms) {  // an instant as the zone's wall clock, in ms on a UTC scale
+    return ms + offsetAt(ms) * 60000;
+  }
+  function stampOf(wallMs) { return new Date(wallMs).toISOString().slice(0, 19) + "Z"; }
+  function labelOf(wallMs) { return new Date(wallMs).toISOString().slice(0, 16).replace("T", " "); }
+
+  // charts.attendance_rate_chart: each Finished session's rate as a dot, the weighted rate per
+  // period as the line, the middle half of the sessions' rates per period as the band.
+  function attendanceRate(spec, rows) {
+    var A = data.attendance;
+    var rated = rows.filter(function (r) {
+      return C.status[r] === FINISHED && C.rated[r] && C.second[r] !== null;
+    });
+    if (!rated.length) return null;
+    var startMs = function (r) { return (data.originUtc + C.minute[r]) * 60000 + C.second[r] * 1000; };
+    var first = Infinity, last = -Infinity;
+    rated.forEach(function (r) { var ms = startMs(r); first = Math.min(first, ms); last = Math.max(last, ms); });
+    var days = Math.max((last - first) / 86400000, 1);
+    var period = A.periods.filter(function (p) { return days / p[2] <= A.autoMaxPeriods; })[0] ||
+      A.periods[A.periods.length - 1];
+    var every = period[0], unit = period[1];
+    var groups = new Map();
+    rated.forEach(function (r) {
+      var key = dateText(periodStart(wallClock(startMs(r)), every));
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(r);
+    });
+    var periods = Array.from(groups.keys()).sort().map(function (key) {
+      var members = groups.get(key);
+      var start = key.split("-").map(Number);
+      start[1] -= 1;
+      var end = periodEnd(start, every);
+      var from = localMidnight(start[0], start[1], start[2]);
+      var to = localMidnight(end[0], end[1], end[2]);
+      var attendees = 0, registrants = 0;
+      var rates = members.map(function (r) {
+        attendees += C.attendees[r];
+        registrants += C.registrants[r];
+        return rateOf(r);
+      });
+      var sorted = Float64Array.from(rates).sort();
+      var lastDay = new Date(Date.UTC(end[0], end[1], end[2] - 1));
+      return {
+        period_mid: stampOf(wallClock(from + (to - from) / 2)),
+        period: key + " to " + lastDay.toISOString().slice(0, 10),
+        sessions: members.length, weighted_rate: embedded(attendees / registrants),
+        attendees: attendees, registrants: registrants,
+        p25: embedded(quantile(sorted, 0.25)), p75: embedded(quantile(sorted, 0.75)),
+      };
+    });
+    var sampled = rated.length > A.maxPoints;
+    var shownRows = rated;
+    if (sampled) {  // evenly spread over time (rows are in time order)
+      shownRows = [];
+      for (var i = 0; i < A.maxPoints; i++) shownRows.push(rated[Math.floor((i * rated.length) / A.maxPoints)]);
+    }
+    var points = shownRows.map(function (r) {
+      var at = startMs(r);
+      var wall = wallClock(at);
+      return {
+        scheduled_start: stampOf(wall), scheduled: labelOf(wall),
+        started: C.delay[r] === null ? null : labelOf(wallClock(at + Math.round(C.delay[r] * 1000))),
+        session: data.titles[C.title[r]], session_id: C.id[r], webinar: webinarOf(r)[1],
+        host: data.hosts[C.host[r]], attendance_rate: embedded(rateOf(r)),
+        attendees: C.attendees[r], registrants: C.registrants[r],
+      };
+    });
+    var drawn = JSON.parse(JSON.stringify(spec));
+    Object.keys(drawn.datasets).forEach(function (name) {
+      var sample = drawn.datasets[name][0] || {};
+      if ("period_mid" in sample) drawn.datasets[name] = periods;
+      else if ("attendance_rate" in sample) drawn.datasets[name] = points;
+    });
+    var axis = timeAxis(wallClock(first), wallClock(last));
+    var capital = unit.charAt(0).toUpperCase() + unit.slice(1);
+    drawn.layer.forEach(function (part) {
+      var x = part.encoding && part.encoding.x;
+      if (x && x.axis) {
+        delete x.axis.tickCount;
+        Object.assign(x.axis, axis);
+      }
+      (part.encoding.tooltip || []).forEach(function (tip) { if (tip.field === "period") tip.title = capital; });
+    });
+    drawn.title.subtitle = [
+      "Dots: sessions. Line: weighted rate per " + unit + ". Band: middle half (25th to 75th" +
+        " percentile) of the sessions' rates per " + unit + ".",
+      sampled
+        ? "Showing " + grouped(points.length) + " of " + grouped(rated.length) + " sessions, evenly" +
+          " spread over time; the line and band use all of them."
+        : countOf(rated.length, "Finished session") + " with registrants.",
+    ];
+    return drawn;
+  }
+
+  // charts.explore_chart: sessions per period, host group and status, summed again in the
+  // page by the explore view's own selections; the period chosen for the filter's days.
+  function explore(spec, rows, range) {
+    var E = data.explore;
+    var A = data.attendance;
+    var days = (range.hi - range.lo) / 1440;
+    days = Math.max(days, 1);
+    var period = A.periods.filter(function (p) { return days / p[2] <= A.autoMaxPeriods; })[0] ||
+      A.periods[A.periods.length - 1];
+    var every = period[0];
+    var placed = rows.filter(function (r) { return C.minute[r] !== null; });
+    var counts = new Map();
+    placed.forEach(function (r) { counts.set(C.host[r], (counts.get(C.host[r]) || 0) + 1); });
+    var named = new Set(Array.from(counts.keys()).sort(function (a, b) {
+      return counts.get(b) - counts.get(a) || compare(data.hosts[a], data.hosts[b]);
+    }).slice(0, E.hosts));
+    var cells = new Map();
+    var firstStart = null, lastStart = null;
+    placed.forEach(function (r) {
+      var ymd = periodStart(wallClock((data.originUtc + C.minute[r]) * 60000 + (C.second[r] || 0) * 1000), every);
+      var start = dateText(ymd) + "T00:00:00Z";
+      var host = named.has(C.host[r]) ? data.hosts[C.host[r]] : E.other;
+      var status = C.status[r] === null ? "(unknown)" : data.statuses[C.status[r]];
+      var key = start + "\u0000" + host + "\u0000" + status;
+      var cell = cells.get(key);
+      if (!cell) {
+        cell = { start: start, host: host, status: status, n: 0, fin: 0, reg: 0, att: 0, rated: 0, started: 0, late: 0 };
+        cells.set(key, cell);
+      }
+      cell.n++;
+      if (C.status[r] === FINISHED) cell.fin++;
+      if (C.rated[r]) { cell.reg += C.registrants[r]; cell.att += C.attendees[r]; cell.rated++; }
+      if (C.delay[r] !== null) cell.started++;
+      if (C.late[r] === 1) cell.late++;
+      if (firstStart === null || start < firstStart) firstStart = start;
+      if (lastStart === null || start > lastStart) lastStart = start;
+    });
+    var values = Array.from(cells.values()).sort(function (a, b) {
+      return compare(a.start, b.start) || compare(a.host, b.host) || compare(a.status, b.status);
+    });
+    var totals = new Map();
+    values.forEach(function (v) { totals.set(v.host, (totals.get(v.host) || 0) + v.n); });
+    var order = Array.from(totals.keys()).sort(function (a, b) {
+      return (a === E.other) - (b === E.other) || totals.get(b) - totals.get(a) || compare(a, b);
+    });
+    var low = wallClock((data.originUtc + range.lo) * 60000);
+    var high = wallClock((data.originUtc + range.hi) * 60000);
+    if (firstStart !== null) {
+      low = Math.min(low, Date.parse(firstStart));
+      var last = lastStart.slice(0, 10).split("-").map(Number);
+      last[1] -= 1;
+      var end = periodEnd(last, every);
+      high = Math.max(high, Date.UTC(end[0], end[1], end[2]));
+    }
+    var drawn = JSON.parse(JSON.stringify(E.templates[every]));
+    var name = Object.keys(drawn.datasets)[0];
+    drawn.datasets[name] = values;
+    (function domains(node) {
+      if (Array.isArray(node)) { node.forEach(domains); return; }
+      if (!node || typeof node !== "object") return;
+      if (node.scale && node.scale.domain && typeof node.scale.domain.expr === "string") {
+        node.scale.domain.expr = "[" + low + ", " + high + "]";
+      }
+      Object.keys(node).forEach(function (key) { domains(node[key]); });
+    })(drawn);
+    drawn.vconcat[1].hconcat[1].encoding.y.sort = order;
+    drawn.title.subtitle[1] = drawn.title.subtitle[1].replace(/^[\d,]+ sessions?/, countOf(rows.length, "session"));
+    return drawn;
+  }
+
   // ---- Charts drawn from people: per-session data the file carries (_filter._people_charts).
   var PEOPLE_CHARTS;  // chart -> {row -> position in its arrays}, built on first use
   function peopleOf(key) {
@@ -1013,7 +1214,8 @@
 
   var FOLLOWS = {
     "weekday-hour": weekdayHour, overrun: overrun, "start-delay": startDelay, "status-timeline": timeline,
-    funnel: funnel, "lead-time": leadTime, retention: retention,
+    funnel: funnel, "lead-time": leadTime, retention: retention, "attendance-rate": attendanceRate,
+    explore: explore,
   };
   var chartState = {};  // key -> "built" or the filter state it was last drawn for
 
@@ -1031,7 +1233,7 @@
       }
       var spec = specOf(key);
       if (!spec) return;
-      var want = detail.filtered ? follow(spec, detail.rows) : spec;
+      var want = detail.filtered ? follow(spec, detail.rows, detail.range) : spec;
       if (want === undefined) {  // this filter asks for sessions the file's chart does not hold
         stale.push(target.getAttribute("data-title"));
         figure.classList.add("not-filtered");
@@ -1119,7 +1321,7 @@
         previous.push(r);
       }
     }
-    return { current: current, previous: previous, previousFrom: previousFrom };
+    return { current: current, previous: previous, previousFrom: previousFrom, range: { lo: lo, hi: hi } };
   }
 
   function describe(s, shown) {
@@ -1172,7 +1374,7 @@
     showRanked(chosen.current);
     stateLine.textContent = describe(s, chosen.current.length);
     document.documentElement.toggleAttribute("data-filtered", filtered);
-    var detail = { rows: chosen.current, filtered: filtered };
+    var detail = { rows: chosen.current, filtered: filtered, range: chosen.range };
     var drawn = window.__reportRedraw ? showCharts(detail) : Promise.resolve();
     var applied = String(Number(bar.getAttribute("data-applied") || 0) + 1);
     bar.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));

@@ -137,6 +137,14 @@ def filter_data(
         # The scheduled start's seconds past its minute (null: not scheduled), for the
         # attendance chart's points.
         second=pl.col("scheduled_start").dt.second().cast(pl.Int8),
+        # The zone's offset from UTC then (minutes), so the page reads local wall clocks
+        # without asking the browser for each session.
+        offset=(
+            moment.dt.convert_time_zone(time_zone).dt.replace_time_zone(None)
+            - moment.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        )
+        .dt.total_minutes()
+        .cast(pl.Int16),
     ).with_columns(
         slot=_slots(rows, weekday_zone),
         host=host_index,

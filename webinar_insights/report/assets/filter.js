@@ -914,6 +914,9 @@
   function wallClock(ms) {  // an instant as the zone's wall clock, in ms on a UTC scale
     return ms + offsetAt(ms) * 60000;
   }
+  function rowWall(r) {  // a session's moment as the zone's wall clock, in ms on a UTC scale
+    return (data.originUtc + C.minute[r] + C.offset[r]) * 60000 + (C.second[r] || 0) * 1000;
+  }
   function stampOf(wallMs) { return new Date(wallMs).toISOString().slice(0, 19) + "Z"; }
   function labelOf(wallMs) { return new Date(wallMs).toISOString().slice(0, 16).replace("T", " "); }
 
@@ -926,15 +929,19 @@
     });
     if (!rated.length) return null;
     var startMs = function (r) { return (data.originUtc + C.minute[r]) * 60000 + C.second[r] * 1000; };
-    var first = Infinity, last = -Infinity;
-    rated.forEach(function (r) { var ms = startMs(r); first = Math.min(first, ms); last = Math.max(last, ms); });
+    var first = Infinity, last = -Infinity, firstRow, lastRow;
+    rated.forEach(function (r) {
+      var ms = startMs(r);
+      if (ms < first) { first = ms; firstRow = r; }
+      if (ms > last) { last = ms; lastRow = r; }
+    });
     var days = Math.max((last - first) / 86400000, 1);
     var period = A.periods.filter(function (p) { return days / p[2] <= A.autoMaxPeriods; })[0] ||
       A.periods[A.periods.length - 1];
     var every = period[0], unit = period[1];
     var groups = new Map();
     rated.forEach(function (r) {
-      var key = dateText(periodStart(wallClock(startMs(r)), every));
+      var key = dateText(periodStart(rowWall(r), every));
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(r);
     });
@@ -969,7 +976,7 @@
     }
     var points = shownRows.map(function (r) {
       var at = startMs(r);
-      var wall = wallClock(at);
+      var wall = rowWall(r);
       return {
         scheduled_start: stampOf(wall), scheduled: labelOf(wall),
         started: C.delay[r] === null ? null : labelOf(wallClock(at + Math.round(C.delay[r] * 1000))),
@@ -984,7 +991,7 @@
       if ("period_mid" in sample) drawn.datasets[name] = periods;
       else if ("attendance_rate" in sample) drawn.datasets[name] = points;
     });
-    var axis = timeAxis(wallClock(first), wallClock(last));
+    var axis = timeAxis(rowWall(firstRow), rowWall(lastRow));
     var capital = unit.charAt(0).toUpperCase() + unit.slice(1);
     drawn.layer.forEach(function (part) {
       var x = part.encoding && part.encoding.x;
@@ -1024,7 +1031,7 @@
     var cells = new Map();
     var firstStart = null, lastStart = null;
     placed.forEach(function (r) {
-      var ymd = periodStart(wallClock((data.originUtc + C.minute[r]) * 60000 + (C.second[r] || 0) * 1000), every);
+      var ymd = periodStart(rowWall(r), every);
       var start = dateText(ymd) + "T00:00:00Z";
       var host = named.has(C.host[r]) ? data.hosts[C.host[r]] : E.other;
       var status = C.status[r] === null ? "(unknown)" : data.statuses[C.status[r]];
@@ -1239,7 +1246,7 @@
         figure.classList.add("not-filtered");
         if (chartState[key] !== undefined) {
           chartState[key] = undefined;
-          drawing.push(window.__reportRedraw(key, spec));
+          drawing.push([key, spec]);
         }
         drawnSpecs[key] = undefined;
         return;
@@ -1263,14 +1270,38 @@
       drawnSpecs[key] = want;
       if (!detail.filtered && chartState[key] === undefined) return;  // as built, still drawn
       chartState[key] = detail.filtered ? "filtered" : undefined;
-      drawing.push(window.__reportRedraw(key, want));
+      drawing.push([key, want]);
     });
     var note = document.getElementById("charts-unfiltered");
     if (note) {
       note.hidden = !stale.length;
       note.textContent = "Not filtered yet, showing every session of the report: " + stale.join(", ") + ".";
     }
-    return Promise.all(drawing);
+    return redraw(drawing);
+  }
+
+  // Charts in view are drawn at once (the promise settles when they are); the others right
+  // after, one at a time nearest first, so the reader sees the page redrawn sooner. A new
+  // filter replaces the charts still waiting.
+  var waiting = [];
+  function inView(key) {
+    var box = document.getElementById("chart-" + key).closest("figure").getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight && box.height > 0;
+  }
+  function redraw(charts) {
+    var now = charts.filter(function (c) { return inView(c[0]); });
+    var later = charts.filter(function (c) { return !inView(c[0]); });
+    waiting = later;
+    later.forEach(function (c) { document.getElementById("chart-" + c[0]).setAttribute("data-rendered", "pending"); });
+    var shown = Promise.all(now.map(function (c) { return window.__reportRedraw(c[0], c[1]); }));
+    var all = shown.then(function next() {
+      if (waiting !== later || !later.length) return undefined;
+      var c = later.shift();
+      return new Promise(function (done) { setTimeout(done, 0); })
+        .then(function () { return waiting === later ? window.__reportRedraw(c[0], c[1]) : undefined; })
+        .then(next);
+    });
+    return { shown: shown, all: all };
   }
 
   // ---- Selection ------------------------------------------------------------------------
@@ -1375,15 +1406,21 @@
     stateLine.textContent = describe(s, chosen.current.length);
     document.documentElement.toggleAttribute("data-filtered", filtered);
     var detail = { rows: chosen.current, filtered: filtered, range: chosen.range };
-    var drawn = window.__reportRedraw ? showCharts(detail) : Promise.resolve();
+    var drawn = window.__reportRedraw ? showCharts(detail) : { shown: Promise.resolve(), all: Promise.resolve() };
     var applied = String(Number(bar.getAttribute("data-applied") || 0) + 1);
     bar.setAttribute("data-redraw-ms", (performance.now() - started).toFixed(1));
     bar.setAttribute("data-applied", applied);
-    // When the charts that follow are drawn too: the whole page redrawn for this change.
-    drawn.then(function () {
+    // When the charts in view are drawn too: the page as the reader sees it redrawn ...
+    drawn.shown.then(function () {
       if (bar.getAttribute("data-applied") !== applied) return;
       bar.setAttribute("data-settled-ms", (performance.now() - started).toFixed(1));
       bar.setAttribute("data-settled", applied);
+    });
+    // ... and every chart of it.
+    drawn.all.then(function () {
+      if (bar.getAttribute("data-applied") !== applied) return;
+      bar.setAttribute("data-all-drawn-ms", (performance.now() - started).toFixed(1));
+      bar.setAttribute("data-all-drawn", applied);
     });
   }
 

@@ -115,6 +115,7 @@ EXPORTS: dict[str, list[str]] = {
     "webinar_insights.metrics": [
         "ANOMALIES",
         "ANOMALY_KINDS",
+        "ATTENDEE_KEYS",
         "DEFAULT_LATE_AFTER",
         "FUNNEL",
         "IMPLAUSIBLE",
@@ -137,6 +138,7 @@ EXPORTS: dict[str, list[str]] = {
         "actual_start",
         "anomalies",
         "attendance_rate",
+        "attendee_keys",
         "host_key",
         "host_label",
         "host_summary",

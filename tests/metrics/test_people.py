@@ -198,3 +198,31 @@ def test_session_funnel_counts_each_session_and_adds_up_to_the_funnel() -> None:
     assert_frame_equal(result, want)
     total = metrics.registration_funnel(frame, people, visits)
     assert total.get_column("count").to_list() == [5, 2, 1]
+
+
+def test_attendee_keys_tell_people_apart_as_reach_does() -> None:
+    people = pl.DataFrame(
+        {
+            "session_id": ["s1", "s1", "s1", "s2", "s2", "s2", "s2"],
+            "role": [
+                "Attendee",
+                "Attendee",
+                "Panelist",
+                "Attendee",
+                "Attendee",
+                "Attendee",
+                "Attendee",
+            ],
+            "unique_user_hash": ["a", "a", "z", "a", None, None, None],
+            "email": [None, None, None, None, " C@x.org", None, None],
+        }
+    )
+    keys = metrics.attendee_keys(people)
+    assert keys.schema == metrics.ATTENDEE_KEYS
+    # s1: "a" once (seen twice), the panelist left out; s2: "a", C by e-mail, two unknown.
+    assert keys.get_column("session_id").to_list() == ["s1", "s2", "s2", "s2", "s2"]
+    assert keys.get_column("person").null_count() == 2
+    assert keys.get_column("by_email").sum() == 1
+    assert keys.filter(pl.col("session_id") == "s1")["person"][0] in keys["person"].to_list()[1:3]
+    counted = metrics.reach(people)
+    assert counted.select("people_reached", "repeat_attendees", "unidentified").row(0) == (4, 1, 2)

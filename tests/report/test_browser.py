@@ -702,6 +702,7 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
     expected = _demo_store_report(demo_report, start="2026-07-01", end="2026-09-30", **chosen)
     python_path = expected.write_html(tmp_path / "python.html")
     want = _read(open_report(python_path).page)
+    want_full = _read(open_report(demo_report).page)["cards"]
 
     loaded = open_report(demo_report)
     page = loaded.page
@@ -717,13 +718,11 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
         + (f"; host {host_name}; status Finished." if with_host else ".")
     )
     assert got["compared"] == want["compared"]
+    # People too: counted again from who attended each session, the period before included.
+    assert got["cards"][_PEOPLE_CARDS[0]][0] not in ("–", want_full[_PEOPLE_CARDS[0]][0])
     for card, values in want["cards"].items():
-        if card in _PEOPLE_CARDS:  # distinct people cannot be recounted from per-session rows
-            assert got["cards"][card][0] == "–"
-            assert got["cards"][card][3] == "kpi-change withheld"
-        else:
-            assert got["cards"][card] == values, card
-    assert "not recomputed under a filter" in (got["withheld"] or "")
+        assert got["cards"][card] == values, card
+    assert got["withheld"] == want["withheld"]
     assert got["rates"] == want["rates"]
     for table in ("table-top-sessions", "table-bottom-sessions", "table-webinars"):
         assert got["tables"][table][0] == want["tables"][table][0], table
@@ -738,8 +737,7 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
         f"{flagged.height:,} anomalies flagged ({high:,} high), most often"
         f" {kinds.row(0)[0].replace('_', ' ')} ({kinds.row(0)[1]:,})."
     )
-    want_summary = re.sub(r" \(counted per session: [^)]*\)", "", want["summary"])
-    want_summary = re.sub(r" [\d,]+ anomalies flagged .*$", " " + sentence, want_summary)
+    want_summary = re.sub(r" [\d,]+ anomalies flagged .*$", " " + sentence, want["summary"])
     assert got["summary"] == want_summary
     anomaly_rows = got["tables"]["table-anomalies"][1]
     assert [row[2][2] for row in anomaly_rows] == shown_anomalies(flagged, 30)[
@@ -907,6 +905,7 @@ def test_charts_that_cannot_follow_a_filter_are_dimmed_and_named(
     )
     assert report.filtering["peopleCharts"]["lead_time"] is False
     assert report.filtering["peopleCharts"]["retention"] is False
+    assert report.filtering["reach"] is False  # more attendees than the file carries
     loaded = open_report(report.write_html(tmp_path / "report.html"))
     page = loaded.page
     host = page.locator("#filter-host option").nth(1).text_content()
@@ -919,6 +918,8 @@ def test_charts_that_cannot_follow_a_filter_are_dimmed_and_named(
     ):
         assert page.locator(f"#figure-{key}.not-filtered").count() == 1, key
         assert title in note, key
+    assert page.locator("#kpi-people-reached .kpi-value").text_content() == "–"
+    assert "not recomputed under a filter" in page.locator("#withheld-note").text_content()
     for key in ("weekday-hour", "funnel", "start-delay"):  # these follow it
         assert page.locator(f"#figure-{key}.not-filtered").count() == 0, key
         assert page.evaluate(f"() => window.__reportFilter.drawn('{key}')") is not None, key

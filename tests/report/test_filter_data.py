@@ -146,3 +146,26 @@ def test_the_reports_repr_leaves_out_the_pages_data() -> None:
     shown = repr(small_report())
     assert "midnights" not in shown and "facts" not in shown
     assert "Report(" in shown
+
+
+def test_attendees_are_small_numbers_per_session_and_unknown_people_stand_alone(
+    monkeypatch: Any,
+) -> None:
+    rows = pl.DataFrame({"session_id": ["p1", "s1", "s2"]})
+    keys = pl.DataFrame(
+        {
+            "session_id": ["s1", "s1", "s2", "s2", "gone"],
+            "person": [900, 5, 900, None, 7],
+            "by_email": [False] * 5,
+        },
+        schema=metrics.ATTENDEE_KEYS,
+    )
+    shipped = _filter._attendees(rows, keys, None)
+    assert shipped == {
+        "current": True,
+        "previous": False,
+        "row": [1, 1, 2, 2],
+        "person": [1, 0, 1, -1],  # 900 -> 1, 5 -> 0; an unknown attendee is -1
+    }
+    monkeypatch.setattr(_filter, "PEOPLE_VALUES_SHIPPED", 4)
+    assert _filter._attendees(rows, keys, None) is False

@@ -49,12 +49,14 @@ from ._expressions import (
 )
 from ._kpis import KPI_KEYS, KPIS, Kpi, kpi_bases, kpis
 from ._people import (
+    ATTENDEE_KEYS,
     FUNNEL,
     LEAD_TIME,
     PEAK_CONCURRENCY,
     REACH,
     RETENTION,
     SESSION_FUNNEL,
+    attendee_keys,
     peak_concurrency,
     reach,
     registration_funnel,
@@ -68,6 +70,7 @@ from ._summaries import SUMMARY_COLUMNS, host_summary, period_summary, webinar_s
 __all__ = [
     "ANOMALIES",
     "ANOMALY_KINDS",
+    "ATTENDEE_KEYS",
     "DEFAULT_LATE_AFTER",
     "FUNNEL",
     "IMPLAUSIBLE",
@@ -90,6 +93,7 @@ __all__ = [
     "actual_start",
     "anomalies",
     "attendance_rate",
+    "attendee_keys",
     "host_key",
     "host_label",
     "host_summary",

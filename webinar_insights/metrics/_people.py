@@ -19,12 +19,14 @@ from ._derived import session_times
 from ._expressions import finished, ratio
 
 __all__ = [
+    "ATTENDEE_KEYS",
     "FUNNEL",
     "LEAD_TIME",
     "PEAK_CONCURRENCY",
     "REACH",
     "RETENTION",
     "SESSION_FUNNEL",
+    "attendee_keys",
     "peak_concurrency",
     "reach",
     "registration_funnel",
@@ -61,6 +63,9 @@ FUNNEL = pl.Schema({"stage": STR, "count": INT})
 
 SESSION_FUNNEL = pl.Schema({"session_id": STR, "registered": INT, "joined": INT, "stayed": INT})
 """The schema of :func:`session_funnel`: the funnel's three counts of each session."""
+
+ATTENDEE_KEYS = pl.Schema({"session_id": STR, "person": pl.UInt64(), "by_email": pl.Boolean()})
+"""The schema of :func:`attendee_keys`."""
 
 REACH = pl.Schema(
     {
@@ -506,6 +511,50 @@ def _funnel_counts(
     )
 
 
+def attendee_keys(
+    participants: pl.DataFrame, session_ids: Iterable[str] | None = None
+) -> pl.DataFrame:
+    """Who attended each session, as :func:`reach` tells people apart (:data:`ATTENDEE_KEYS`).
+
+    One row per person and session (``person``: a 64-bit key of the ``unique_user_hash``,
+    else of the lower-cased e-mail; ``by_email`` when the e-mail told them apart), plus one
+    row with a null ``person`` per Attendee row that has neither (a person of its own). The
+    reach of any set of sessions is computed from their rows, which is how the report's filter
+    bar recounts people in the page. Sorted by session and person.
+    """
+    rows = _attendee_keys(participants, session_ids)
+    known = pl.col("person").is_not_null()
+    return (
+        pl.concat([rows.filter(known).unique(["session_id", "person"]), rows.filter(~known)])
+        .sort("session_id", "person", nulls_last=True)
+        .collect()
+    )
+
+
+def _attendee_keys(participants: pl.DataFrame, session_ids: Iterable[str] | None) -> pl.LazyFrame:
+    """Each Attendee row as (session_id, person, by_email): see :func:`attendee_keys`."""
+    frame = require(participants, ("session_id", "role", "unique_user_hash"), what="participants")
+    ids = _session_ids(session_ids)
+    lazy = frame.lazy().filter(pl.col("role") == "Attendee")
+    if "email" not in frame.columns:  # a frame with personal data dropped
+        lazy = lazy.with_columns(email=pl.lit(None, STR))
+    if ids is not None:
+        lazy = lazy.filter(pl.col("session_id").is_in(ids))
+    hashed = pl.col("unique_user_hash").is_not_null()
+    emailed = ~hashed & pl.col("email").is_not_null()
+    # A person as a 64-bit hash (told apart by the API's hash, else the e-mail; the two seeds
+    # keep a hash and an e-mail apart): ten million rows in about a second.
+    person = (
+        pl.when(hashed)
+        .then(pl.col("unique_user_hash").hash(1))
+        .when(emailed)
+        .then(pl.col("email").str.strip_chars().str.to_lowercase().hash(2))
+    )
+    return lazy.select(
+        pl.col("session_id").cast(STR), person.alias("person"), emailed.alias("by_email")
+    )
+
+
 def reach(participants: pl.DataFrame, session_ids: Iterable[str] | None = None) -> pl.DataFrame:
     """True reach: how many different people attended the sessions (one row, :data:`REACH`).
 
@@ -533,24 +582,7 @@ def reach(participants: pl.DataFrame, session_ids: Iterable[str] | None = None) 
     >>> reach(people).select("people_reached", "attendances", "repeat_attendees").row(0)
     (3, 4, 1)
     """
-    frame = require(participants, ("session_id", "role", "unique_user_hash"), what="participants")
-    ids = _session_ids(session_ids)
-    lazy = frame.lazy().filter(pl.col("role") == "Attendee")
-    if "email" not in frame.columns:  # a frame with personal data dropped
-        lazy = lazy.with_columns(email=pl.lit(None, STR))
-    if ids is not None:
-        lazy = lazy.filter(pl.col("session_id").is_in(ids))
-    hashed = pl.col("unique_user_hash").is_not_null()
-    emailed = ~hashed & pl.col("email").is_not_null()
-    # A person as a 64-bit hash (told apart by the API's hash, else the e-mail; the two seeds
-    # keep a hash and an e-mail apart): ten million rows in about a second.
-    person = (
-        pl.when(hashed)
-        .then(pl.col("unique_user_hash").hash(1))
-        .when(emailed)
-        .then(pl.col("email").str.strip_chars().str.to_lowercase().hash(2))
-    )
-    rows = lazy.select("session_id", person.alias("person"), emailed.alias("by_email"))
+    rows = _attendee_keys(participants, session_ids)
     unidentified = rows.filter(pl.col("person").is_null()).select(pl.len()).collect().item()
     per_person = (
         rows.filter(pl.col("person").is_not_null())

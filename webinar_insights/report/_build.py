@@ -170,7 +170,8 @@ def build_report(
     known = _known_people(people, current)
     reached = None if known is None else metrics.reach(known, ids)
     current_kpis = metrics.kpis(current, reach=reached)
-    previous_kpis = metrics.kpis(previous, participants=_known_people(previous_people, previous))
+    known_before = _known_people(previous_people, previous)
+    previous_kpis = metrics.kpis(previous, participants=known_before)
     bases = metrics.kpi_bases(current, reach=reached)
     frames["kpis"] = kpi_frame(current_kpis, previous_kpis)
 
@@ -242,6 +243,13 @@ def build_report(
         funnel=session_funnel,
         lead_times=frames.get("lead_time"),
         retention=frames.get("retention"),
+        # Who attended, so that the page can count people again under a filter.
+        attendees=(
+            None if known is None else metrics.attendee_keys(known, ids),
+            None
+            if known_before is None
+            else metrics.attendee_keys(known_before, previous.get_column("session_id")),
+        ),
     )
     report_charts = [
         ReportChart(

@@ -89,6 +89,7 @@ def filter_data(
     funnel: pl.DataFrame | None = None,
     lead_times: pl.DataFrame | None = None,
     retention: pl.DataFrame | None = None,
+    attendees: tuple[pl.DataFrame | None, pl.DataFrame | None] = (None, None),
 ) -> dict[str, Any]:
     """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
     range and of the previous period (``session_metrics`` columns, hosts as shown).
@@ -96,7 +97,8 @@ def filter_data(
     ``funnel`` (``metrics.session_funnel`` of the Finished sessions of the range),
     ``lead_times`` (``metrics.registration_lead_time``) and ``retention``
     (``metrics.retention_curve``) are the per-session data of the charts drawn from people,
-    when the report has them."""
+    when the report has them; ``attendees`` the ``metrics.attendee_keys`` of the range and of
+    the previous period (None where the report cannot count people)."""
     zone = ZoneInfo(time_zone)
     origin = datetime.combine(previous_start.astimezone(zone).date(), time(0), tzinfo=zone)
     rows = pl.concat(
@@ -218,6 +220,39 @@ def filter_data(
         "anomalyRows": ANOMALY_ROWS,
         "anomalies": shipped,
         "peopleCharts": _people_charts(rows, funnel, lead_times, retention),
+        "reach": _attendees(rows, *attendees),
+    }
+
+
+def _attendees(
+    rows: pl.DataFrame, current: pl.DataFrame | None, previous: pl.DataFrame | None
+) -> dict[str, Any] | bool:
+    """Who attended each session (a person as a small number, -1 for an attendee who is a
+    person of their own), for people reached and repeat attendees under a filter; False
+    beyond :data:`PEOPLE_VALUES_SHIPPED` pairs. ``current``/``previous``: whether the report
+    counts people in the range and in the period before."""
+    known = [keys for keys in (current, previous) if keys is not None]
+    if sum(keys.height for keys in known) > PEOPLE_VALUES_SHIPPED:
+        return False
+    position = pl.DataFrame(
+        {"session_id": rows.get_column("session_id").cast(pl.String)}
+    ).with_row_index("row")
+    pairs = (
+        pl.concat(known).join(position, on="session_id", how="inner").sort("row")
+        if known
+        else pl.DataFrame(schema={"row": pl.UInt32, "person": pl.UInt64})
+    )
+    people = pairs.select(
+        "row",
+        person=pl.when(pl.col("person").is_not_null())
+        .then(pl.col("person").rank("dense").cast(pl.Int64) - 1)
+        .otherwise(-1),
+    )
+    return {
+        "current": current is not None,
+        "previous": previous is not None,
+        "row": people.get_column("row").to_list(),
+        "person": people.get_column("person").to_list(),
     }
 
 

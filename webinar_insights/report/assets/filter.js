@@ -105,7 +105,36 @@
   // Seconds as minutes, computed as polars' dt.total_minutes(fractional=True) does.
   function asMinutes(seconds) { return Math.round(seconds * 1e6) * (1 / 60000000); }
 
-  function keyFigures(rows) {
+  // metrics.reach of the selected sessions, from the file's attendee keys (null where the
+  // report cannot count people: no participants synced for these sessions).
+  var attendedBy;  // row -> [person, ...]
+  function reachOf(rows, known) {
+    var R = data.reach;
+    if (!R || !known) return null;
+    if (!attendedBy) {
+      attendedBy = new Map();
+      R.row.forEach(function (r, i) {
+        if (!attendedBy.has(r)) attendedBy.set(r, []);
+        attendedBy.get(r).push(R.person[i]);
+      });
+    }
+    var sessions = new Map(), unidentified = 0, pairs = 0, attended = false;
+    rows.forEach(function (r) {
+      if (C.attendees[r] > 0) attended = true;
+      (attendedBy.get(r) || []).forEach(function (person) {
+        pairs++;
+        if (person < 0) unidentified++;
+        else sessions.set(person, (sessions.get(person) || 0) + 1);
+      });
+    });
+    if (!pairs && attended) return null;  // their participants were not synced
+    var repeat = 0;
+    sessions.forEach(function (n) { if (n >= 2) repeat++; });
+    var reached = sessions.size + unidentified;
+    return { reached: reached, repeat: repeat };
+  }
+
+  function keyFigures(rows, known) {
     var s = {
       finished: 0, registrants: 0, registrantsKnown: false, attendees: 0, attendeesKnown: false,
       ratedAttendees: 0, ratedRegistrants: 0, noShows: 0, listed: 0, late: 0, started: 0,
@@ -130,13 +159,14 @@
     var sorted = delays.subarray(0, delayCount).sort();
     var median = quantile(sorted, 0.5);
     var p90 = quantile(sorted, 0.9);
+    var people = reachOf(rows, known);
     var values = {
       sessions: rows.length,
       finished_sessions: s.finished,
       registrants: s.registrantsKnown ? s.registrants : null,
       unique_attendees: s.attendeesKnown ? s.attendees : null,
-      people_reached: null,
-      repeat_attendee_share: null,
+      people_reached: people ? people.reached : null,
+      repeat_attendee_share: people && people.reached ? people.repeat / people.reached : null,
       attendance_rate: ratio(s.ratedAttendees, s.ratedRegistrants),
       median_start_delay_min: median,
       p90_start_delay_min: p90,
@@ -150,7 +180,7 @@
       no_show_rate: [s.noShows, s.listed],
       late_start_share: [s.late, s.started],
       overrun_share: [s.ranOver, s.overrunKnown],
-      repeat_attendee_share: [null, null],
+      repeat_attendee_share: people ? [people.repeat, people.reached] : [null, null],
     };
     return { values: values, bases: bases };
   }
@@ -188,10 +218,12 @@
 
   // report._figures.key_figures, for the selected rows and those of the period before.
   function figureRows(current, previous, filtered) {
-    var now = keyFigures(current);
-    var before = keyFigures(previous);
+    var now = keyFigures(current, data.reach && data.reach.current);
+    var before = keyFigures(previous, data.reach && data.reach.previous);
+    var recounted = Boolean(data.reach);  // false: too many attendees to carry in the file
     return data.kpis.map(function (kpi) {
-      var withheld = data.withheld[kpi.key] || (filtered && PEOPLE[kpi.key] ? NOT_UNDER_FILTER : null);
+      var withheld = data.withheld[kpi.key] ||
+        (filtered && PEOPLE[kpi.key] && !recounted ? NOT_UNDER_FILTER : null);
       var value = filtered || !PEOPLE[kpi.key] ? now.values[kpi.key] : original[kpi.key].value;
       var previousValue = before.values[kpi.key];
       var pair = now.bases[kpi.key] || [null, null];

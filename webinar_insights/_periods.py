@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal, TypeAlias
 
-__all__ = ["PERIODS", "CalendarPeriod", "Period", "calendar_period", "fitting_period"]
+__all__ = [
+    "AUTO_MAX_PERIODS",
+    "PERIODS",
+    "CalendarPeriod",
+    "Period",
+    "calendar_period",
+    "fitting_period",
+]
 
 Period: TypeAlias = Literal["1d", "1w", "1mo", "1q", "1y"]
 """A calendar period as a polars interval (``dt.truncate``, ``dt.offset_by``)."""
@@ -57,7 +64,14 @@ def calendar_period(every: str) -> CalendarPeriod:
     raise KeyError(every)
 
 
-def fitting_period(start: datetime, end: datetime, *, most: int = 60) -> CalendarPeriod:
+AUTO_MAX_PERIODS: Final = 60
+"""Periods at most when one is chosen for a range: the attendance trend and the explore view
+choose by this rule (and the report's filter bar with them), so a trend stays readable."""
+
+
+def fitting_period(
+    start: datetime, end: datetime, *, most: int = AUTO_MAX_PERIODS
+) -> CalendarPeriod:
     """The shortest period that cuts ``[start, end)`` into at most ``most`` periods (a year when
     none does). A range shorter than a day counts as one day.
 

@@ -48,9 +48,9 @@ explore view), ``_catalogue`` (the chart catalogue) and ``_save`` (PNG and SVG f
 
 from __future__ import annotations
 
-from webinar_insights._periods import Period
+from webinar_insights._periods import AUTO_MAX_PERIODS, Period
 
-from ._attendance import AUTO_MAX_PERIODS, attendance_rate_chart, retention_chart
+from ._attendance import attendance_rate_chart, retention_chart
 from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, TIME_TICKS, AnyChart
 from ._calendar import WeekdayHourValue, status_timeline_chart, weekday_hour_chart
 from ._catalogue import CHARTS, ChartEntry, ChartOption, ChartSource

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import zoneinfo
-from typing import Any, Final
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -32,11 +32,8 @@ from ._base import (
     with_metrics,
 )
 
-__all__ = ["AUTO_MAX_PERIODS", "attendance_rate_chart", "retention_chart"]
+__all__ = ["attendance_rate_chart", "retention_chart"]
 
-AUTO_MAX_PERIODS: Final = 60
-"""Periods at most in the attendance trend when its period is chosen for the range (the
-report's filter bar chooses by this rule too)."""
 _MAX_PERIODS = 1_000  # an explicit period may give this many, no more
 
 
@@ -91,7 +88,7 @@ def attendance_rate_chart(
     first, last = rated.select(
         pl.col("scheduled_start").min().alias("first"), pl.col("scheduled_start").max()
     ).row(0)
-    period: Period = every or fitting_period(first, last, most=AUTO_MAX_PERIODS).every
+    period: Period = every or fitting_period(first, last).every
     local = zoneinfo.ZoneInfo(zone)
     local_span = (first.astimezone(local), last.astimezone(local))
     # A session belongs to the period of its scheduled start, as in metrics.period_summary,

@@ -3,7 +3,7 @@
 One Vega-Lite concat spec, so the selections work without a kernel: they are Vega-Lite
 parameters under the names the other charts use for their linking parameters (``period``,
 ``host``, ``status``). Its data is pre-aggregated in polars to one row per period,
-host group and status (at most ``_MAX_PERIODS`` x (``hosts`` + 1) x 3 rows, whatever the number
+host group and status (at most ``AUTO_MAX_PERIODS`` x (``hosts`` + 1) x 3 rows, whatever the number
 of sessions); Vega-Lite sums those rows again for whatever is selected.
 """
 
@@ -28,8 +28,6 @@ __all__ = ["OTHER_HOSTS", "explore_chart", "explore_period"]
 OTHER_HOSTS: Final = "(other hosts)"
 """The group of the hosts :func:`explore_chart` does not show by name."""
 
-_MAX_PERIODS = 60
-
 
 def explore_period(start: datetime, end: datetime) -> tuple[str, str]:
     """The shortest period (polars interval, name) that cuts ``[start, end)`` into <= 60.
@@ -38,7 +36,7 @@ def explore_period(start: datetime, end: datetime) -> tuple[str, str]:
     >>> explore_period(datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
     ('1w', 'week')
     """
-    period = fitting_period(start, end, most=_MAX_PERIODS)
+    period = fitting_period(start, end)
     return period.every, period.name
 
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 import altair as alt
 
 from webinar_insights.errors import ConfigurationError
 
-__all__ = ["vega_bundle", "vegalite_version"]
+__all__ = ["file_spec", "vega_bundle", "vegalite_version"]
 
 # What the bundle exposes: the report's own script calls window.vegaEmbed.
 _GLOBALS = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+
+
+def file_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """A chart's Vega-Lite spec as the file carries it: without ``$schema`` (the mode is given
+    to vega-embed; the file stays free of URLs)."""
+    spec: dict[str, Any] = chart.to_dict()
+    spec.pop("$schema", None)
+    return spec
 
 
 def vegalite_version() -> str:

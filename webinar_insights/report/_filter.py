@@ -26,6 +26,7 @@ from webinar_insights._time import known_zone, local_weekday_hour
 from webinar_insights.errors import DataWarning
 from webinar_insights.theme import MUTED
 
+from ._bundle import file_spec
 from ._format import day_range
 from ._tables import ANOMALY_ROWS, MIN_REGISTRANTS, SEVERITY_ORDER, WEBINAR_ROWS, shown_anomalies
 
@@ -203,12 +204,14 @@ def filter_data(
             ],
             "now": int((now - origin).total_seconds() // 60),
         },
-        # How the attendance-rate chart cuts its trend into periods and samples its points.
-        "attendance": {
-            "periods": [[p.every, p.name, p.days] for p in PERIODS],
-            "autoMaxPeriods": charts.AUTO_MAX_PERIODS,
-            "maxPoints": charts.CHARTS["attendance_rate"].defaults["max_points"],
+        # The periods the attendance-rate and explore charts choose from, and how (the
+        # shortest giving at most autoMax of them: _periods.fitting_period).
+        "periods": {
+            "list": [[p.every, p.name, p.days] for p in PERIODS],
+            "autoMax": charts.AUTO_MAX_PERIODS,
         },
+        # How many sessions the attendance-rate chart draws as dots at most.
+        "attendance": {"maxPoints": charts.CHARTS["attendance_rate"].defaults["max_points"]},
         # The explore view as drawn for each period it may choose: the page fills in the data.
         "explore": {
             "hosts": _default(charts.explore_chart, "hosts"),
@@ -224,6 +227,14 @@ def filter_data(
     }
 
 
+def _row_positions(rows: pl.DataFrame) -> pl.DataFrame:
+    """Each session's row in the filter's table (``session_id``, ``row``), to join its
+    per-session values on."""
+    return pl.DataFrame(
+        {"session_id": rows.get_column("session_id").cast(pl.String)}
+    ).with_row_index("row")
+
+
 def _attendees(
     rows: pl.DataFrame, current: pl.DataFrame | None, previous: pl.DataFrame | None
 ) -> dict[str, Any] | bool:
@@ -234,9 +245,7 @@ def _attendees(
     known = [keys for keys in (current, previous) if keys is not None]
     if sum(keys.height for keys in known) > PEOPLE_VALUES_SHIPPED:
         return False
-    position = pl.DataFrame(
-        {"session_id": rows.get_column("session_id").cast(pl.String)}
-    ).with_row_index("row")
+    position = _row_positions(rows)
     pairs = (
         pl.concat(known).join(position, on="session_id", how="inner").sort("row")
         if known
@@ -265,9 +274,7 @@ def _people_charts(
     """What the funnel, lead-time and retention charts are drawn again from: a key per chart
     the report has, False where more than :data:`PEOPLE_VALUES_SHIPPED` values would be
     needed (the page then names the chart as not filtered)."""
-    position = pl.DataFrame(
-        {"session_id": rows.get_column("session_id").cast(pl.String)}
-    ).with_row_index("row")
+    position = _row_positions(rows)
     found: dict[str, Any] = {}
     if funnel is not None:
         counts = funnel.join(position, on="session_id", how="inner").sort("row")
@@ -335,11 +342,9 @@ def _explore_templates(time_zone: str) -> dict[str, Any]:
     for period in PERIODS:
         end = start + timedelta(days=period.days * charts.AUTO_MAX_PERIODS * 0.9)
         every, _ = charts.explore_period(start, end)
-        spec: dict[str, Any] = charts.explore_chart(
-            empty, start=start, end=end, time_zone=time_zone
-        ).to_dict()
-        spec.pop("$schema", None)
-        templates[every] = spec
+        templates[every] = file_spec(
+            charts.explore_chart(empty, start=start, end=end, time_zone=time_zone)
+        )
     return templates
 
 
@@ -359,9 +364,7 @@ def _retention_templates() -> dict[str, Any]:
             },
             schema=metrics.RETENTION,
         )
-        spec: dict[str, Any] = charts.retention_chart(curve).to_dict()
-        spec.pop("$schema", None)
-        return spec
+        return file_spec(charts.retention_chart(curve))
 
     return {"one": drawn(1), "lines": drawn(2), "many": drawn(many)}
 

@@ -27,6 +27,7 @@ from webinar_insights import metrics
 from webinar_insights.metrics import host_label
 from webinar_insights.theme import MUTED, PALETTE, apply_theme
 
+from ._bundle import file_spec
 from ._format import local_time, minutes, percent, whole
 
 __all__ = [
@@ -272,9 +273,7 @@ def page_templates() -> dict[str, dict[str, Any]]:
     (``{"name": "retention"}``...): the page sets it to the session's values."""
 
     def spec(chart: alt.Chart | alt.LayerChart) -> dict[str, Any]:
-        built: dict[str, Any] = apply_theme(chart).to_dict()
-        built.pop("$schema", None)
-        return built
+        return file_spec(apply_theme(chart))
 
     schedule = (
         alt.Chart(_named("schedule"))

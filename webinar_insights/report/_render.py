@@ -25,6 +25,7 @@ import polars as pl
 from webinar_insights import __version__, metrics
 from webinar_insights.charts import CONTROL_CHARACTERS, REPLACEMENT
 
+from ._bundle import file_spec
 from ._escape import attr, script_json, text
 from ._export import CSV_FORMULA
 from ._figures import figure_rows, plain_summary, rates_note, shown_change, withheld_note
@@ -529,12 +530,6 @@ def _asset(name: str) -> str:
     return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
 
 
-def _spec(chart: ReportChart) -> dict[str, Any]:
-    spec: dict[str, Any] = chart.chart.to_dict()
-    spec.pop("$schema", None)  # the mode is given to vega-embed; keep the file free of URLs
-    return spec
-
-
 def packed(value: Any) -> str:
     """``value`` as gzip-compressed JSON in base64 (the page inflates it with the browser's own
     ``DecompressionStream``): per-session columns shrink about fourfold. Base64 holds no
@@ -590,7 +585,7 @@ def render_document(report: ReportData, *, bundle: str) -> str:
     )
     specs = "\n".join(
         f'<script type="application/json" id="spec-{attr(chart.key)}"'
-        f' data-chart="{attr(chart.key)}">{script_json(_spec(chart))}</script>'
+        f' data-chart="{attr(chart.key)}">{script_json(file_spec(chart.chart))}</script>'
         for chart in report.charts
     )
     # The rules the page's table downloads follow: the same as --export-data's CSV files.

@@ -68,13 +68,17 @@
     return parts;
   }
   function two(n) { return (n < 10 ? "0" : "") + n; }
+  // Minutes the zone is ahead of UTC, from the local parts of the whole minute ``ms``.
+  function offsetOf(p, ms) {
+    return Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - ms) / 60000);
+  }
   // A session's minute as the tables show it ("2026-05-03 14:00") and as its cell's value
   // (ISO 8601 with the zone's offset then).
   function localTime(minute) {
     var ms = (data.originUtc + minute) * 60000;
     var p = localParts(ms);
     var shown = p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
-    var offset = Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - ms) / 60000);
+    var offset = offsetOf(p, ms);
     var sign = offset < 0 ? "-" : "+";
     var abs = Math.abs(offset);
     var iso = p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute + sign +
@@ -107,21 +111,15 @@
 
   // metrics.reach of the selected sessions, from the file's attendee keys (null where the
   // report cannot count people: no participants synced for these sessions).
-  var attendedBy;  // row -> [person, ...]
   function reachOf(rows, known) {
     var R = data.reach;
     if (!R || !known) return null;
-    if (!attendedBy) {
-      attendedBy = new Map();
-      R.row.forEach(function (r, i) {
-        if (!attendedBy.has(r)) attendedBy.set(r, []);
-        attendedBy.get(r).push(R.person[i]);
-      });
-    }
+    var at = atRows(R);
     var sessions = new Map(), unidentified = 0, pairs = 0, attended = false;
     rows.forEach(function (r) {
       if (C.attendees[r] > 0) attended = true;
-      (attendedBy.get(r) || []).forEach(function (person) {
+      (at.get(r) || []).forEach(function (i) {
+        var person = R.person[i];
         pairs++;
         if (person < 0) unidentified++;
         else sessions.set(person, (sessions.get(person) || 0) + 1);
@@ -707,10 +705,7 @@
   }
   function withBins(spec, rows, subtitle) {
     var drawn = JSON.parse(JSON.stringify(spec));
-    Object.keys(drawn.datasets).forEach(function (name) {
-      var sample = drawn.datasets[name][0];
-      if (sample && "bin_start" in sample) drawn.datasets[name] = rows;
-    });
+    drawn.datasets[datasetWith(drawn, "bin_start")] = rows;
     drawn.title.subtitle = subtitle.filter(function (line) { return line; });
     return drawn;
   }
@@ -914,8 +909,7 @@
 
   // ---- Calendar periods in the report's zone (polars' dt.truncate and dt.offset_by) --------
   function offsetAt(ms) {  // minutes the zone is ahead of UTC at the instant ms
-    var p = localParts(ms);
-    return Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - Math.floor(ms / 60000) * 60000) / 60000);
+    return offsetOf(localParts(ms), Math.floor(ms / 60000) * 60000);
   }
   function localMidnight(y, m, d) {  // the instant (ms) of a local date's midnight
     var wall = Date.UTC(y, m, d);
@@ -942,6 +936,17 @@
     var end = new Date(Date.UTC(y, m, d));
     return [end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate()];
   }
+  // _periods.fitting_period: the shortest period cutting a span of ``days`` into at most
+  // autoMax periods (a year when none does); a span under a day counts as one day.
+  function fittingPeriod(days) {
+    var P = data.periods;
+    days = Math.max(days, 1);
+    return P.list.filter(function (p) { return days / p[2] <= P.autoMax; })[0] || P.list[P.list.length - 1];
+  }
+  function ymdOf(text) {  // "2026-10-05..." -> [2026, 9, 5] (months from 0, as Date.UTC takes them)
+    var t = text.slice(0, 10).split("-").map(Number);
+    return [t[0], t[1] - 1, t[2]];
+  }
   function dateText(ymd) { return new Date(Date.UTC(ymd[0], ymd[1], ymd[2])).toISOString().slice(0, 10); }
   function wallClock(ms) {  // an instant as the zone's wall clock, in ms on a UTC scale
     return ms + offsetAt(ms) * 60000;
@@ -967,9 +972,7 @@
       if (ms < first) { first = ms; firstRow = r; }
       if (ms > last) { last = ms; lastRow = r; }
     });
-    var days = Math.max((last - first) / 86400000, 1);
-    var period = A.periods.filter(function (p) { return days / p[2] <= A.autoMaxPeriods; })[0] ||
-      A.periods[A.periods.length - 1];
+    var period = fittingPeriod((last - first) / 86400000);
     var every = period[0], unit = period[1];
     var groups = new Map();
     rated.forEach(function (r) {
@@ -979,8 +982,7 @@
     });
     var periods = Array.from(groups.keys()).sort().map(function (key) {
       var members = groups.get(key);
-      var start = key.split("-").map(Number);
-      start[1] -= 1;
+      var start = ymdOf(key);
       var end = periodEnd(start, every);
       var from = localMidnight(start[0], start[1], start[2]);
       var to = localMidnight(end[0], end[1], end[2]);
@@ -1018,11 +1020,8 @@
       };
     });
     var drawn = JSON.parse(JSON.stringify(spec));
-    Object.keys(drawn.datasets).forEach(function (name) {
-      var sample = drawn.datasets[name][0] || {};
-      if ("period_mid" in sample) drawn.datasets[name] = periods;
-      else if ("attendance_rate" in sample) drawn.datasets[name] = points;
-    });
+    drawn.datasets[datasetWith(drawn, "period_mid")] = periods;
+    drawn.datasets[datasetWith(drawn, "attendance_rate")] = points;
     var axis = timeAxis(rowWall(firstRow), rowWall(lastRow));
     var capital = unit.charAt(0).toUpperCase() + unit.slice(1);
     drawn.layer.forEach(function (part) {
@@ -1048,12 +1047,7 @@
   // page by the explore view's own selections; the period chosen for the filter's days.
   function explore(spec, rows, range) {
     var E = data.explore;
-    var A = data.attendance;
-    var days = (range.hi - range.lo) / 1440;
-    days = Math.max(days, 1);
-    var period = A.periods.filter(function (p) { return days / p[2] <= A.autoMaxPeriods; })[0] ||
-      A.periods[A.periods.length - 1];
-    var every = period[0];
+    var every = fittingPeriod((range.hi - range.lo) / 1440)[0];
     var placed = rows.filter(function (r) { return C.minute[r] !== null; });
     var counts = new Map();
     placed.forEach(function (r) { counts.set(C.host[r], (counts.get(C.host[r]) || 0) + 1); });
@@ -1093,9 +1087,7 @@
     var high = wallClock((data.originUtc + range.hi) * 60000);
     if (firstStart !== null) {
       low = Math.min(low, Date.parse(firstStart));
-      var last = lastStart.slice(0, 10).split("-").map(Number);
-      last[1] -= 1;
-      var end = periodEnd(last, every);
+      var end = periodEnd(ymdOf(lastStart), every);
       high = Math.max(high, Date.UTC(end[0], end[1], end[2]));
     }
     var drawn = JSON.parse(JSON.stringify(E.templates[every]));
@@ -1115,21 +1107,22 @@
   }
 
   // ---- Charts drawn from people: per-session data the file carries (_filter._people_charts).
-  var PEOPLE_CHARTS;  // chart -> {row -> position in its arrays}, built on first use
-  function peopleOf(key) {
-    var shipped = data.peopleCharts[key];
-    if (!shipped) return shipped;  // false: too many values to carry; undefined: not in the report
-    PEOPLE_CHARTS = PEOPLE_CHARTS || {};
-    if (!PEOPLE_CHARTS[key] && shipped.row) {
+  // Per-session values are parallel arrays with the session's row in ``row``: each row's
+  // positions in them, indexed once per array.
+  var positions = new Map();  // row array -> Map(row -> [position, ...])
+  function atRows(shipped) {
+    if (!positions.has(shipped.row)) {
       var at = new Map();
       shipped.row.forEach(function (r, i) {
         if (!at.has(r)) at.set(r, []);
         at.get(r).push(i);
       });
-      PEOPLE_CHARTS[key] = at;
+      positions.set(shipped.row, at);
     }
-    return shipped;
+    return positions.get(shipped.row);
   }
+  // false: too many values to carry in the file; undefined: the chart is not in the report.
+  function peopleOf(key) { return data.peopleCharts[key]; }
   function datasetWith(drawn, column) {
     return Object.keys(drawn.datasets).filter(function (name) {
       var sample = drawn.datasets[name][0];
@@ -1143,15 +1136,15 @@
     var F = peopleOf("funnel");
     if (F === false) return undefined;
     if (!F) return spec;
-    var at = new Map();
-    F.row.forEach(function (r, i) { at.set(r, i); });
+    var at = atRows(F);
     var counts = [0, 0, 0];
     rows.forEach(function (r) {
-      var i = at.get(r);
-      if (i === undefined || C.status[r] !== FINISHED) return;
-      counts[0] += F.registered[i];
-      counts[1] += F.joined[i];
-      counts[2] += F.stayed[i];
+      if (C.status[r] !== FINISHED) return;
+      (at.get(r) || []).forEach(function (i) {
+        counts[0] += F.registered[i];
+        counts[1] += F.joined[i];
+        counts[2] += F.stayed[i];
+      });
     });
     var drawn = JSON.parse(JSON.stringify(spec));
     var name = datasetWith(drawn, "stage");
@@ -1174,7 +1167,7 @@
     var L = peopleOf("lead_time");
     if (L === false) return undefined;
     if (!L) return spec;
-    var at = PEOPLE_CHARTS.lead_time;
+    var at = atRows(L);
     var values = [], after = [];
     rows.forEach(function (r) {
       (at.get(r) || []).forEach(function (i) {
@@ -1206,7 +1199,7 @@
     var R = peopleOf("retention");
     if (R === false) return undefined;
     if (!R) return spec;
-    var at = PEOPLE_CHARTS.retention;
+    var at = atRows(R);
     var chosen = [];
     rows.forEach(function (r) { (at.get(r) || []).forEach(function (i) { chosen.push(i); }); });
     if (!chosen.length) return null;

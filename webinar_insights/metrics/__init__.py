@@ -11,7 +11,9 @@ Three layers, each usable on its own:
   :func:`host_summary`, :func:`period_summary`, :func:`kpis`, :func:`percentile_bands`,
   :func:`anomalies`) and over participants and registrants (:func:`retention_curve`,
   :func:`peak_concurrency`, :func:`registration_lead_time`, :func:`registration_funnel`,
-  :func:`session_funnel`).
+  :func:`session_funnel`) and the audience (:func:`channel_summary`, :func:`new_vs_returning`,
+  :func:`series_cohorts`, :func:`attendance_frequency`, :func:`top_attendees`,
+  :func:`on_demand`).
 
 :data:`KPIS` is the catalogue of the key figures of :func:`kpis`: label, unit, better
 direction, definition and formatter, read by the report and the dashboard alike.
@@ -23,13 +25,35 @@ metrics are group-bys and cumulative sums, so ten million participants fit in a 
 
 Modules: ``_expressions`` (expression builders), ``_derived`` (per-session and per-participant
 columns), ``_summaries`` (per webinar, host, period), ``_kpis`` (key figures and their
-catalogue), ``_people`` (retention, concurrency, lead time, funnel), ``_distributions``
-(percentile bands), ``_anomalies``; ``_columns`` holds the added columns and the frame check.
+catalogue), ``_people`` (retention, concurrency, lead time, funnel, reach), ``_forecast`` (registration pacing, the forecast and its backtest), ``_audience``
+(channels, new and returning people, series cohorts, attendance frequency, top attendees,
+on-demand sign-ups), ``_distributions`` (percentile bands), ``_anomalies``; ``_columns`` holds
+the added columns and the frame check.
 """
 
 from __future__ import annotations
 
 from ._anomalies import ANOMALIES, ANOMALY_KINDS, anomalies
+from ._audience import (
+    CHANNELS,
+    COHORTS,
+    FREQUENCY,
+    NEW_VS_RETURNING,
+    NEW_VS_RETURNING_PERIODS,
+    ON_DEMAND,
+    ON_DEMAND_PERIODS,
+    SERIES_COHORTS,
+    SMALL_SAMPLE,
+    TOP_ATTENDEES,
+    TOP_ATTENDEES_PERSONAL,
+    UNKNOWN_CHANNEL,
+    attendance_frequency,
+    channel_summary,
+    new_vs_returning,
+    on_demand,
+    series_cohorts,
+    top_attendees,
+)
 from ._columns import PARTICIPANT_METRICS_COLUMNS, SESSION_METRICS_COLUMNS
 from ._derived import participant_metrics, session_metrics
 from ._distributions import BandBy, BandValue, percentile_bands
@@ -46,6 +70,20 @@ from ._expressions import (
     overrun,
     session_moment,
     start_delay,
+)
+from ._forecast import (
+    BACKTEST,
+    BACKTEST_HORIZONS,
+    BACKTEST_SUMMARY,
+    FORECAST,
+    FORECAST_LEVEL,
+    FORECAST_METHOD,
+    REGISTRATION_CURVE,
+    SHRINKAGE,
+    attendance_forecast,
+    backtest_summary,
+    forecast_backtest,
+    registration_curve,
 )
 from ._kpis import KPI_KEYS, KPIS, Kpi, kpi_bases, kpis
 from ._people import (
@@ -71,20 +109,40 @@ __all__ = [
     "ANOMALIES",
     "ANOMALY_KINDS",
     "ATTENDEE_KEYS",
+    "BACKTEST",
+    "BACKTEST_HORIZONS",
+    "BACKTEST_SUMMARY",
+    "CHANNELS",
+    "COHORTS",
     "DEFAULT_LATE_AFTER",
+    "FORECAST",
+    "FORECAST_LEVEL",
+    "FORECAST_METHOD",
+    "FREQUENCY",
     "FUNNEL",
     "IMPLAUSIBLE",
     "KPIS",
     "KPI_KEYS",
     "LEAD_TIME",
     "MAX_SESSION",
+    "NEW_VS_RETURNING",
+    "NEW_VS_RETURNING_PERIODS",
+    "ON_DEMAND",
+    "ON_DEMAND_PERIODS",
     "PARTICIPANT_METRICS_COLUMNS",
     "PEAK_CONCURRENCY",
     "REACH",
+    "REGISTRATION_CURVE",
     "RETENTION",
+    "SERIES_COHORTS",
     "SESSION_FUNNEL",
     "SESSION_METRICS_COLUMNS",
+    "SHRINKAGE",
+    "SMALL_SAMPLE",
     "SUMMARY_COLUMNS",
+    "TOP_ATTENDEES",
+    "TOP_ATTENDEES_PERSONAL",
+    "UNKNOWN_CHANNEL",
     "BandBy",
     "BandValue",
     "Kpi",
@@ -92,8 +150,13 @@ __all__ = [
     "actual_end",
     "actual_start",
     "anomalies",
+    "attendance_forecast",
+    "attendance_frequency",
     "attendance_rate",
     "attendee_keys",
+    "backtest_summary",
+    "channel_summary",
+    "forecast_backtest",
     "host_key",
     "host_label",
     "host_summary",
@@ -102,6 +165,8 @@ __all__ = [
     "kpis",
     "late_start",
     "minutes",
+    "new_vs_returning",
+    "on_demand",
     "overrun",
     "participant_metrics",
     "peak_concurrency",
@@ -109,12 +174,15 @@ __all__ = [
     "period_summary",
     "plausible",
     "reach",
+    "registration_curve",
     "registration_funnel",
     "registration_lead_time",
     "retention_curve",
+    "series_cohorts",
     "session_funnel",
     "session_metrics",
     "session_moment",
     "start_delay",
+    "top_attendees",
     "webinar_summary",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "RETENTION",
     "SESSION_FUNNEL",
     "attendee_keys",
+    "funnel_registrants",
     "peak_concurrency",
     "reach",
     "registration_funnel",
@@ -429,6 +430,38 @@ def session_funnel(
     ``session_id``.
     """
     stayed_at_least = check_timedelta(stayed_at_least, "stayed_at_least")
+    batches = funnel_registrants(
+        sessions, registrants, participants, stayed_at_least=stayed_at_least
+    )
+    counts = [
+        batch.group_by("session_id")
+        .agg(
+            pl.len().cast(INT).alias("registered"),
+            pl.col("joined").sum().cast(INT),
+            pl.col("stayed").sum().cast(INT),
+        )
+        .collect()
+        for batch in batches
+    ]
+    return pl.concat(counts).sort("session_id").cast(dict(SESSION_FUNNEL))  # type: ignore[arg-type]
+
+
+def funnel_registrants(
+    sessions: pl.DataFrame,
+    registrants: pl.DataFrame,
+    participants: pl.DataFrame,
+    *,
+    stayed_at_least: timedelta | None,
+    carry: Sequence[str] = (),
+) -> list[pl.LazyFrame]:
+    """Each live registrant of ``sessions`` with whether they joined and stayed: the one home
+    of the funnel's rule, which :func:`session_funnel` and ``channel_summary`` group.
+
+    One lazy frame per batch of whole sessions (see :func:`_session_batches`), with the columns
+    ``session_id``, ``registrant`` (the registrant's index in its batch), the registrants'
+    columns named in ``carry``, ``joined`` and ``stayed`` (Boolean). Without
+    ``stayed_at_least`` the participants need no ``time_in_session`` and ``stayed`` is false.
+    """
     ids = (
         require(sessions, ("session_id",), what="sessions")
         .lazy()
@@ -437,77 +470,79 @@ def session_funnel(
     )
     people = require(
         registrants,
-        ("session_id", "registrant_id", "participant_id", "registered_post_webinar"),
+        ("session_id", "registrant_id", "participant_id", "registered_post_webinar", *carry),
         what="registrants",
     )
+    timed = () if stayed_at_least is None else ("time_in_session",)
     visits = require(
         participants,
-        ("session_id", "participant_id", "registrant_id", "time_in_session"),
+        ("session_id", "participant_id", "registrant_id", *timed),
         what="participants",
     )
-    batches = [
-        _funnel_counts(
-            people.lazy().filter(batch), visits.lazy().filter(batch), ids, stayed_at_least
+    return [
+        _funnel_registrants(
+            people.lazy().filter(batch), visits.lazy().filter(batch), ids, stayed_at_least, carry
         )
         for batch in _session_batches(max(people.height, visits.height))
     ]
-    return pl.concat(batches).sort("session_id").cast(dict(SESSION_FUNNEL))  # type: ignore[arg-type]
 
 
-def _funnel_counts(
-    people: pl.LazyFrame, visits: pl.LazyFrame, ids: pl.LazyFrame, stayed_at_least: timedelta
-) -> pl.DataFrame:
-    """The funnel's three counts of each session, from some sessions' registrants and visits."""
+def _funnel_registrants(
+    people: pl.LazyFrame,
+    visits: pl.LazyFrame,
+    ids: pl.LazyFrame,
+    stayed_at_least: timedelta | None,
+    carry: Sequence[str],
+) -> pl.LazyFrame:
+    """:func:`funnel_registrants` of some sessions' registrants and visits."""
     live = (
         people.filter(~pl.col("registered_post_webinar").fill_null(False))
         .join(ids, on="session_id", how="semi")
-        .with_row_index("__registrant__")
+        .with_row_index("registrant")
     )
     visits_lazy = visits.join(ids, on="session_id", how="semi")
-    stayed = pl.col("time_in_session") >= stayed_at_least
+    stayed = (
+        pl.lit(False)
+        if stayed_at_least is None
+        else (pl.col("time_in_session") >= stayed_at_least).fill_null(False)
+    )
     by_registrant = visits_lazy.filter(pl.col("registrant_id").is_not_null()).select(
-        "session_id", "registrant_id", stayed.fill_null(False).alias("__stayed__")
+        "session_id", "registrant_id", stayed.alias("__stayed__")
     )
     by_participant = visits_lazy.filter(pl.col("participant_id").is_not_null()).select(
-        "session_id", "participant_id", stayed.fill_null(False).alias("__stayed__")
+        "session_id", "participant_id", stayed.alias("__stayed__")
     )
     links = pl.concat(
         [
             live.join(by_registrant, on=["session_id", "registrant_id"]).select(
-                "__registrant__", "__stayed__"
+                "registrant", "__stayed__"
             ),
             live.join(by_participant, on=["session_id", "participant_id"]).select(
-                "__registrant__", "__stayed__"
+                "registrant", "__stayed__"
             ),
         ]
     )
-    per_registrant = (
+    return (
         live.select(
             "session_id",
-            "__registrant__",
+            "registrant",
+            *carry,
             pl.col("participant_id").is_not_null().alias("__joined__"),
         )
         .join(
-            links.group_by("__registrant__").agg(
+            links.group_by("registrant").agg(
                 pl.lit(True).alias("__linked__"), pl.col("__stayed__").any()
             ),
-            on="__registrant__",
+            on="registrant",
             how="left",
         )
         .select(
             pl.col("session_id").cast(STR),
+            "registrant",
+            *carry,
             (pl.col("__joined__") | pl.col("__linked__").fill_null(False)).alias("joined"),
             pl.col("__stayed__").fill_null(False).alias("stayed"),
         )
-    )
-    return (
-        per_registrant.group_by("session_id")
-        .agg(
-            pl.len().cast(INT).alias("registered"),
-            pl.col("joined").sum().cast(INT),
-            pl.col("stayed").sum().cast(INT),
-        )
-        .collect()
     )
 
 
@@ -531,9 +566,14 @@ def attendee_keys(
     )
 
 
-def _attendee_keys(participants: pl.DataFrame, session_ids: Iterable[str] | None) -> pl.LazyFrame:
-    """Each Attendee row as (session_id, person, by_email): see :func:`attendee_keys`."""
-    frame = require(participants, ("session_id", "role", "unique_user_hash"), what="participants")
+def _attendee_keys(
+    participants: pl.DataFrame, session_ids: Iterable[str] | None, *, carry: Sequence[str] = ()
+) -> pl.LazyFrame:
+    """Each Attendee row as (session_id, person, by_email), then the columns named in
+    ``carry``: see :func:`attendee_keys`."""
+    frame = require(
+        participants, ("session_id", "role", "unique_user_hash", *carry), what="participants"
+    )
     ids = _session_ids(session_ids)
     lazy = frame.lazy().filter(pl.col("role") == "Attendee")
     if "email" not in frame.columns:  # a frame with personal data dropped
@@ -551,7 +591,7 @@ def _attendee_keys(participants: pl.DataFrame, session_ids: Iterable[str] | None
         .then(pl.col("email").str.strip_chars().str.to_lowercase().hash(2))
     )
     return lazy.select(
-        pl.col("session_id").cast(STR), person.alias("person"), emailed.alias("by_email")
+        pl.col("session_id").cast(STR), person.alias("person"), emailed.alias("by_email"), *carry
     )
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "SUMMARY_INPUTS",
     "host_summary",
     "period_summary",
+    "session_period",
     "summary_aggs",
     "webinar_summary",
 ]
@@ -149,6 +150,26 @@ def period_summary(
     time_zone:
         IANA time zone of the periods (default UTC); ``period`` is a Datetime in this zone.
     """
+    period = session_period(every=every, time_zone=time_zone)
+    frame = require(
+        sessions, ("scheduled_start", "actual_start"), what="sessions", hint=HINT_SESSION_METRICS
+    )
+    return _summary(frame.with_columns(period), ["period"], [])
+
+
+def session_period(*, every: str, time_zone: str) -> pl.Expr:
+    """``period``: the start of the calendar period holding a session's :func:`session_moment`.
+
+    The one cut of sessions into periods (:func:`period_summary` and the audience metrics read
+    it): the moment seen in ``time_zone`` and cut by polars' calendar-aware ``dt.truncate``,
+    so a day is a local day across DST changes and weeks start on Monday. Reads the columns
+    ``scheduled_start`` and ``actual_start`` (a frame from :func:`session_metrics`).
+
+    Raises
+    ------
+    ConfigurationError
+        ``every`` is not a polars interval, or ``time_zone`` is not an IANA time zone.
+    """
     time_zone = zone_key(time_zone)
     probe = pl.Series([datetime(2024, 1, 1, tzinfo=UTC)], dtype=schemas.TIMESTAMP)
     try:
@@ -157,10 +178,4 @@ def period_summary(
         raise ConfigurationError(
             f"every must be a polars interval such as '1d', '1w' or '1mo', not {every!r}."
         ) from None
-    frame = require(
-        sessions, ("scheduled_start", "actual_start"), what="sessions", hint=HINT_SESSION_METRICS
-    )
-    frame = frame.with_columns(
-        session_moment().dt.convert_time_zone(time_zone).dt.truncate(every).alias("period")
-    )
-    return _summary(frame, ["period"], [])
+    return session_moment().dt.convert_time_zone(time_zone).dt.truncate(every).alias("period")

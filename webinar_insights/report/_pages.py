@@ -24,7 +24,7 @@ import altair as alt
 import polars as pl
 
 from webinar_insights import metrics
-from webinar_insights.metrics import host_label
+from webinar_insights.metrics import UNKNOWN_CHANNEL, host_label
 from webinar_insights.theme import MUTED, PALETTE, apply_theme
 
 from ._bundle import file_spec
@@ -42,7 +42,6 @@ __all__ = [
 PAGE_SESSIONS: Final = 250
 JOIN_MINUTES: Final = (-15, 60)  # join times shown, in minutes after going live (clipped)
 REGISTRATION_DAYS: Final = 60  # registrations earlier than this many days are counted on day 60
-UNKNOWN_CHANNEL: Final = "(no source)"
 
 
 def page_link(session_id: str) -> str:

@@ -42,7 +42,7 @@ included (there it stays empty), so a report can always refer to it:
 :func:`explore_chart` declares all three in one view of linked charts.
 
 Modules: ``_base`` (shared pieces), ``_histogram`` (the split histogram), ``_attendance``,
-``_timing``, ``_calendar``, ``_registration`` (charts by subject), ``_explore`` (the linked
+``_timing``, ``_calendar``, ``_registration``, ``_audience`` (charts by subject), ``_explore`` (the linked
 explore view), ``_catalogue`` (the chart catalogue) and ``_save`` (PNG and SVG files).
 """
 
@@ -51,6 +51,14 @@ from __future__ import annotations
 from webinar_insights._periods import AUTO_MAX_PERIODS, Period
 
 from ._attendance import attendance_rate_chart, retention_chart
+from ._audience import (
+    channel_chart,
+    forecast_chart,
+    on_demand_chart,
+    registration_curve_chart,
+    returning_chart,
+    series_cohort_chart,
+)
 from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, TIME_TICKS, AnyChart
 from ._calendar import WeekdayHourValue, status_timeline_chart, weekday_hour_chart
 from ._catalogue import CHARTS, ChartEntry, ChartOption, ChartSource
@@ -80,13 +88,19 @@ __all__ = [
     "Period",
     "WeekdayHourValue",
     "attendance_rate_chart",
+    "channel_chart",
     "explore_chart",
     "explore_period",
+    "forecast_chart",
+    "on_demand_chart",
     "overrun_chart",
+    "registration_curve_chart",
     "registration_funnel_chart",
     "registration_lead_time_chart",
     "retention_chart",
+    "returning_chart",
     "save_chart",
+    "series_cohort_chart",
     "start_delay_chart",
     "status_timeline_chart",
     "weekday_hour_chart",

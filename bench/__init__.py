@@ -19,6 +19,7 @@ BENCHMARKS: tuple[str, ...] = (
     "report",
     "report_memory",
     "dashboard",
+    "forecast",
 )
 
 __all__ = ["BENCHMARKS"]

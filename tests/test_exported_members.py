@@ -39,6 +39,7 @@ EXPORTS: dict[str, list[str]] = {
         "sync",
     ],
     "webinar_insights.charts": [
+        "AUDIENCE_CHARTS",
         "AUTO_MAX_PERIODS",
         "CHARTS",
         "CONTROL_CHARACTERS",

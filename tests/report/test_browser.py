@@ -121,6 +121,12 @@ def test_demo_report_draws_every_chart_offline(demo_report: Path, open_report: A
         "chart-retention",
         "chart-funnel",
         "chart-lead-time",
+        "chart-channels",
+        "chart-returning",
+        "chart-series-cohorts",
+        "chart-on-demand",
+        "chart-registration-curve",
+        "chart-forecast",
     ]
     assert loaded.page.get_attribute("html", "data-charts-ready") == str(len(keys))
     for key in keys:
@@ -433,7 +439,7 @@ def test_on_a_phone_charts_are_laid_out_again_with_readable_text(
                   shown, scale, smallest: Math.min(...sizes)};
         })"""
     )
-    assert len(charts) == 9
+    assert len(charts) == 15  # nine of the program, six of its audience
     for chart in charts:
         assert chart["narrow"], chart
         assert chart["shown"] <= chart["box"] + 0.5, chart
@@ -513,6 +519,8 @@ def test_a_click_on_a_timeline_dot_opens_that_sessions_page(
         """() => {
           const paths = [...document.querySelectorAll('#chart-status-timeline g.mark-symbol path')];
           const active = paths.filter((p) => p.__data__ && p.__data__.datum && p.__data__.datum.active);
+          // In the middle of the window: the sticky filter bar covers the top.
+          active[active.length - 1].scrollIntoView({block: 'center'});
           const box = active[active.length - 1].getBoundingClientRect();
           return {x: box.left + box.width / 2, y: box.top + box.height / 2,
                   id: active[active.length - 1].__data__.datum.session_id};
@@ -744,11 +752,16 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
         "session_id"
     ].to_list()
     # Every chart holds the data Python's chart of these sessions holds.
-    charts = page.locator(".chart-body").evaluate_all("nodes => nodes.map(n => n.id.slice(6))")
+    charts = page.locator("#charts .chart-body").evaluate_all(
+        "nodes => nodes.map(n => n.id.slice(6))"
+    )
     assert sorted(charts) == sorted(FOLLOWING_CHARTS)
+    audience = page.locator("#audience figure")
+    assert audience.count() == 6
+    assert all("not-filtered" in (f.get_attribute("class") or "") for f in audience.all())
     _same_charts(page, python_path, FOLLOWING_CHARTS)
     assert page.locator("#charts-unfiltered").is_hidden()
-    assert page.locator(".chart.not-filtered").count() == 0
+    assert page.locator("#charts .chart.not-filtered").count() == 0
     assert float(page.get_attribute("#filter-bar", "data-redraw-ms") or "nan") >= 0
     assert loaded.requests == [] and loaded.errors == []
 
@@ -925,7 +938,7 @@ def test_charts_that_cannot_follow_a_filter_are_dimmed_and_named(
         assert page.evaluate(f"() => window.__reportFilter.drawn('{key}')") is not None, key
     page.click("#filter-reset")
     page.wait_for_function("() => !document.documentElement.hasAttribute('data-filtered')")
-    assert page.locator(".chart.not-filtered").count() == 0
+    assert page.locator("#charts .chart.not-filtered").count() == 0
     assert page.locator("#charts-unfiltered").is_hidden()
     assert loaded.errors == []
 

@@ -61,7 +61,7 @@ from ._audience import (
 )
 from ._base import HOST_PARAM, MAX_ROWS, PERIOD_PARAM, STATUS_PARAM, TIME_TICKS, AnyChart
 from ._calendar import WeekdayHourValue, status_timeline_chart, weekday_hour_chart
-from ._catalogue import CHARTS, ChartEntry, ChartOption, ChartSource
+from ._catalogue import AUDIENCE_CHARTS, CHARTS, ChartEntry, ChartOption, ChartSource
 from ._explore import OTHER_HOSTS, explore_chart, explore_period
 from ._histogram import MAX_BINS, NICE_STEPS
 from ._registration import registration_funnel_chart, registration_lead_time_chart
@@ -69,6 +69,7 @@ from ._save import CONTROL_CHARACTERS, REPLACEMENT, save_chart
 from ._timing import overrun_chart, start_delay_chart
 
 __all__ = [
+    "AUDIENCE_CHARTS",
     "AUTO_MAX_PERIODS",
     "CHARTS",
     "CONTROL_CHARACTERS",

@@ -240,7 +240,8 @@ def status_timeline_chart(
     ]
     if grouped:
         shown.append(f"The {grouped:,} webinars furthest from now share the last row.")
-    chart = layer(scheduled, live, dots, live_now, now_rule).properties(
+    # The now rule under the dots: an Active session's dot sits on it and must take the click.
+    chart = layer(scheduled, live, now_rule, dots, live_now).properties(
         width=WIDTH + 120,
         height=alt.Step(22),
         title=heading(

@@ -18,16 +18,33 @@ import polars as pl
 from webinar_insights.errors import ConfigurationError
 
 from ._attendance import attendance_rate_chart, retention_chart
+from ._audience import (
+    channel_chart,
+    forecast_chart,
+    on_demand_chart,
+    registration_curve_chart,
+    returning_chart,
+    series_cohort_chart,
+)
 from ._base import AnyChart
 from ._calendar import status_timeline_chart, weekday_hour_chart
 from ._explore import explore_chart
 from ._registration import registration_funnel_chart, registration_lead_time_chart
 from ._timing import overrun_chart, start_delay_chart
 
-__all__ = ["CHARTS", "ChartEntry", "ChartOption", "ChartSource"]
+__all__ = ["AUDIENCE_CHARTS", "CHARTS", "ChartEntry", "ChartOption", "ChartSource"]
 
 ChartSource: TypeAlias = Literal[
-    "sessions", "retention_curve", "registration_funnel", "registration_lead_time"
+    "sessions",
+    "retention_curve",
+    "registration_funnel",
+    "registration_lead_time",
+    "channel_summary",
+    "new_vs_returning",
+    "series_cohorts",
+    "on_demand",
+    "registration_curve",
+    "attendance_forecast",
 ]
 """The frame a chart draws: the sessions (with the ``session_metrics`` columns), or the frame of
 the ``metrics`` function of that name."""
@@ -201,3 +218,61 @@ CHARTS: Final[Mapping[str, ChartEntry]] = MappingProxyType(
 )
 """Every chart of the report and the dashboard, by key, in the order the report shows them
 (the dashboard's tabs are the ``sessions`` charts but ``explore``, in this order)."""
+
+
+AUDIENCE_CHARTS: Final[Mapping[str, ChartEntry]] = MappingProxyType(
+    {
+        entry.key: entry
+        for entry in (
+            _entry(
+                "channels",
+                "Channels",
+                "Live registrants of the Finished sessions by registration channel, and the share"
+                " who joined (the funnel's Joined; walk-ins have no channel).",
+                channel_chart,
+                "channel_summary",
+            ),
+            _entry(
+                "returning",
+                "New and returning attendees",
+                "People who attended in each period; returning: seen at an earlier session of"
+                " the report's range.",
+                returning_chart,
+                "new_vs_returning",
+            ),
+            _entry(
+                "series_cohorts",
+                "Who comes back across a series",
+                "Of the people who first attended part N of a series, the share at each later"
+                " part.",
+                series_cohort_chart,
+                "series_cohorts",
+            ),
+            _entry(
+                "on_demand",
+                "On-demand sign-ups",
+                "Registrations made after the session had ended, and their share of all.",
+                on_demand_chart,
+                "on_demand",
+            ),
+            _entry(
+                "registration_curve",
+                "How registrations build up",
+                "The share of final registrants signed up by each day before the start, over"
+                " past sessions.",
+                registration_curve_chart,
+                "registration_curve",
+            ),
+            _entry(
+                "forecast",
+                "Forecast for upcoming sessions",
+                "Registrants so far, and the forecast of final registrants and attendees with"
+                " an 80% interval.",
+                forecast_chart,
+                "attendance_forecast",
+            ),
+        )
+    }
+)
+"""The audience charts, by key, in the order the report's Audience section shows them: drawn
+from the frames of the ``metrics`` functions their ``source`` names."""

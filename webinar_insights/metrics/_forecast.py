@@ -1,21 +1,18 @@
 """Registration pacing and a forecast of final registrants and attendees for upcoming sessions,
 with the backtest that shows how far to trust it.
 
-The model, in one sentence (:data:`FORECAST_METHOD`): a session's final count is its registrants
-so far times the growth that comparable past sessions saw from the same number of days before
-their start (the series' own, pulled toward the program's; else the host's; else the
-program's), and the 80 % interval is as wide as that growth has varied.
-
-Concretely, for a session with ``S`` live registrants ``d`` days before its start, each past
-session ``i`` (Finished, with live registrants, ended before the forecast is made) gives a growth
-``g_i = log((F_i + 1) / (S_i(d) + 1))``, where ``F_i`` is its final count (live registrants, or
-the API's unique attendees) and ``S_i(d)`` its live registrants ``d`` days before its start. The
-forecast is ``(S + 1) * exp(g) - 1`` with ``g`` the mean growth of the comparable sessions
-shrunk toward the program's mean as if the program added :data:`SHRINKAGE` sessions of its own.
-The interval adds the 10th and 90th percentiles of the past sessions' errors under the same
-rule (each predicted from the others) to ``g``. Nothing here is fitted by an optimiser: a mean,
-a weighted mean and two percentiles, so the forecast can be explained in a sentence and checked
-by hand.
+The model, in one sentence, is :data:`FORECAST_METHOD`. Concretely, for a session with ``S``
+live registrants ``d`` days before its start, each past session ``i`` (Finished, with live
+registrants, ended before the forecast is made) gives a size ``log(F_i + 1)`` and a growth
+``log(F_i + 1) - log(S_i(d) + 1)``, where ``F_i`` is its final count (live registrants, or the
+API's unique attendees) and ``S_i(d)`` its live registrants ``d`` days before its start. The
+target's estimate of each is the mean of its series' past sessions, else its host's, else the
+program's, the first two pulled toward the program's mean as if the program added
+:data:`SHRINKAGE` sessions. The two forecasts, ``log(F + 1) = size`` and ``log(S + 1) + growth``,
+are blended with weights inversely proportional to the variance of their leave-one-out errors
+on the past sessions, and the 80 % interval adds the 10th and 90th percentiles of the blended
+errors. Nothing is fitted by an optimiser: means, two variances and two percentiles, so the
+forecast can be explained in a sentence and checked by hand (docs/METRICS.md).
 """
 
 from __future__ import annotations
@@ -63,9 +60,10 @@ BACKTEST_HORIZONS = (7, 3, 1)
 """The days before start at which :func:`forecast_backtest` predicts each past session."""
 
 FORECAST_METHOD = (
-    "Registrants so far × the growth comparable past sessions saw from the same number of days"
-    " before their start (the series' own, pulled toward the program's; else the host's; else"
-    " the program's); the 80% interval is as wide as that growth has varied."
+    "The usual final count of comparable past sessions (the series', else the host's, else the"
+    " program's, pulled toward the program's) blended with registrants so far × the growth"
+    " those sessions saw from the same number of days before their start, each weighted by how"
+    " well it predicted past sessions; the 80% interval is as wide as the blend's past errors."
 )
 """The forecast's method in one sentence, for the report, the dashboard and the notebook."""
 

@@ -22,6 +22,7 @@ from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
 from webinar_insights.store import NEVER_RAN_GRACE, Store, synced_ranges
 
+from ._audience import audience
 from ._coverage import coverage_line, default_range, withheld_changes
 from ._filter import filter_data
 from ._model import FRAME_NAMES, ReportChart
@@ -269,6 +270,18 @@ def build_report(
         for entry in charts.CHARTS.values()
         if entry.source in sources
     ]
+    section = audience(
+        every,
+        current,
+        registrants=registrants,
+        registered=registered,
+        people=people,
+        every_unit=every_unit,
+        time_zone=tz,
+        as_of=as_of,
+    )
+    frames.update(section.frames)
+    notes += section.notes
     notes += _reach_notes(reached)
     notes += _problem_notes(implausible.filter(pl.col("session_id").is_in(ids.implode())))
     notes += [
@@ -312,6 +325,7 @@ def build_report(
         kpis=MappingProxyType(dict(current_kpis)),
         previous_kpis=MappingProxyType(dict(previous_kpis)),
         charts=tuple(report_charts),
+        audience=section.charts,
         frames=MappingProxyType(ordered),
         pseudonymize_hosts=bool(pseudonymize_hosts),
         pages=MappingProxyType(pages),

@@ -28,7 +28,9 @@ def percent(value: Any) -> str:
 
 
 def minutes(value: Any) -> str:
-    return "–" if value is None else f"{float(value):.1f}"
+    """Minutes with one decimal, snapped to six decimals first (as the page's filter bar does:
+    its sums run in another order, and the last binary digit must not tip a tie)."""
+    return "–" if value is None else f"{round(float(value), 6):.1f}"
 
 
 def local_time(moment: datetime | None, time_zone: str) -> str:

@@ -30,6 +30,13 @@ FRAME_NAMES: Final = (
     "retention",
     "funnel",
     "lead_time",
+    "channel_summary",
+    "new_vs_returning",
+    "series_cohorts",
+    "on_demand",
+    "registration_curve",
+    "attendance_forecast",
+    "backtest",
 )
 """The frames behind a report (``Report.frames``), in this order; each is exported by name."""
 
@@ -84,6 +91,8 @@ class ReportData:
     )
     """Session id -> what its page inside the report shows (``_pages.session_pages``)."""
     filtering: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    audience: tuple[ReportChart, ...] = ()
+    """The Audience section's charts (``charts.AUDIENCE_CHARTS``), after the program's charts."""
     """What the filter bar recomputes the figures and tables from (``_filter.filter_data``)."""
 
     @property

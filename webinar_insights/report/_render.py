@@ -186,6 +186,61 @@ def _charts_section(report: ReportData) -> str:
     )
 
 
+_BACKTEST_HEADERS = (
+    "Days before start",
+    "Sessions predicted",
+    "Registrants: forecast error",
+    "last session's error",
+    "in the 80% interval",
+    "Attendees: forecast error",
+    "last session's error",
+    "in the 80% interval",
+)
+
+
+def _backtest_table(backtest: pl.DataFrame) -> str:
+    """How the forecast did on past sessions, beside the last session of the series."""
+    rows = []
+    for row in backtest.iter_rows(named=True):
+        cells = [str(row["horizon_days"]), whole(row["predictions"])]
+        for what in ("registrants", "attendees"):
+            cells += [
+                f"{row[f'{what}_mae']:,.1f}",
+                f"{row[f'{what}_baseline_mae']:,.1f}",
+                percent(row[f"{what}_coverage"]),
+            ]
+        rows.append("<tr>" + "".join(f'<td class="num">{text(c)}</td>' for c in cells) + "</tr>")
+    header = "".join(f'<th scope="col">{text(h)}</th>' for h in _BACKTEST_HEADERS)
+    return (
+        '<div class="table-scroll"><table id="backtest-table">\n'
+        "<caption>How the forecast did on past sessions: mean absolute error of the forecast"
+        " and of the naive forecast (the final counts of the series' last session, else the"
+        " program's), and the share of outcomes inside the 80% interval. Each session was"
+        " predicted only from sessions that had ended by then.</caption>\n"
+        f"<thead><tr>{header}</tr></thead>\n<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _audience_section(report: ReportData) -> str:
+    if not report.audience:
+        return ""
+    figures = "\n".join(_chart_figure(chart) for chart in report.audience)
+    method = ""
+    if "attendance_forecast" in report.frames:
+        method = f'<p class="subtle" id="forecast-method">Forecast: {text(metrics.FORECAST_METHOD)}</p>\n'
+    backtest = report.frames.get("backtest")
+    table = "" if backtest is None or backtest.is_empty() else _backtest_table(backtest) + "\n"
+    return (
+        '<section id="audience" aria-labelledby="audience-title">\n'
+        '<h2 id="audience-title">Audience</h2>\n'
+        '<p class="subtle">Who the sessions reach, where they come from, who comes back, and'
+        " what to expect of the upcoming sessions. These charts show every session of the"
+        " report: the filter bar does not change them yet.</p>\n"
+        f"{figures}\n{method}{table}"
+        "</section>"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Column:
     """A table column: its header, how a cell shows (escaped HTML), and the raw value the page
@@ -573,6 +628,7 @@ def render_document(report: ReportData, *, bundle: str) -> str:
             "<main>",
             _kpi_section(report),
             _charts_section(report),
+            _audience_section(report),
             _anomalies_section(report),
             _webinars_section(report),
             _sessions_section(report),
@@ -586,7 +642,7 @@ def render_document(report: ReportData, *, bundle: str) -> str:
     specs = "\n".join(
         f'<script type="application/json" id="spec-{attr(chart.key)}"'
         f' data-chart="{attr(chart.key)}">{script_json(file_spec(chart.chart))}</script>'
-        for chart in report.charts
+        for chart in (*report.charts, *report.audience)
     )
     # The rules the page's table downloads follow: the same as --export-data's CSV files.
     config = {

@@ -55,7 +55,9 @@
   };
   var whole = FORMAT.count;
   var percent = FORMAT.share;
-  function minutes(v) { return v === null ? "–" : fixed(v, 1); }
+  // Snapped to six decimals first, as Python's minutes() does: a mean summed in another order
+  // differs in its last binary digit, which can tip a tie such as 96.55 either way.
+  function minutes(v) { return v === null ? "–" : fixed(embedded(v), 1); }
   // A float as Python's repr writes it (the tables' data-value): 1.0, not 1.
   function floatText(v) {
     return v === null ? "" : Number.isInteger(v) ? v.toFixed(1) : String(v);
@@ -1259,7 +1261,8 @@
       var figure = target.closest("figure");
       var follow = FOLLOWS[key];
       if (!follow) {
-        if (detail.filtered) stale.push(target.getAttribute("data-title"));
+        // The Audience section says itself that it shows every session; dimmed, not listed.
+        if (detail.filtered && target.closest("#charts")) stale.push(target.getAttribute("data-title"));
         figure.classList.toggle("not-filtered", detail.filtered);
         return;
       }

@@ -1,0 +1,83 @@
+"""The report's Audience section: the frames and charts of channels, returning people, series
+cohorts, on-demand sign-ups, registration pacing and the forecast with its backtest.
+
+Each chart is drawn from the frame of the ``metrics`` function its ``charts.AUDIENCE_CHARTS``
+entry names; the section leaves out what the synced depth cannot give (no participants: no
+returning people or cohorts; no registrants: none of it but a note).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from webinar_insights import charts, metrics
+
+from ._model import ReportChart
+
+__all__ = ["Audience", "audience"]
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    frames: dict[str, pl.DataFrame]
+    charts: tuple[ReportChart, ...]
+    notes: tuple[str, ...]
+
+
+def audience(
+    every: pl.DataFrame,
+    current: pl.DataFrame,
+    *,
+    registrants: pl.DataFrame | None,
+    registered: pl.DataFrame | None,
+    people: pl.DataFrame | None,
+    every_unit: str,
+    time_zone: str,
+    as_of: datetime,
+) -> Audience:
+    """The Audience section of a report of ``current`` (the sessions in range).
+
+    ``every`` and ``registrants`` are all the sessions and registrants given (the forecast
+    learns from every past session, not only those in range); ``registered`` and ``people`` are
+    the registrants and participants of ``current``.
+    """
+    frames: dict[str, pl.DataFrame] = {}
+    notes: list[str] = []
+    finished = current.filter(pl.col("status") == "Finished")
+    if registered is not None:
+        frames["channel_summary"] = metrics.channel_summary(
+            finished, registered, people if people is not None else pl.DataFrame()
+        )
+        # Finished sessions only: an upcoming session has no on-demand sign-ups yet.
+        frames["on_demand"] = metrics.on_demand(
+            finished, registered, every=every_unit, time_zone=time_zone
+        )
+    if people is not None:
+        frames["new_vs_returning"] = metrics.new_vs_returning(
+            current, people, every=every_unit, time_zone=time_zone
+        )
+        frames["series_cohorts"] = metrics.series_cohorts(current, people)
+    if registrants is not None and not registrants.is_empty():
+        frames["registration_curve"] = metrics.registration_curve(every, registrants)
+        forecast = metrics.attendance_forecast(every, registrants, now=as_of)
+        ids = current.get_column("session_id").implode()
+        frames["attendance_forecast"] = forecast.filter(pl.col("session_id").is_in(ids))
+        frames["backtest"] = metrics.backtest_summary(metrics.forecast_backtest(every, registrants))
+    else:
+        notes.append(
+            "Registrants were not given: no channels, on-demand sign-ups or forecast in the"
+            " Audience section."
+        )
+    built = []
+    for entry in charts.AUDIENCE_CHARTS.values():
+        if entry.source not in frames:
+            continue
+        frame = frames[entry.source]
+        chart = (
+            charts.forecast_chart(frame, current) if entry.key == "forecast" else entry.build(frame)
+        )
+        built.append(ReportChart(entry.key.replace("_", "-"), entry.title, entry.caption, chart))
+    return Audience(frames, tuple(built), tuple(notes))

@@ -29,7 +29,7 @@ from tests.support.dashboard_sessions import (
     sessions_frame,
     utc,
 )
-from webinar_insights import metrics
+from webinar_insights import charts, metrics
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.widgets import CHART_NAMES, STATUSES, Dashboard, Filters, _dashboard
 from webinar_insights.widgets._filters import NO_HOST
@@ -539,3 +539,239 @@ def test_a_store_a_sync_left_incomplete_is_shown_with_what_is_missing(tmp_path: 
         )
         wi.sync(client, store, depth="registrants", **span)  # type: ignore[arg-type]
     assert "Not complete yet" not in Dashboard(store, now=NOW, debounce=0)._status.value
+
+
+# --------------------------------------------------------------------------- the Audience tab
+
+
+@pytest.fixture(scope="module")
+def people_store(tmp_path_factory: pytest.TempPathFactory) -> wi.Store:
+    """A small simulated program synced with its people, 40 days past its clock (so that
+    upcoming sessions have registrants so far)."""
+    from webinar_insights.simulator import Simulator, SimulatorConfig
+
+    sim = Simulator(
+        SimulatorConfig(
+            seed=7, scale=40, now=NOW, max_sessions_per_webinar=3, rate_limit_window=0.01
+        )
+    )
+    store = wi.Store(tmp_path_factory.mktemp("people"))
+    with wi.Client.simulator(simulator=sim, progress=False) as client:
+        wi.sync(
+            client,
+            store,
+            start=NOW - timedelta(days=400),
+            end=NOW + timedelta(days=40),
+            depth="participants",
+        )
+    return store
+
+
+@pytest.fixture
+def audience(people_store: wi.Store) -> Iterator[Dashboard]:
+    board = Dashboard(people_store, now=NOW, debounce=0)
+    yield board
+    board.close()
+
+
+def part(chart_spec: Spec, title: str) -> Spec:
+    """The chart titled ``title`` among the parts of the Audience tab."""
+    found: list[Spec] = [p for p in chart_spec["vconcat"] if p["title"]["text"] == title]
+    assert len(found) == 1, [p["title"]["text"] for p in chart_spec["vconcat"]]
+    return found[0]
+
+
+def part_rows(chart_spec: Spec, title: str) -> list[dict[str, Any]]:
+    """Every data row the part titled ``title`` draws (its datasets are the whole's)."""
+    names = {
+        node["data"]["name"]
+        for node in walk(part(chart_spec, title))
+        if isinstance(node.get("data"), dict) and "name" in node["data"]
+    }
+    return [row for name in sorted(names) for row in chart_spec["datasets"][name]]
+
+
+def audience_spec(board: Dashboard) -> Spec:
+    return spec(board, "audience")
+
+
+def test_the_audience_tab_comes_last_under_its_title(dashboard: Dashboard) -> None:
+    assert CHART_NAMES[-1] == "audience"
+    assert len(dashboard._tabs.children) == len(dashboard._tabs.titles) == len(CHART_NAMES) == 6
+    assert dashboard._tabs.titles[-1] == "Audience"
+    assert set(dashboard.charts()) == set(CHART_NAMES)
+
+
+def test_opening_the_audience_tab_draws_every_audience_chart(audience: Dashboard) -> None:
+    output = audience._outputs["audience"]
+    assert not output.outputs  # not drawn before it is opened
+    assert "audience" not in audience._built
+    audience._tabs.selected_index = CHART_NAMES.index("audience")
+    (shown,) = output.outputs
+    assert shown["output_type"] == "display_data"
+    page = shown["data"]["text/html"]
+    assert page.startswith('<div class="wi-chart"></div>') and "vegaEmbed" in page
+    for entry in charts.AUDIENCE_CHARTS.values():
+        assert json.dumps(entry.title)[1:-1] in page, entry.key
+    drawn = audience_spec(audience)
+    assert [p["title"]["text"] for p in drawn["vconcat"]] == [
+        entry.title for entry in charts.AUDIENCE_CHARTS.values()
+    ]
+    assert "config" in drawn and all("config" not in p for p in drawn["vconcat"])
+    # The snapshot of the open tab (for exported notebooks) is the same chart.
+    assert "Audience" in audience.snapshot_html()
+
+
+def channels_of(rows_: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    return {row["channel"]: (row["registered"], row["joined"]) for row in rows_ if "channel" in row}
+
+
+def test_the_audience_charts_follow_the_host_and_status_controls(
+    audience: Dashboard, people_store: wi.Store
+) -> None:
+    registrants, participants = people_store.registrants(), people_store.participants()
+
+    def expected_channels() -> dict[str, tuple[int, int]]:
+        finished = audience.filtered().filter(pl.col("status") == "Finished")
+        table = metrics.channel_summary(finished, registrants, participants)
+        return {c: (r, j) for c, r, j in table.select("channel", "registered", "joined").rows()}
+
+    everyone = channels_of(part_rows(audience_spec(audience), "Channels"))
+    assert everyone == expected_channels()
+    host = max(
+        audience.host_choices.values(),
+        key=lambda key: audience.filtered().filter(metrics.host_key() == key).height,
+    )
+    audience.set_filters(hosts=[host])
+    one_host = channels_of(part_rows(audience_spec(audience), "Channels"))
+    assert one_host == expected_channels()
+    assert one_host != everyone
+    assert sum(r for r, _ in one_host.values()) < sum(r for r, _ in everyone.values())
+
+    # New and returning people: of the sessions shown, in the periods of the range shown.
+    returning = part_rows(audience_spec(audience), "New and returning attendees")
+    table = metrics.new_vs_returning(audience.filtered(), participants, every="1w")
+    assert sum(row["count"] for row in returning if row["kind"] == "Returning") == (
+        table["returning"].sum()
+    )
+    assert sum(row["count"] for row in returning if row["kind"] == "New") == table["new"].sum()
+
+    audience.controls.statuses.value = ("Scheduled",)  # nothing has ended: no channels
+    (message,) = [row["message"] for row in part_rows(audience_spec(audience), "Channels")]
+    assert message.startswith("No data: no live registrants")
+
+
+def test_the_forecast_learns_from_every_session_and_shows_those_selected(
+    audience: Dashboard, people_store: wi.Store
+) -> None:
+    everything = metrics.attendance_forecast(
+        metrics.session_metrics(people_store.sessions(), registrants=people_store.registrants()),
+        people_store.registrants(),
+        now=NOW,
+    )
+    assert everything.height >= 2
+
+    def forecast_values() -> set[float]:
+        drawn = part_rows(audience_spec(audience), "Forecast for upcoming sessions")
+        return {row["value"] for row in drawn if "value" in row}
+
+    def expected(frame: pl.DataFrame) -> set[float]:
+        return {round(v, 6) for v in frame["forecast_registrants"]} | {
+            round(v, 6) for v in frame["forecast_attendees"]
+        }
+
+    assert forecast_values() == expected(everything)
+    session_id = everything["session_id"][0]
+    webinar = audience.filtered().filter(pl.col("session_id") == session_id)["webinar_id"][0]
+    audience.set_filters(webinars=[webinar])
+    # Shown: the selected webinar's upcoming sessions, forecast from the whole program.
+    shown = everything.filter(pl.col("session_id").is_in(audience.filtered()["session_id"]))
+    assert 0 < shown.height < everything.height
+    assert forecast_values() == expected(shown)
+
+
+def test_the_audience_periods_follow_the_date_range_and_time_zone(
+    audience: Dashboard, people_store: wi.Store
+) -> None:
+    registrants = people_store.registrants()
+
+    def drawn() -> list[int]:
+        rows_ = part_rows(audience_spec(audience), "On-demand sign-ups")
+        return [row["post_webinar_registrants"] for row in sorted(rows_, key=lambda r: r["period"])]
+
+    def expected(every: str) -> list[int]:
+        finished = audience.filtered().filter(pl.col("status") == "Finished")
+        table = metrics.on_demand(
+            finished, registrants, every=every, time_zone=audience.filters.time_zone
+        )
+        return table["post_webinar_registrants"].to_list()
+
+    audience.set_filters(start=date(2026, 6, 1), end=date(2026, 6, 30))
+    # The period the report would choose for the range (charts.explore_period): a month in days.
+    assert charts.explore_period(*audience.filters.bounds())[0] == "1d"  # type: ignore[arg-type]
+    assert drawn() == expected("1d") and len(drawn()) > 1
+    audience.set_filters(start=date(2026, 1, 1), end=date(2026, 10, 31))
+    assert charts.explore_period(*audience.filters.bounds())[0] == "1w"  # type: ignore[arg-type]
+    assert drawn() == expected("1w") != expected("1d")
+    audience.set_filters(time_zone="Pacific/Kiritimati")  # the same weeks, cut 14 hours earlier
+    assert drawn() == expected("1w")
+    audience.set_filters(start=None, end=None)  # open: the span of the sessions shown
+    first, last = (
+        audience.filtered()
+        .select(metrics.session_moment().min(), metrics.session_moment().max().alias("last"))
+        .row(0)
+    )
+    assert drawn() == expected(charts.explore_period(first, last)[0])
+
+
+def test_the_audience_tab_is_cached_by_what_it_reads(audience: Dashboard) -> None:
+    first = audience.charts()["audience"]
+    audience.controls.late_after.value = 12.0  # no audience chart reads the threshold
+    assert audience.charts()["audience"] is first
+    audience.controls.time_zone.value = "Europe/Berlin"  # its periods are cut in the zone
+    second = audience.charts()["audience"]
+    assert second is not first
+    audience.controls.time_zone.value = "Europe/Berlin"
+    assert audience.charts()["audience"] is second
+    # Fewer past sessions shown, the same upcoming ones: the forecast is not made again.
+    assert audience._forecasted is not None
+    forecast = audience._forecasted[1]
+    audience.set_filters(start=date(2026, 6, 1))
+    assert audience.charts()["audience"] is not second
+    assert audience._forecasted[1] is forecast
+
+
+def test_an_open_audience_tab_is_redrawn_when_a_control_changes(audience: Dashboard) -> None:
+    audience._tabs.selected_index = CHART_NAMES.index("audience")
+    output = audience._outputs["audience"]
+    before = output.outputs
+    audience.controls.statuses.value = ("Finished",)
+    assert output.outputs != before
+    assert len(output.outputs) == 1
+
+
+def test_without_people_the_audience_tab_says_what_to_sync(dashboard: Dashboard) -> None:
+    dashboard._tabs.selected_index = CHART_NAMES.index("audience")
+    drawn = audience_spec(dashboard)
+    assert "vconcat" not in drawn
+    assert drawn["title"]["text"] == "Audience"
+    messages = [row["message"] for row in rows(drawn) if "message" in row]
+    assert messages == ["No data: sync with depth registrants or participants"]
+    assert (
+        "sync with depth registrants or participants"
+        in (dashboard._outputs["audience"].outputs[0]["data"]["text/html"])
+    )
+
+
+def test_with_registrants_only_the_audience_tab_leaves_out_returning_people(
+    synced: tuple[wi.Store, Any],
+) -> None:
+    store, _ = synced  # synced with depth registrants: no participants
+    board = Dashboard(store, now=NOW, debounce=0)
+    titles = [p["title"]["text"] for p in audience_spec(board)["vconcat"]]
+    assert titles == [
+        entry.title
+        for entry in charts.AUDIENCE_CHARTS.values()
+        if entry.source not in ("new_vs_returning", "series_cohorts")
+    ]
+    board.close()

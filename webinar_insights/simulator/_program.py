@@ -6,6 +6,10 @@ The program is generated in two layers so that 100,000 sessions and 10 million p
   fixes everything a session list needs (times, counts, recording) without generating people.
 * People (registrants and participants) are generated on demand per session from a seed derived
   from the program seed and the session index, so every call returns the same records.
+* Who registers for a session, through which channel and who of them attends is decided per
+  series (all sessions of one webinar) by a small cached roster, part after part: later parts of
+  a series see many of the earlier parts' people again, and those who attended before come back
+  more often. A session's people need only the rosters of its own and earlier parts.
 
 Sessions are planned relative to an anchor time; the status a client sees (Scheduled, Active,
 Finished) is a view of the plan at the simulator's current clock, so advancing the clock moves
@@ -15,6 +19,8 @@ sessions through their life like the real service.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import math
 import random
 from dataclasses import dataclass, field, fields, replace
@@ -52,7 +58,28 @@ TOPICS = (
     "Partner Enablement", "API Office Hours", "Release Preview", "Sales Kickoff",
     "Analytics Deep Dive", "Support Roadmap", "Cloud Migration Clinic", "Hiring Town Hall",
 )  # fmt: skip
-SOURCES = ("Email", "Website", "LinkedIn", "Partner", "Direct")
+SOURCE_SHARES: dict[str | None, float] = {
+    "Email": 0.34,
+    "Website": 0.22,
+    "LinkedIn": 0.15,
+    "Partner": 0.12,
+    "Direct": 0.13,
+    None: 0.04,
+}
+"""The registration channels (``source``) and the share of new registrants each brings; ``None``
+stands for registrants without a source (the API then leaves the field out)."""
+SOURCES = tuple(source for source in SOURCE_SHARES if source is not None)
+JOIN_RATES: dict[str | None, float] = {
+    "Direct": 0.65,
+    "Email": 0.55,
+    "Partner": 0.50,
+    "Website": 0.40,
+    "LinkedIn": 0.30,
+    None: 0.50,
+}
+"""How likely a channel's registrants are to attend, as the share who attend in a session where
+about half of all registrants attend. The session's own show rate still fixes how many attend;
+these only decide who (a channel's share rises and falls with the session's show rate)."""
 RUNTIME_IN_BROADCAST = ("Live", "Live", "Live", "Live", "Break")
 SECOND = timedelta(seconds=1)
 
@@ -218,7 +245,7 @@ class Registrant:
     registration_time: datetime
     created: datetime
     post_webinar: bool
-    source: str
+    source: str | None  # None: the registrant came without a channel
     participant_id: str | None
 
 
@@ -240,6 +267,33 @@ class Participant:
 class People:
     registrants: tuple[Registrant, ...]
     participants: tuple[Participant, ...]
+
+
+REGISTRANTS_MEDIAN = 165
+"""The median live registrant count of a session (counts are lognormal around it)."""
+REGISTRANTS_SIGMA = 0.8
+"""The spread (sigma of the logarithm) of registrant counts over the whole program."""
+PART_SIZE_SIGMA = 0.3
+"""The spread of the registrant counts of a series' parts around the series' own size."""
+SERIES_SIZE_SIGMA = math.sqrt(REGISTRANTS_SIGMA**2 - PART_SIZE_SIGMA**2)
+"""The spread of series sizes: with the parts' own spread it adds up to ``REGISTRANTS_SIGMA``."""
+PART_SIZE_DRIFT = -0.05
+"""Each later part of a series draws about 5% fewer registrants than the one before (up to the
+seventh part; later ones stay at that size)."""
+SHOW_RATE_MEAN = 0.5
+"""The average share of live registrants who attend."""
+SHOW_RATE_SD = 0.14
+"""The spread of show rates between sessions."""
+SERIES_SHOW_RATE_SD, PART_SHOW_RATE_SD = 0.11, 0.08
+"""The spread of show rates between series and between the parts of one series."""
+POST_WEBINAR_SHARES: dict[str, tuple[float, float]] = {
+    "shared": (0.08, 0.20),
+    "ok": (0.05, 0.15),
+    "purged": (0.0, 0.03),
+}
+"""The range of on-demand (post-webinar) registrants as a share of live registrants, by what
+became of the recording: a kept recording draws a good share, a shared one more; one purged
+later a few; no recording or a failed one none."""
 
 
 class Program:
@@ -286,6 +340,14 @@ class Program:
             recording_enabled = rng.random() < 0.9
             first_start: datetime | None = None
             indices = []
+            # A series has a size and a show rate of its own; its parts vary a little around them.
+            series: tuple[float, float] | None = None
+            if series_len > 1:
+                series = (
+                    rng.lognormvariate(math.log(REGISTRANTS_MEDIAN), SERIES_SIZE_SIGMA),
+                    rng.gauss(SHOW_RATE_MEAN, SERIES_SHOW_RATE_SD),
+                )
+            announced: datetime | None = None
             for part in range(series_len):
                 forced_active = index in active_indices
                 start = _local_slot(anchor, day + 7 * part, local_hour, minute, host.time_zone)
@@ -301,7 +363,11 @@ class Program:
                     recording_enabled=recording_enabled,
                     anchor=anchor,
                     forced_active=forced_active,
+                    series=series,
+                    announced=announced,
                 )
+                if announced is None:
+                    announced = plan.created  # the series is set up with its first part
                 first_start = (
                     plan.created if first_start is None else min(first_start, plan.created)
                 )
@@ -328,7 +394,15 @@ class Program:
 
     def people(self, session: SessionPlan) -> People:
         """Registrants and participants of ``session`` (complete, as of its end)."""
-        return _people(self.config.seed, session, self.webinars[session.webinar_index].host)
+        webinar = self.webinars[session.webinar_index]
+        # The live registrant and attendee counts of this part and the earlier ones of its series,
+        # from the program's own plans: all the series roster needs.
+        counts = tuple(
+            (plan.live_registrants, plan.attended_registrants)
+            for plan in (self.sessions[i] for i in webinar.session_indices)
+            if plan.index <= session.index
+        )
+        return _people(self.config.seed, session, webinar.host, counts)
 
     def webinar_of(self, session: SessionPlan) -> Webinar:
         return self.webinars[session.webinar_index]
@@ -389,7 +463,11 @@ def _plan_session(
     recording_enabled: bool,
     anchor: datetime,
     forced_active: bool,
+    series: tuple[float, float] | None = None,
+    announced: datetime | None = None,
 ) -> SessionPlan:
+    """One session's plan. ``series`` is the (size, show rate) of a series with several parts;
+    ``announced`` the creation time of the series' first part, which later parts share."""
     duration = rng.choice((1800, 2700, 3600, 3600, 3600, 5400, 7200))
     # Start delay: mostly on time, some early, a long tail of late starts.
     roll = rng.random()
@@ -410,9 +488,17 @@ def _plan_session(
         # Live right now, some minutes in.
         start = anchor - timedelta(seconds=delay + rng.randint(300, max(301, duration // 2)))
     registrants = 0
-    if registration_enabled:
-        registrants = 0 if rng.random() < 0.04 else int(rng.lognormvariate(math.log(165), 0.8))
-    show_rate = min(0.95, max(0.05, rng.gauss(0.5, 0.14)))
+    if registration_enabled and rng.random() >= 0.04:
+        if series is None:
+            registrants = int(rng.lognormvariate(math.log(REGISTRANTS_MEDIAN), REGISTRANTS_SIGMA))
+        else:
+            size = series[0] * math.exp(PART_SIZE_DRIFT * min(part, 6))
+            registrants = int(size * rng.lognormvariate(0, PART_SIZE_SIGMA))
+    if series is None:
+        show_rate = rng.gauss(SHOW_RATE_MEAN, SHOW_RATE_SD)
+    else:
+        show_rate = series[1] + rng.gauss(0, PART_SHOW_RATE_SD)
+    show_rate = min(0.95, max(0.05, show_rate))
     attended = round(registrants * show_rate)
     walk_ins = int(rng.expovariate(1 / 6)) if rng.random() < 0.35 else 0
     if not registration_enabled:
@@ -427,12 +513,24 @@ def _plan_session(
     title = "" if series_len == 1 else f"Part {part + 1}"
     if series_len == 1 and rng.random() < 0.1:
         title = "Encore"
+    # The draws below keep the order they always had, so a program without series plans the
+    # same sessions as before (but for the on-demand registrant counts).
+    created = start - timedelta(days=rng.uniform(3, 45))
+    if announced is not None and announced <= start - timedelta(days=1):
+        created = announced
+    has_broadcast_fields = rng.random() >= 0.05
+    post_draw = rng.random()
+    cohosts = 1 if rng.random() < 0.3 else 0
+    panelists = rng.choice((0, 1, 1, 2, 3))
+    rejoins = int((attended + walk_ins) * rng.uniform(0, 0.15))
+    shared = rng.random() < 0.4
+    low, high = POST_WEBINAR_SHARES.get("shared" if fate == "ok" and shared else fate, (0.0, 0.0))
     return SessionPlan(
         index=index,
         session_id=str(500_000_000 + index),
         webinar_index=webinar_index,
         title=title,
-        created=start - timedelta(days=rng.uniform(3, 45)),
+        created=created,
         scheduled_start=start,
         scheduled_duration=duration,
         time_zone=time_zone,
@@ -440,50 +538,240 @@ def _plan_session(
         delay=delay,
         broadcast_length=broadcast_length,
         debrief=debrief,
-        has_broadcast_fields=rng.random() >= 0.05,
+        has_broadcast_fields=has_broadcast_fields,
         live_registrants=registrants,
-        post_registrants=int(registrants * rng.uniform(0, 0.15)),
+        post_registrants=int(registrants * (low + (high - low) * post_draw)),
         attended_registrants=attended,
         walk_ins=walk_ins,
         promoted=promoted,
-        cohosts=1 if rng.random() < 0.3 else 0,
-        panelists=rng.choice((0, 1, 1, 2, 3)),
-        rejoins=int((attended + walk_ins) * rng.uniform(0, 0.15)),
+        cohosts=cohosts,
+        panelists=panelists,
+        rejoins=rejoins,
         recording_fate=fate,
-        recording_shared=rng.random() < 0.4,
+        recording_shared=shared,
         video_bridge_id=f"{rng.randrange(10**11, 10**12)}",
     )
 
 
 RETURNING_SHARE = 0.3
-"""The chance that a registrant or walk-in is one of the company's returning audience."""
+"""The chance that a new registrant or walk-in is one of the company's returning audience."""
 AUDIENCE = 2_000
 """How many people the returning audience holds (each registers for many sessions)."""
+SERIES_RETURN_SHARES = (0.30, 0.45)
+"""The range of the share of a later part's live registrants who registered live for an earlier
+part of the same series (the rest are new to the series)."""
+RETURN_WEIGHT_ATTENDED = 3.0
+"""How much likelier someone who attended an earlier part is to register again than someone who
+registered and never attended."""
+RETURN_RECENCY = 0.5
+"""Each part someone skipped since they last registered halves their chance to come back."""
+RETURN_MEMORY = 8
+"""After this many parts without registering someone no longer comes back to the series (their
+chance would be tiny anyway); it keeps the rosters of very long series small."""
+JOIN_BOOST_ATTENDED, JOIN_BOOST_NO_SHOW = 1.6, 0.8
+"""How a returning registrant's pull to attend compares with a new registrant's of the same
+channel: stronger for those who attended an earlier part, weaker for those who never did."""
+
+_SOURCE_KEYS = tuple(SOURCE_SHARES)
+_SOURCE_CUMULATIVE = tuple(itertools.accumulate(SOURCE_SHARES.values()))
+# Attendees are picked by a race: every registrant draws an exponential time with their own rate
+# and the first ``attended_registrants`` attend. A registrant with rate h then attends with chance
+# 1 - exp(-h t), where the session's cut-off t is about 1 when half attend, so h = -log(1 - r)
+# gives the join rates r of ``JOIN_RATES`` at that show rate.
+_JOIN_HAZARDS = {source: -math.log(1 - rate) for source, rate in JOIN_RATES.items()}
+DAY, HOUR = 86_400.0, 3_600.0
+_ROSTER_STEP = 64
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationCurve:
+    """When a webinar's live registrants register: a mix of three waves (times in seconds).
+
+    ``announce`` of them register soon after the session is created (on average
+    ``announce_after`` later), ``surge`` of them in the last day or two (on average
+    ``surge_lead`` before the start), and the rest ``lead`` before the start on average, most of
+    them in the last week. All sessions of a series share one curve.
+    """
+
+    announce: float
+    announce_after: float
+    surge: float
+    surge_lead: float
+    lead: float
+
+    def lead_time(self, rng: random.Random, window: float) -> float:
+        """Seconds from registering to the scheduled start, within ``window`` (the seconds from
+        the session's creation to its start)."""
+        roll = rng.random()
+        if roll < self.announce:
+            lead = window - rng.expovariate(1 / self.announce_after)
+        elif roll < self.announce + self.surge:
+            lead = rng.expovariate(1 / self.surge_lead)
+        else:
+            lead = rng.expovariate(1 / self.lead)
+        return lead if 0 <= lead <= window else rng.uniform(0, window)
+
+
+@lru_cache(maxsize=256)
+def registration_curve(seed: int, webinar_index: int) -> RegistrationCurve:
+    rng = random.Random(f"{seed}:curve:{webinar_index}")
+    return RegistrationCurve(
+        announce=rng.uniform(0.08, 0.18),
+        announce_after=rng.uniform(0.5, 2) * DAY,
+        surge=rng.uniform(0.15, 0.28),
+        surge_lead=rng.uniform(6, 18) * HOUR,
+        lead=rng.uniform(3, 6) * DAY,
+    )
+
+
+@lru_cache(maxsize=4 * AUDIENCE)
+def _audience_person(seed: int, j: int) -> Person:
+    known = random.Random(f"{seed}:audience:{j}")
+    first, last = known.choice(FIRST_NAMES), known.choice(LAST_NAMES)
+    return Person(first, last, f"{first}.{last}.a{j}@example.org".lower())
+
+
+def _source(rng: random.Random) -> str | None:
+    return rng.choices(_SOURCE_KEYS, cum_weights=_SOURCE_CUMULATIVE)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Who registers live for one part of a series and who of them attends.
+
+    ``people`` holds everyone who registered live for this part or one of the ``RETURN_MEMORY``
+    parts before, in the order they first came, with their ``sources`` (a person keeps their
+    channel), their index in the company audience (``audience_index``, -1 for none), the last
+    part each registered for (``last_part``) and whether each attended any (``attended``).
+    ``seats`` are this part's live registrants as (index into ``people``, attends).
+    """
+
+    people: tuple[Person, ...]
+    sources: tuple[str | None, ...]
+    audience_index: tuple[int, ...]
+    last_part: tuple[int, ...]
+    attended: tuple[bool, ...]
+    seats: tuple[tuple[int, bool], ...]
+
+    @property
+    def audience(self) -> frozenset[int]:
+        """The company audience members among ``people``."""
+        return frozenset(j for j in self.audience_index if j >= 0)
+
+
+@lru_cache(maxsize=512)
+def series_roster(seed: int, webinar_index: int, counts: tuple[tuple[int, int], ...]) -> Roster:
+    """The roster of the last part in ``counts``: the (live registrants, attended registrants) of
+    a series' parts up to it. Each part builds on the cached roster of the part before, so the
+    parts of a series cost one step each."""
+    part = len(counts) - 1
+    registrants, attending = counts[-1]
+    rng = random.Random(f"{seed}:series:{webinar_index}:{part}")
+    people: list[Person] = []
+    sources: list[str | None] = []
+    audience_index: list[int] = []
+    last_part: list[int] = []
+    attended: list[bool] = []
+    if part:
+        # A very long series: the earlier rosters are built in steps, so that no call recurses
+        # more than ``_ROSTER_STEP`` parts deep.
+        for k in range(_ROSTER_STEP, part, _ROSTER_STEP):
+            series_roster(seed, webinar_index, counts[:k])
+        before = series_roster(seed, webinar_index, counts[:-1])
+        for n, seen in enumerate(before.last_part):
+            if seen >= part - RETURN_MEMORY:
+                people.append(before.people[n])
+                sources.append(before.sources[n])
+                audience_index.append(before.audience_index[n])
+                last_part.append(seen)
+                attended.append(before.attended[n])
+    audience = {j for j in audience_index if j >= 0}
+    # Returning people: a share of the seats goes to earlier registrants, picked by a weighted
+    # race (earlier attendees and recent registrants first).
+    seats: list[int] = []
+    boosts: list[float] = []
+    if people and registrants:
+        wanted = min(len(people), round(registrants * rng.uniform(*SERIES_RETURN_SHARES)))
+        keys = [
+            rng.expovariate(
+                (RETURN_WEIGHT_ATTENDED if attended[i] else 1.0)
+                * RETURN_RECENCY ** (part - 1 - last_part[i])
+            )
+            for i in range(len(people))
+        ]
+        seats = heapq.nsmallest(wanted, range(len(people)), key=keys.__getitem__)
+        boosts = [JOIN_BOOST_ATTENDED if attended[i] else JOIN_BOOST_NO_SHOW for i in seats]
+    # New people, some of them from the company's returning audience.
+    fresh = registrants - len(seats)
+    new_sources = rng.choices(_SOURCE_KEYS, cum_weights=_SOURCE_CUMULATIVE, k=fresh)
+    for n, source in enumerate(new_sources):
+        who, j = None, -1
+        if rng.random() < RETURNING_SHARE:
+            j = rng.randrange(AUDIENCE)
+            if j in audience:
+                j = -1
+            else:
+                audience.add(j)
+                who = _audience_person(seed, j)
+        if who is None:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            email = f"{first}.{last}.w{webinar_index}.p{part}.{n}@example.org"
+            who = Person(first, last, email.lower())
+        seats.append(len(people))
+        boosts.append(1.0)
+        people.append(who)
+        sources.append(source)
+        audience_index.append(j)
+        last_part.append(part)
+        attended.append(False)
+    # Registrant ids follow the seats: mix returning and new people.
+    mixed = list(zip(seats, boosts, strict=True))
+    rng.shuffle(mixed)
+    seats = [i for i, _ in mixed]
+    # Who attends: the race of ``_JOIN_HAZARDS`` (see there), exactly ``attending`` of them.
+    race = [rng.expovariate(_JOIN_HAZARDS[sources[i]] * boost) for i, boost in mixed]
+    attends = set(heapq.nsmallest(attending, range(len(seats)), key=race.__getitem__))
+    for n, i in enumerate(seats):
+        last_part[i] = part
+        if n in attends:
+            attended[i] = True
+    return Roster(
+        people=tuple(people),
+        sources=tuple(sources),
+        audience_index=tuple(audience_index),
+        last_part=tuple(last_part),
+        attended=tuple(attended),
+        seats=tuple((i, n in attends) for n, i in enumerate(seats)),
+    )
 
 
 @lru_cache(maxsize=64)
-def _people(seed: int, session: SessionPlan, host: Host) -> People:
+def _people(
+    seed: int, session: SessionPlan, host: Host, counts: tuple[tuple[int, int], ...]
+) -> People:
+    """People of ``session``; ``counts`` are its series' (live, attended) registrant counts of
+    the parts up to this one (see ``series_roster``)."""
     rng = random.Random(f"{seed}:people:{session.index}")
     sid = session.session_id
     live_start, live_end = session.broadcast_start, session.broadcast_end
     registrants: list[Registrant] = []
     participants: list[Participant] = []
+    roster = series_roster(seed, session.webinar_index, counts)
+    assert len(roster.seats) == session.live_registrants
 
     returning = random.Random(f"{seed}:returning:{session.index}")
-    came_back: set[int] = set()
+    came_back = set(roster.audience)
 
     def person(k: int) -> Person:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        # Registrants and walk-ins (k >= 1000) are sometimes people of the company's audience
-        # who came to other sessions too: same name, same e-mail, same user hash. Drawn from
-        # their own generator, so that every other draw of the session stays as it was.
+        # On-demand registrants and walk-ins (k >= 1000) are sometimes people of the company's
+        # audience who came to other sessions too: same name, same e-mail, same user hash. Drawn
+        # from their own generator, so that every other draw of the session stays as it was.
         if k >= 1000 and returning.random() < RETURNING_SHARE:
             j = returning.randrange(AUDIENCE)
             if j not in came_back:
                 came_back.add(j)
-                known = random.Random(f"{seed}:audience:{j}")
-                first, last = known.choice(FIRST_NAMES), known.choice(LAST_NAMES)
-                return Person(first, last, f"{first}.{last}.a{j}@example.org".lower())
+                return _audience_person(seed, j)
         return Person(first, last, f"{first}.{last}.{sid}.{k}@example.org".lower())
 
     def participant_id(k: int) -> str:
@@ -544,31 +832,42 @@ def _people(seed: int, session: SessionPlan, host: Host) -> People:
             user_id=None,
         )
 
-    attended = set(rng.sample(range(session.live_registrants), session.attended_registrants))
-    total = session.live_registrants + session.post_registrants
-    for k in range(total):
-        post = k >= session.live_registrants
-        who = person(1000 + k)
+    curve = registration_curve(seed, session.webinar_index)
+    window = (session.scheduled_start - session.created).total_seconds()
+    for k, (member, attends) in enumerate(roster.seats):
+        who = roster.people[member]
         rid = f"{sid}{k:06d}"
-        if post:
-            registered = session.end_time + rng.uniform(600, 20 * 86400) * SECOND
-        else:
-            lead = rng.expovariate(1 / (5 * 86400)) if rng.random() > 0.05 else rng.uniform(0, 3600)
-            registered = max(session.created, session.scheduled_start - lead * SECOND)
+        registered = session.scheduled_start - curve.lead_time(rng, window) * SECOND
         pid = None
-        if k in attended:
+        if attends:
             p = attendee(who, rid)
             participants.append(p)
             pid = p.participant_id
+            # Nobody joins before they registered.
+            registered = max(session.created, min(registered, p.join_time - 60 * SECOND))
         registrants.append(
             Registrant(
                 registrant_id=rid,
                 person=who,
                 registration_time=registered,
                 created=registered + rng.choice((0, 0, 0, 1, 30)) * SECOND,
-                post_webinar=post,
-                source=rng.choice(SOURCES),
+                post_webinar=False,
+                source=roster.sources[member],
                 participant_id=pid,
+            )
+        )
+    live = session.live_registrants
+    for k in range(live, live + session.post_registrants):
+        registered = session.end_time + rng.uniform(600, 20 * DAY) * SECOND
+        registrants.append(
+            Registrant(
+                registrant_id=f"{sid}{k:06d}",
+                person=person(1000 + k),
+                registration_time=registered,
+                created=registered + rng.choice((0, 0, 0, 1, 30)) * SECOND,
+                post_webinar=True,
+                source=_source(rng),
+                participant_id=None,
             )
         )
     for k in range(session.walk_ins):

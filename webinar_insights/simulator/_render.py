@@ -392,8 +392,9 @@ def registrant(
         "registeredPostWebinar": r.post_webinar,
         "registrationTime": ts(r.registration_time),
         "ipAddress": f"198.51.100.{int(r.registrant_id) % 250 + 1}",
-        "source": r.source,
     }
+    if r.source is not None:
+        record["source"] = r.source
     if r.participant_id is not None and r.participant_id in joined:
         record["participantId"] = r.participant_id
         record["lastModifiedTime"] = ts(max(r.created, joined[r.participant_id]))

@@ -1,9 +1,11 @@
 """The ipywidgets dashboard of a webinar program: ``display(Dashboard(store))``.
 
 Controls filter the sessions (date range, webinars, hosts, statuses), choose the time zone the
-dates and charts are read in, and set the late-start threshold. A KPI strip and the main charts
-follow them; "Export report" writes the offline HTML report of exactly what is shown, "Download
-CSV" saves the shown sessions, and, with a client, "Refresh" syncs the store and redraws.
+dates and charts are read in, and set the late-start threshold. A KPI strip, the main charts and
+an Audience tab (channels, returning people, series cohorts, on-demand sign-ups, registration
+pacing, and the forecast of the upcoming sessions shown, learning from every session) follow
+them; "Export report" writes the offline HTML report of exactly what is shown, "Download CSV"
+saves the shown sessions, and, with a client, "Refresh" syncs the store and redraws.
 
 State
 -----

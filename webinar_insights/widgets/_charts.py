@@ -1,6 +1,7 @@
 """The dashboard's charts: the ``sessions`` charts of ``charts.CHARTS`` but the report's linked
-explore view, each in a tab under its catalogue title; what each depends on and how it becomes
-one Jupyter output."""
+explore view, each in a tab under its catalogue title, then the Audience tab (the charts of
+``charts.AUDIENCE_CHARTS``, see ``_audience``); what each depends on and how it becomes one
+Jupyter output."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import polars as pl
 from webinar_insights import charts
 from webinar_insights.notebook import chart_html
 
+from ._audience import AUDIENCE, AUDIENCE_TITLE
 from ._filters import Filters
 
 __all__ = [
@@ -26,7 +28,7 @@ __all__ = [
 ]
 
 ChartName: TypeAlias = Literal[
-    "attendance_rate", "start_delay", "overrun", "status_timeline", "weekday_hour"
+    "attendance_rate", "start_delay", "overrun", "status_timeline", "weekday_hour", "audience"
 ]
 """The names of the dashboard's charts (keys of :meth:`Dashboard.charts`)."""
 
@@ -36,18 +38,26 @@ CHART_NAMES: Final[tuple[ChartName, ...]] = (
     "overrun",
     "status_timeline",
     "weekday_hour",
+    AUDIENCE,
 )
 """The dashboard's charts, in tab order."""
 
 TAB_TITLES: Final[Mapping[ChartName, str]] = MappingProxyType(
-    {name: charts.CHARTS[name].title for name in CHART_NAMES}
+    {
+        name: AUDIENCE_TITLE if name == AUDIENCE else charts.CHARTS[name].title
+        for name in CHART_NAMES
+    }
 )
-"""Each tab's title: the chart's title in ``charts.CHARTS`` (as the report's figures)."""
+"""Each tab's title: the chart's title in ``charts.CHARTS`` (as the report's figures); the
+Audience tab's is the heading of the report's Audience section."""
 
 
 def chart_params(name: ChartName, filters: Filters, now: datetime | None) -> tuple[Any, ...]:
     """What, besides the rows shown, a chart depends on (its cache key): the settings its
-    catalogue entry takes."""
+    catalogue entry takes; for the Audience tab, the time zone of its periods and the clock of
+    its forecast."""
+    if name == AUDIENCE:
+        return (filters.time_zone, now)
     given = {"time_zone": filters.time_zone, "late_after": filters.late_after, "now": now}
     return tuple(given[option] for option in charts.CHARTS[name].options)
 
@@ -55,7 +65,8 @@ def chart_params(name: ChartName, filters: Filters, now: datetime | None) -> tup
 def build_chart(
     name: ChartName, frame: pl.DataFrame, filters: Filters, now: datetime | None
 ) -> charts.AnyChart:
-    """The chart ``name`` of ``frame``, as ``charts.CHARTS`` builds it for the report."""
+    """The chart ``name`` of ``frame``, as ``charts.CHARTS`` builds it for the report (not the
+    Audience tab: ``Dashboard`` builds it from the people too)."""
     return charts.CHARTS[name].build(
         frame, time_zone=filters.time_zone, late_after=filters.late_after, now=now
     )

@@ -20,7 +20,7 @@ from typing import Any, Final, Literal, TypeAlias
 import ipywidgets as widgets
 import polars as pl
 
-from webinar_insights import charts, metrics
+from webinar_insights import charts, metrics, schemas
 from webinar_insights._time import TimeLike, to_utc, zone_key
 from webinar_insights.client import Client
 from webinar_insights.errors import ConfigurationError
@@ -38,6 +38,15 @@ from webinar_insights.store import Store
 from webinar_insights.syncing import DEPTHS, Depth, SyncSummary, refresh_plan, sync
 from webinar_insights.theme import ACCENT, MUTED
 
+from ._audience import (
+    AUDIENCE,
+    PARTICIPANT_COLUMNS,
+    audience_chart,
+    audience_frames,
+    audience_period,
+    forecast_targets,
+    upcoming_forecast,
+)
 from ._charts import CHART_NAMES, TAB_TITLES, ChartName, build_chart, chart_params, display_data
 from ._controls import make_controls, picker_labels
 from ._filters import (
@@ -84,7 +93,8 @@ class Dashboard:
     source:
         A :class:`~webinar_insights.Store`, a sessions frame, or a mapping with ``"sessions"``
         and optionally ``"registrants"`` and ``"participants"`` frames. Registrants fill the
-        no-show rate; participants go into the exported report (retention, funnel).
+        no-show rate; both feed the Audience tab (without either it says what to sync), and
+        participants go into the exported report (retention, funnel).
     client:
         A :class:`~webinar_insights.Client` (``Client.from_env()`` for the real API): adds a
         "Refresh" button that syncs ``source`` (which must then be a store) incrementally.
@@ -94,8 +104,9 @@ class Dashboard:
         The controls' initial values (see :class:`Filters`); ``late_after`` may be given in
         minutes.
     now:
-        The clock: Active sessions are drawn up to it, a refresh syncs up to 40 days after it,
-        and the report is "as of" it. Default: the current time whenever it is needed.
+        The clock: Active sessions are drawn up to it, the Audience tab forecasts the sessions
+        after it, a refresh syncs up to 40 days after it, and the report is "as of" it.
+        Default: the current time whenever it is needed.
     debounce:
         Seconds to wait after a control change before redrawing (changes within it coalesce);
         0 redraws inside the change.
@@ -168,6 +179,7 @@ class Dashboard:
         self._kpis: tuple[tuple[Any, ...], dict[str, float | int | None]] | None = None
         self._figures: tuple[tuple[Any, ...], list[dict[str, Any]]] | None = None
         self._built: dict[ChartName, tuple[tuple[Any, ...], charts.AnyChart]] = {}
+        self._forecasted: tuple[tuple[Any, ...], pl.DataFrame] | None = None
         self._shown: dict[ChartName, tuple[Any, ...]] = {}
         self._webinar_choices: dict[str, str] = {}
         self._host_choices: dict[str, str] = {}
@@ -524,9 +536,55 @@ class Dashboard:
         key = self._chart_key(name)
         built = self._built.get(name)
         if built is None or built[0] != key:
-            built = (key, build_chart(name, self.filtered(), self._filters, self._now))
+            if name == AUDIENCE:
+                chart = self._audience_chart()
+            else:
+                chart = build_chart(name, self.filtered(), self._filters, self._now)
+            built = (key, chart)
             self._built[name] = built
         return built[1]
+
+    def _audience_chart(self) -> charts.AnyChart:
+        """The Audience tab of the sessions shown: their people, periods fitting the range
+        shown, and the forecast of the upcoming ones, learning from every session of the data."""
+        filters, shown = self._filters, self.filtered()
+        registrants = self._data.registrants
+        now = self._now or datetime.now(UTC)
+        frames = audience_frames(
+            shown,
+            registrants=registrants,
+            participants=self._audience_people(shown),
+            forecast=None if registrants is None else self._forecast(shown, registrants, now),
+            every_unit=audience_period(shown, *filters.bounds()),
+            time_zone=filters.time_zone,
+        )
+        return audience_chart(shown, frames)
+
+    def _forecast(
+        self, shown: pl.DataFrame, registrants: pl.DataFrame, now: datetime
+    ) -> pl.DataFrame:
+        """The forecast of the upcoming sessions shown, cached by them and the clock: it does
+        not change with the past sessions shown."""
+        targets = forecast_targets(shown, now)
+        key = (self._data.version, targets, now)
+        if self._forecasted is None or self._forecasted[0] != key:
+            self._forecasted = (key, upcoming_forecast(self._data.base, registrants, targets, now))
+        return self._forecasted[1]
+
+    def _audience_people(self, sessions: pl.DataFrame) -> pl.DataFrame | None:
+        """The participants of ``sessions`` the Audience tab reads: None when the data holds no
+        participants at all, an empty frame when it holds none of these sessions'."""
+        ids = sessions.get_column("session_id").to_list()
+        people: pl.DataFrame | None = self._people("participants", ids, columns=PARTICIPANT_COLUMNS)
+        if people is not None:
+            return people
+        if self._store is not None:
+            synced = self._store.scan("participants").select(pl.len()).collect().item() > 0
+        else:
+            synced = self._data.participants is not None and not self._data.participants.is_empty()
+        if not synced:
+            return None
+        return pl.DataFrame(schema={c: schemas.PARTICIPANTS[c] for c in PARTICIPANT_COLUMNS})
 
     def charts(self) -> dict[ChartName, charts.AnyChart]:
         """The current chart of every tab, by name (:data:`CHART_NAMES`), built where needed."""

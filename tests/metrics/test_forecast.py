@@ -127,6 +127,18 @@ def test_series_then_host_then_program_with_shrinkage() -> None:
     assert 10 < first["forecast_registrants"] < 20
 
 
+def test_the_interval_takes_the_kth_error_from_each_end() -> None:
+    # k = floor((n + 1) x 0.1): with 8 past errors every one is inside, with 19 the second from
+    # each end, with 99 the tenth (where the 10th and 90th percentiles would be near too).
+    from webinar_insights.metrics._forecast import _interval
+
+    errors = np.array([0.3, -0.2, 0.0, 0.1, -0.5, 0.4, -0.1, 0.2])
+    assert _interval(errors) == (-0.5, 0.4)
+    assert _interval(np.arange(19.0)) == (1.0, 17.0)
+    assert _interval(np.arange(99.0)) == (9.0, 89.0)
+    assert _interval(np.arange(5.0)) == (0.0, 4.0)
+
+
 def test_no_forecast_before_five_past_sessions_or_for_past_and_running_ones() -> None:
     sessions, registrants = program([("w1", "h1", 100, 50, 40)] * 4, [("w1", "h1", 3.0, 50)])
     assert metrics.attendance_forecast(sessions, registrants, now=NOW).is_empty()
@@ -248,7 +260,9 @@ def _reference(
                 weight * g + (1 - weight) * s
                 for g, s in zip(growth_errors, size_errors, strict=True)
             ]
-            low, high = np.quantile(errors, [0.1, 0.9])
+            ranked = sorted(errors)
+            k = max(1, int((len(ranked) + 1) * 0.1 + 1e-9))  # the k-th from each end
+            low, high = ranked[k - 1], ranked[len(ranked) - k]
             found += [math.expm1(centre), math.expm1(centre + low), math.expm1(centre + high)]
         found[0] = max(found[0], so_far)
         found[1] = max(found[1], so_far)

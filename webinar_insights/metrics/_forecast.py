@@ -10,9 +10,10 @@ target's estimate of each is the mean of its series' past sessions, else its hos
 program's, the first two pulled toward the program's mean as if the program added
 :data:`SHRINKAGE` sessions. The two forecasts, ``log(F + 1) = size`` and ``log(S + 1) + growth``,
 are blended with weights inversely proportional to the variance of their leave-one-out errors
-on the past sessions, and the 80 % interval adds the 10th and 90th percentiles of the blended
-errors. Nothing is fitted by an optimiser: means, two variances and two percentiles, so the
-forecast can be explained in a sentence and checked by hand (docs/METRICS.md).
+on the past sessions, and the 80 % interval adds the blended errors' k-th smallest and k-th
+largest (``k = floor((n + 1) × 0.1)`` of ``n``, see :func:`_interval`). Nothing is fitted by
+an optimiser: means, two variances and two ranked errors, so the forecast can be explained in
+a sentence and checked by hand (docs/METRICS.md).
 """
 
 from __future__ import annotations
@@ -294,6 +295,17 @@ def _estimate(
     return float(mean), values - centre, basis, count
 
 
+def _interval(errors: np.ndarray) -> tuple[float, float]:
+    """The shifts from the centre to the 80 % interval's ends: the ``k``-th smallest and the
+    ``k``-th largest of ``n`` past errors, ``k = floor((n + 1) × 0.1)`` (at least 1). A new
+    error is as likely to fall in any of the ``n + 1`` gaps the past errors leave, so this
+    holds about 80 % of new outcomes even when ``n`` is small, where the sample's own 10th and
+    90th percentiles hold fewer (the rank rule of conformal prediction)."""
+    ordered = np.sort(errors)
+    k = max(1, math.floor((len(ordered) + 1) * _LOW + 1e-9))
+    return float(ordered[k - 1]), float(ordered[-k])
+
+
 def _blend(
     final: np.ndarray, base: np.ndarray, so_far: int, groups: _Groups, floor: float
 ) -> tuple[tuple[float, float, float], float, str, int]:
@@ -308,7 +320,7 @@ def _blend(
     weight = w_pace / (w_pace + w_size)
     centre = weight * pace + (1 - weight) * size
     errors = weight * pace_errors + (1 - weight) * size_errors
-    low, high = np.quantile(errors, [_LOW, _HIGH])
+    low, high = _interval(errors)
     counts = tuple(max(floor, math.expm1(centre + shift)) for shift in (0.0, low, high))
     return (counts[0], counts[1], counts[2]), weight, basis, count
 

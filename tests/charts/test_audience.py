@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -97,6 +98,30 @@ def test_on_demand_chart_states_the_share() -> None:
     )
     found = spec(charts.on_demand_chart(periods))
     assert "10 of 100 (10.0%)" in text(found)
+
+
+def test_period_charts_draw_periods_on_their_zones_calendar() -> None:
+    # A Berlin week from Monday 29 June 00:00 is Sunday 22:00 UTC: drawn (on the UTC time
+    # scale) at Monday 00:00, not on the Sunday.
+    monday = datetime(2026, 6, 29, tzinfo=ZoneInfo("Europe/Berlin"))
+    people = pl.DataFrame(
+        {"period": [monday], "people": [3], "new": [2], "returning": [1]},
+        schema_overrides={"period": pl.Datetime("us", "Europe/Berlin")},
+    )
+    sign_ups = pl.DataFrame(
+        {
+            "period": [monday],
+            "live_registrants": [9],
+            "post_webinar_registrants": [1],
+            "post_webinar_share": [0.1],
+        },
+        schema_overrides={"period": pl.Datetime("us", "Europe/Berlin")},
+    )
+    for chart in (charts.returning_chart(people), charts.on_demand_chart(sign_ups)):
+        (rows,) = data(spec(chart))
+        assert {(r["period"], r["period_from"]) for r in rows} == {
+            ("2026-06-29T00:00:00Z", "2026-06-29")
+        }
 
 
 def test_registration_curve_chart_reverses_days() -> None:

@@ -141,13 +141,23 @@ def test_channel_summary_by_hand() -> None:
     assert result.get_column("small_sample").to_list() == [False, True, True, True]
 
 
-def test_channel_summary_by_webinar_and_by_period_in_two_zones() -> None:
+def test_channel_summary_by_webinar_session_and_period_in_two_zones() -> None:
     frame, people, visits = channel_frames()
     webinar = {"webinar_id": pl.String()}
     assert_frame_equal(
         metrics.channel_summary(frame, people, visits, by="webinar"),
         channels(
             *(("w1", *row) for row in FIRST), *(("w2", *row) for row in SECOND), group=webinar
+        ),
+    )
+    # s1 is w1's only session and s2 w2's: per session the same rows (what the report's
+    # filter bar sums again).
+    assert_frame_equal(
+        metrics.channel_summary(frame, people, visits, by="session"),
+        channels(
+            *(("s1", *row) for row in FIRST),
+            *(("s2", *row) for row in SECOND),
+            group={"session_id": pl.String()},
         ),
     )
     utc_period = {"period": pl.Datetime("us", "UTC")}
@@ -176,7 +186,7 @@ def test_channels_add_up_to_the_funnel() -> None:
     funnel = metrics.session_funnel(frame, people, visits).select(
         pl.col("registered", "joined").sum()
     )
-    for by in (None, "webinar", "period"):
+    for by in (None, "webinar", "period", "session"):
         summed = metrics.channel_summary(frame, people, visits, by=by).select(
             pl.col("registered", "joined").sum()
         )
@@ -557,7 +567,7 @@ def test_demo_invariants(demo: tuple[pl.DataFrame, ...]) -> None:
     funnel = metrics.session_funnel(frame, people, visits).select(
         pl.col("registered", "joined").sum()
     )
-    for by in (None, "webinar", "period"):
+    for by in (None, "webinar", "period", "session"):
         counts = metrics.channel_summary(frame, people, visits, by=by)
         assert_frame_equal(counts.select(pl.col("registered", "joined").sum()), funnel)
     assert funnel.item(0, "registered") > 1000

@@ -162,6 +162,8 @@ def test_empty_and_bad_inputs() -> None:
         metrics.forecast_backtest(sessions, registrants, horizons=[-1])
     with pytest.raises(ConfigurationError, match="max_days"):
         metrics.registration_curve(sessions, registrants, max_days=-1)
+    with pytest.raises(ConfigurationError, match="max_days"):
+        metrics.registration_progress(sessions, registrants, max_days=1.5)  # type: ignore[arg-type]
 
 
 def test_registration_curve_by_hand() -> None:
@@ -174,6 +176,17 @@ def test_registration_curve_by_hand() -> None:
     assert shares[1] == pytest.approx((0.4 + 1.0) / 2)
     assert shares[0] == 1
     assert curve["sessions"].unique().to_list() == [2]
+    # The rows it summarises: each session's count by each day, 6 days out to 0.
+    progress = metrics.registration_progress(sessions, registrants, max_days=6)
+    assert progress.schema == metrics.REGISTRATION_PROGRESS
+    assert progress.rows() == [
+        ("p0", 10, [0, 4, 4, 4, 4, 4, 10]),
+        ("p1", 20, [0, 20, 20, 20, 20, 20, 20]),
+    ]
+    assert metrics.registration_progress(sessions, registrants, max_days=0)["by_day"].to_list() == [
+        [10],
+        [20],
+    ]
 
 
 # --------------------------------------------------------------------------- the backtest

@@ -25,7 +25,7 @@ from tests.report import test_export_csv
 from tests.support import synthetic
 from tests.support.browser import CHROMIUM, chromium_context
 from tests.support.report_sessions import NOW, PWNED, hostile_sessions, record, with_registrants
-from webinar_insights import frames
+from webinar_insights import charts, frames
 from webinar_insights.cli import main
 from webinar_insights.report import build_report, csv_safe
 from webinar_insights.report._tables import shown_anomalies
@@ -570,6 +570,16 @@ FOLLOWING_CHARTS = (
     "explore",
 )
 
+# The Audience section's charts: they follow the filter too.
+AUDIENCE_CHARTS = (
+    "channels",
+    "returning",
+    "series-cohorts",
+    "on-demand",
+    "registration-curve",
+    "forecast",
+)
+
 # What the page shows of its figures and tables: each card's value, basis, change and colour;
 # each table's caption and cells (text, data-value, data-id); the summary and the notes.
 _READ_PAGE = """() => {
@@ -650,19 +660,19 @@ def _without_names(spec: dict[str, Any]) -> Any:
     return json.loads(re.sub(r"view_[0-9a-f]+_", "view_", text))
 
 
+def _spec_in(path: Path, key: str) -> dict[str, Any]:
+    """The spec of chart ``key`` as a report file carries it."""
+    written = path.read_text(encoding="utf-8")
+    pattern = rf'<script type="application/json" id="spec-{key}"[^>]*>(.*?)</script>'
+    return dict(json.loads(re.search(pattern, written, re.S)[1]))  # type: ignore[index]
+
+
 def _same_charts(page: Any, python_path: Path, keys: Iterable[str]) -> None:
     """The charts ``keys`` as the page redrew them hold what the report Python wrote to
     ``python_path`` holds: title, every dataset (rows in any order where they are sessions)
     and every layer's encoding; and they are drawn."""
-    written = python_path.read_text(encoding="utf-8")
     for key in keys:
-        python_spec = json.loads(
-            re.search(
-                rf'<script type="application/json" id="spec-{key}"[^>]*>(.*?)</script>',
-                written,
-                re.S,
-            )[1]
-        )
+        python_spec = _spec_in(python_path, key)
         drawn = page.evaluate(f"() => window.__reportFilter.drawn('{key}')")
         assert drawn["title"] == python_spec["title"], key
         built = sorted(python_spec["datasets"].values(), key=_dataset_kind)
@@ -756,14 +766,54 @@ def test_the_filter_bar_recomputes_figures_and_tables_as_python_does(
         "nodes => nodes.map(n => n.id.slice(6))"
     )
     assert sorted(charts) == sorted(FOLLOWING_CHARTS)
-    audience = page.locator("#audience figure")
-    assert audience.count() == 6
-    assert all("not-filtered" in (f.get_attribute("class") or "") for f in audience.all())
     _same_charts(page, python_path, FOLLOWING_CHARTS)
+    # The Audience section's too; no session of the filter is upcoming: no forecast.
+    assert page.locator("#audience figure").count() == len(AUDIENCE_CHARTS)
+    assert page.locator("#audience figure.not-filtered").count() == 0
+    _same_charts(page, python_path, [key for key in AUDIENCE_CHARTS if key != "forecast"])
+    assert page.evaluate("() => window.__reportFilter.drawn('forecast')") is None
+    assert "No data" in _spec_in(python_path, "forecast")["datasets"].popitem()[1][0]["message"]
     assert page.locator("#charts-unfiltered").is_hidden()
     assert page.locator("#charts .chart.not-filtered").count() == 0
     assert float(page.get_attribute("#filter-bar", "data-redraw-ms") or "nan") >= 0
     assert loaded.requests == [] and loaded.errors == []
+
+
+def test_the_forecast_shows_the_upcoming_sessions_the_filter_picks(
+    demo_report: Path, open_report: Any
+) -> None:
+    """The forecast learned from every session of the report; a host and a period picked in
+    the page show the forecast rows of their upcoming sessions, as Python's chart draws them."""
+    full = _demo_store_report(demo_report, start="2026-05-01", end="2026-11-30")
+    forecast = full.frames["attendance_forecast"]
+    upcoming = full.frames["sessions"].filter(pl.col("session_id").is_in(forecast["session_id"]))
+    host_name, host_id, count = (
+        upcoming.group_by("host_name", "host_user_id")
+        .len()
+        .sort(["len", "host_name"], descending=[True, False])
+        .row(0)
+    )
+    assert 1 < count < upcoming.height  # the filter leaves some out and keeps more than one
+    shown = _demo_store_report(
+        demo_report, start="2026-10-15", end="2026-11-30", hosts=[host_id]
+    ).frames["sessions"]
+    rows = forecast.filter(pl.col("session_id").is_in(shown["session_id"]))
+    assert 0 < rows.height <= count
+    expected = charts.forecast_chart(rows, shown).to_dict()
+
+    loaded = open_report(demo_report)
+    page = loaded.page
+    _filter(page, start="2026-10-15", end="2026-11-30", host=host_name)
+    drawn = page.evaluate("() => window.__reportFilter.drawn('forecast')")
+    for panel in (0, 1):
+        got = drawn["datasets"][drawn["hconcat"][panel]["data"]["name"]]
+        want = expected["datasets"][expected["hconcat"][panel]["data"]["name"]]
+        assert len(got) == rows.height
+        for row_got, row_want in zip(got, want, strict=True):
+            assert row_got == pytest.approx(row_want)
+    page.wait_for_selector("#chart-forecast[data-rendered=true]", state="attached")
+    assert page.locator("#figure-forecast.not-filtered").count() == 0
+    assert loaded.errors == []
 
 
 def test_the_filter_bar_unset_shows_what_python_wrote(demo_report: Path, open_report: Any) -> None:
@@ -924,10 +974,13 @@ def test_charts_that_cannot_follow_a_filter_are_dimmed_and_named(
     host = page.locator("#filter-host option").nth(1).text_content()
     _filter(page, host=host)
     note = page.locator("#charts-unfiltered").text_content()
+    assert report.filtering["audience"]["channels"] is False
     for key, title in (
         ("status-timeline", "Session timeline"),
         ("lead-time", "Registration lead time"),
         ("retention", "Retention"),
+        ("channels", "Channels"),
+        ("returning", "New and returning attendees"),
     ):
         assert page.locator(f"#figure-{key}.not-filtered").count() == 1, key
         assert title in note, key

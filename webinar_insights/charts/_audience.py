@@ -13,8 +13,10 @@ from webinar_insights.theme import ACCENT, MUTED, PALETTE, apply_theme
 from ._base import COUNT_AXIS, MAX_ROWS, WIDTH, count_of, embed, heading, layer, no_data
 
 __all__ = [
+    "FORECAST_ROWS",
     "channel_chart",
     "forecast_chart",
+    "forecast_labels",
     "on_demand_chart",
     "registration_curve_chart",
     "returning_chart",
@@ -31,6 +33,12 @@ def _checked(frame: object, columns: list[str], name: str, source: str) -> pl.Da
         prefix=f"{name}: ",
         fix=f"Pass the frame of webinar_insights.metrics.{source}(...).",
     )
+
+
+def _wall_clock_periods(frame: pl.DataFrame) -> pl.DataFrame:
+    """``period`` as the wall clock of its zone (a Berlin week from Monday 00:00 is drawn on
+    Monday, not on Sunday 22:00 UTC): the charts' time scale is UTC."""
+    return frame.with_columns(pl.col("period").dt.replace_time_zone(None))
 
 
 def channel_chart(channels: pl.DataFrame) -> alt.LayerChart | alt.Chart:
@@ -121,7 +129,7 @@ def returning_chart(periods: pl.DataFrame) -> alt.Chart:
     if frame.is_empty():
         return no_data(title, "no attendees in these sessions.")
     long = (
-        frame.head(MAX_ROWS)
+        _wall_clock_periods(frame.head(MAX_ROWS))
         .unpivot(index=["period", "people"], on=["new", "returning"], variable_name="kind")
         .rename({"value": "count"})
         .with_columns(
@@ -244,7 +252,9 @@ def on_demand_chart(periods: pl.DataFrame) -> alt.LayerChart | alt.Chart:
         return no_data(title, "no registrants in these sessions.")
     post = int(frame["post_webinar_registrants"].sum())
     everyone = post + int(frame["live_registrants"].sum())
-    rows = frame.head(MAX_ROWS).with_columns(period_from=pl.col("period").dt.strftime("%Y-%m-%d"))
+    rows = _wall_clock_periods(frame.head(MAX_ROWS)).with_columns(
+        period_from=pl.col("period").dt.strftime("%Y-%m-%d")
+    )
     base = alt.Chart(embed(rows)).encode(
         x=alt.X("period:T", title=None, scale=alt.Scale(type="utc")),
         tooltip=[
@@ -328,6 +338,29 @@ def registration_curve_chart(curve: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     return apply_theme(chart)
 
 
+FORECAST_ROWS = 60
+"""Upcoming sessions :func:`forecast_chart` draws at most (the first by scheduled start)."""
+
+
+def forecast_labels(forecast: pl.DataFrame, sessions: pl.DataFrame | None) -> pl.DataFrame:
+    """``forecast`` sorted by scheduled start, with each session's ``label`` as the forecast
+    chart names it: the day, then its webinar's title (40 characters at most), else its id.
+    (The chart adds its row number, so that two sessions of one name on one day stay apart.)"""
+    frame = forecast.sort("scheduled_start", "session_id")
+    name = pl.col("session_id")
+    if sessions is not None and {"session_id", "webinar_title"} <= set(sessions.columns):
+        names = sessions.select(
+            pl.col("session_id").cast(pl.String),
+            pl.when(pl.col("webinar_title").str.strip_chars() != "")
+            .then(pl.col("webinar_title").str.slice(0, 40))
+            .alias("__name__"),
+        ).unique("session_id")
+        frame = frame.join(names, on="session_id", how="left", maintain_order="left")
+        name = pl.coalesce(pl.col("__name__"), "session_id")
+    label = pl.format("{} · {}", pl.col("scheduled_start").dt.strftime("%b %d"), name)
+    return frame.with_columns(label=label).drop("__name__", strict=False)
+
+
 def forecast_chart(
     forecast: pl.DataFrame, sessions: pl.DataFrame | None = None
 ) -> alt.HConcatChart | alt.Chart:
@@ -364,22 +397,10 @@ def forecast_chart(
         return no_data(
             title, "no upcoming session, or fewer than five past sessions to learn from."
         )
-    frame = frame.sort("scheduled_start").head(60)
-    label = pl.format("{} · {}", pl.col("scheduled_start").dt.strftime("%b %d"), "session_id")
-    if sessions is not None and {"session_id", "webinar_title"} <= set(sessions.columns):
-        names = sessions.select(
-            pl.col("session_id").cast(pl.String),
-            pl.when(pl.col("webinar_title").str.strip_chars() != "")
-            .then(pl.col("webinar_title").str.slice(0, 40))
-            .alias("name"),
-        ).unique("session_id")
-        frame = frame.join(names, on="session_id", how="left")
-        label = pl.format(
-            "{} · {}",
-            pl.col("scheduled_start").dt.strftime("%b %d"),
-            pl.coalesce(pl.col("name"), "session_id"),
-        )
-    rows = frame.with_row_index("order").with_columns(label=label + pl.format(" ({})", "order"))
+    frame = forecast_labels(frame, sessions).head(FORECAST_ROWS)
+    rows = frame.with_row_index("order").with_columns(
+        label=pl.col("label") + pl.format(" ({})", "order")
+    )
     labelled = alt.Axis(labelExpr="replace(datum.label, / \\(\\d+\\)$/, '')", labelLimit=260)
     panels = []
     for what, field, colour in (

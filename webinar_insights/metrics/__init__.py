@@ -79,11 +79,13 @@ from ._forecast import (
     FORECAST_LEVEL,
     FORECAST_METHOD,
     REGISTRATION_CURVE,
+    REGISTRATION_PROGRESS,
     SHRINKAGE,
     attendance_forecast,
     backtest_summary,
     forecast_backtest,
     registration_curve,
+    registration_progress,
 )
 from ._kpis import KPI_KEYS, KPIS, Kpi, kpi_bases, kpis
 from ._people import (
@@ -133,6 +135,7 @@ __all__ = [
     "PEAK_CONCURRENCY",
     "REACH",
     "REGISTRATION_CURVE",
+    "REGISTRATION_PROGRESS",
     "RETENTION",
     "SERIES_COHORTS",
     "SESSION_FUNNEL",
@@ -177,6 +180,7 @@ __all__ = [
     "registration_curve",
     "registration_funnel",
     "registration_lead_time",
+    "registration_progress",
     "retention_curve",
     "series_cohorts",
     "session_funnel",

@@ -170,7 +170,7 @@ def channel_summary(
     registrants: pl.DataFrame,
     participants: pl.DataFrame,
     *,
-    by: Literal["period", "webinar"] | None = None,
+    by: Literal["period", "webinar", "session"] | None = None,
     every: str = "1mo",
     time_zone: str = "UTC",
 ) -> pl.DataFrame:
@@ -197,8 +197,9 @@ def channel_summary(
         The registrants and participants frames (other sessions' rows are ignored).
     by:
         None (one row per channel), ``"period"`` (per period of the session, cut as
-        :func:`period_summary` cuts it) or ``"webinar"`` (per ``webinar_id``, a series); the
-        group is the first column.
+        :func:`period_summary` cuts it), ``"webinar"`` (per ``webinar_id``, a series) or
+        ``"session"`` (per ``session_id``: the rows the others are sums of); the group is the
+        first column.
     every, time_zone:
         The periods of ``by="period"``, as in :func:`period_summary` (default: months in UTC).
 
@@ -229,10 +230,12 @@ def channel_summary(
     [('Email', 2, 1, 0.5), ('(no source)', 1, 0, 0.0)]
     """
     if by is not None:
-        check_choice(by, "by", ("period", "webinar"))
+        check_choice(by, "by", ("period", "webinar", "session"))
     group: list[str] = []
     groups: pl.DataFrame | None = None  # session_id -> the group
-    if by == "period":
+    if by == "session":
+        group = ["session_id"]
+    elif by == "period":
         group = ["period"]
         groups = _timed_sessions(sessions, every=every, time_zone=time_zone).select(
             "session_id", "period"

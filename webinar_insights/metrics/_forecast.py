@@ -40,11 +40,13 @@ __all__ = [
     "FORECAST_LEVEL",
     "FORECAST_METHOD",
     "REGISTRATION_CURVE",
+    "REGISTRATION_PROGRESS",
     "SHRINKAGE",
     "attendance_forecast",
     "backtest_summary",
     "forecast_backtest",
     "registration_curve",
+    "registration_progress",
 ]
 
 FORECAST_LEVEL = 0.8
@@ -78,6 +80,9 @@ REGISTRATION_CURVE = pl.Schema(
     }
 )
 """The schema of :func:`registration_curve`."""
+
+REGISTRATION_PROGRESS = pl.Schema({"session_id": STR, "final": INT, "by_day": pl.List(INT)})
+"""The schema of :func:`registration_progress`: one row per session."""
 
 FORECAST = pl.Schema(
     {
@@ -376,18 +381,48 @@ def registration_curve(
     their final live registrants who had registered by then. ``sessions`` is how many sessions
     the row is over.
     """
-    if max_days < 0:
-        raise ConfigurationError(f"max_days must be 0 or more, not {max_days}")
-    program = _program(sessions, registrants)
-    past = np.flatnonzero(program.finished & (program.registrants > 0))
+    final, by_day = _progress(sessions, registrants, max_days)[1:]
     rows = []
     for day in range(max_days, -1, -1):
-        if len(past) == 0:
+        if len(final) == 0:
             break
-        share = program.so_far(float(day))[past] / program.registrants[past]
+        share = by_day[:, max_days - day] / final
         low, median, high = np.quantile(share, [_LOW, 0.5, _HIGH])
-        rows.append((day, len(past), float(median), float(low), float(high)))
+        rows.append((day, len(final), float(median), float(low), float(high)))
     return pl.DataFrame(rows, schema=REGISTRATION_CURVE, orient="row")
+
+
+def registration_progress(
+    sessions: pl.DataFrame, registrants: pl.DataFrame, *, max_days: int = 30
+) -> pl.DataFrame:
+    """What :func:`registration_curve` summarises, per session (:data:`REGISTRATION_PROGRESS`).
+
+    One row per Finished session with live registrants (in the order given): ``final``, its
+    live registrants, and ``by_day``, how many of them had registered ``max_days``,
+    ``max_days - 1``, …, 0 days before its scheduled start (``max_days + 1`` counts). The
+    curve's shares are ``by_day / final``; the report's filter bar draws the curve again from
+    these rows.
+    """
+    ids, final, by_day = _progress(sessions, registrants, max_days)
+    return pl.DataFrame(
+        {"session_id": ids, "final": final, "by_day": by_day.tolist()}, schema=REGISTRATION_PROGRESS
+    )
+
+
+def _progress(
+    sessions: pl.DataFrame, registrants: pl.DataFrame, max_days: int
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The Finished sessions with live registrants: ids, final counts and, per session, the
+    counts registered ``max_days`` … 0 days before the start (a row each)."""
+    if isinstance(max_days, bool) or not isinstance(max_days, int) or max_days < 0:
+        raise ConfigurationError(f"max_days must be a whole number, 0 or more, not {max_days!r}")
+    program = _program(sessions, registrants)
+    past = np.flatnonzero(program.finished & (program.registrants > 0))
+    days = range(max_days, -1, -1)
+    by_day = np.stack([program.so_far(float(day))[past] for day in days], axis=1).reshape(
+        len(past), max_days + 1
+    )
+    return program.session_id[past].tolist(), program.registrants[past], by_day
 
 
 def attendance_forecast(

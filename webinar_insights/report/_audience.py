@@ -25,6 +25,10 @@ class Audience:
     frames: dict[str, pl.DataFrame]
     charts: tuple[ReportChart, ...]
     notes: tuple[str, ...]
+    per_session: dict[str, pl.DataFrame]
+    """What the filter bar sums again for the sessions it shows (``report._filter``): channel
+    counts (``channels``), live and on-demand registrants (``on_demand``), registrations by
+    day (``progress``) and the forecast's rows (``forecast``), each keyed by session_id."""
 
 
 def audience(
@@ -41,30 +45,38 @@ def audience(
     """The Audience section of a report of ``current`` (the sessions in range).
 
     ``every`` and ``registrants`` are all the sessions and registrants given (the forecast
-    learns from every past session, not only those in range); ``registered`` and ``people`` are
-    the registrants and participants of ``current``.
+    learns from every past session, not only those in range, and is shown for the upcoming
+    ones in range); ``registered`` and ``people`` are the registrants and participants of
+    ``current``.
     """
     frames: dict[str, pl.DataFrame] = {}
+    per_session: dict[str, pl.DataFrame] = {}
     notes: list[str] = []
     finished = current.filter(pl.col("status") == "Finished")
     if registered is not None:
-        frames["channel_summary"] = metrics.channel_summary(
-            finished, registered, people if people is not None else pl.DataFrame()
+        joined = people if people is not None else pl.DataFrame()
+        frames["channel_summary"] = metrics.channel_summary(finished, registered, joined)
+        per_session["channels"] = metrics.channel_summary(
+            finished, registered, joined, by="session"
         )
         # Finished sessions only: an upcoming session has no on-demand sign-ups yet.
         frames["on_demand"] = metrics.on_demand(
             finished, registered, every=every_unit, time_zone=time_zone
         )
+        per_session["on_demand"] = metrics.on_demand(finished, registered)
     if people is not None:
         frames["new_vs_returning"] = metrics.new_vs_returning(
             current, people, every=every_unit, time_zone=time_zone
         )
         frames["series_cohorts"] = metrics.series_cohorts(current, people)
     if registrants is not None and not registrants.is_empty():
-        frames["registration_curve"] = metrics.registration_curve(every, registrants)
+        # The sessions of the range, as the other charts (the forecast learns from them all).
+        frames["registration_curve"] = metrics.registration_curve(current, registrants)
+        per_session["progress"] = metrics.registration_progress(current, registrants)
         forecast = metrics.attendance_forecast(every, registrants, now=as_of)
         ids = current.get_column("session_id").implode()
         frames["attendance_forecast"] = forecast.filter(pl.col("session_id").is_in(ids))
+        per_session["forecast"] = frames["attendance_forecast"]
         frames["backtest"] = metrics.backtest_summary(metrics.forecast_backtest(every, registrants))
     else:
         notes.append(
@@ -80,4 +92,4 @@ def audience(
             charts.forecast_chart(frame, current) if entry.key == "forecast" else entry.build(frame)
         )
         built.append(ReportChart(entry.key.replace("_", "-"), entry.title, entry.caption, chart))
-    return Audience(frames, tuple(built), tuple(notes))
+    return Audience(frames, tuple(built), tuple(notes), per_session)

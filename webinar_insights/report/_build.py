@@ -218,6 +218,16 @@ def build_report(
         participants=people,
         registrants=registered,
     )
+    section = audience(
+        every,
+        current,
+        registrants=registrants,
+        registered=registered,
+        people=people,
+        every_unit=every_unit,
+        time_zone=tz,
+        as_of=as_of,
+    )
     filtering = filter_data(
         current,
         previous,
@@ -244,6 +254,7 @@ def build_report(
         funnel=session_funnel,
         lead_times=frames.get("lead_time"),
         retention=frames.get("retention"),
+        audience=section.per_session,
         # Who attended, so that the page can count people again under a filter.
         attendees=(
             None if known is None else metrics.attendee_keys(known, ids),
@@ -270,16 +281,6 @@ def build_report(
         for entry in charts.CHARTS.values()
         if entry.source in sources
     ]
-    section = audience(
-        every,
-        current,
-        registrants=registrants,
-        registered=registered,
-        people=people,
-        every_unit=every_unit,
-        time_zone=tz,
-        as_of=as_of,
-    )
     frames.update(section.frames)
     notes += section.notes
     notes += _reach_notes(reached)

@@ -23,6 +23,7 @@ import polars as pl
 from webinar_insights import charts, metrics, schemas
 from webinar_insights._periods import PERIODS
 from webinar_insights._time import known_zone, local_weekday_hour
+from webinar_insights.charts._audience import FORECAST_ROWS, forecast_labels
 from webinar_insights.errors import DataWarning
 from webinar_insights.theme import MUTED
 
@@ -91,6 +92,7 @@ def filter_data(
     lead_times: pl.DataFrame | None = None,
     retention: pl.DataFrame | None = None,
     attendees: tuple[pl.DataFrame | None, pl.DataFrame | None] = (None, None),
+    audience: Mapping[str, pl.DataFrame] | None = None,
 ) -> dict[str, Any]:
     """The filter bar's data: ``current`` and ``previous`` are the report's sessions of its
     range and of the previous period (``session_metrics`` columns, hosts as shown).
@@ -99,7 +101,8 @@ def filter_data(
     ``lead_times`` (``metrics.registration_lead_time``) and ``retention``
     (``metrics.retention_curve``) are the per-session data of the charts drawn from people,
     when the report has them; ``attendees`` the ``metrics.attendee_keys`` of the range and of
-    the previous period (None where the report cannot count people)."""
+    the previous period (None where the report cannot count people); ``audience`` the
+    per-session frames of the Audience section (``report._audience.Audience.per_session``)."""
     zone = ZoneInfo(time_zone)
     origin = datetime.combine(previous_start.astimezone(zone).date(), time(0), tzinfo=zone)
     rows = pl.concat(
@@ -224,6 +227,7 @@ def filter_data(
         "anomalies": shipped,
         "peopleCharts": _people_charts(rows, funnel, lead_times, retention),
         "reach": _attendees(rows, *attendees),
+        "audience": _audience(rows, audience or {}),
     }
 
 
@@ -263,6 +267,81 @@ def _attendees(
         "row": people.get_column("row").to_list(),
         "person": people.get_column("person").to_list(),
     }
+
+
+def _audience(rows: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
+    """What the Audience charts are drawn again from under a filter, per session (a key per
+    frame the report has; False where more than :data:`PEOPLE_VALUES_SHIPPED` values would be
+    needed). New and returning people and the series cohorts read ``reach``'s attendee keys."""
+    position = _row_positions(rows)
+
+    def per_row(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.join(position, on="session_id", how="inner").sort("row", maintain_order=True)
+
+    found: dict[str, Any] = {
+        "maxRows": charts.MAX_ROWS,
+        "smallSample": metrics.SMALL_SAMPLE,
+        "forecastRows": FORECAST_ROWS,
+    }
+    channels = frames.get("channels")
+    if channels is not None:
+        names, index = _index(channels.get_column("channel"))
+        counts = per_row(channels.with_columns(channel=index))
+        found["channels"] = (
+            False
+            if counts.height > PEOPLE_VALUES_SHIPPED
+            else {
+                "names": names,
+                **{
+                    c: counts.get_column(c).to_list()
+                    for c in ("row", "channel", "registered", "joined")
+                },
+            }
+        )
+    on_demand = frames.get("on_demand")
+    if on_demand is not None:
+        counts = per_row(on_demand)
+        found["onDemand"] = {
+            "row": counts.get_column("row").to_list(),
+            "live": counts.get_column("live_registrants").to_list(),
+            "post": counts.get_column("post_webinar_registrants").to_list(),
+        }
+    progress = frames.get("progress")
+    if progress is not None:
+        counts = per_row(progress)
+        days = counts.get_column("by_day").list.len().max() or 0
+        found["progress"] = (
+            False
+            if counts.height * days > PEOPLE_VALUES_SHIPPED  # type: ignore[operator]
+            else {
+                "row": counts.get_column("row").to_list(),
+                "final": counts.get_column("final").to_list(),
+                "byDay": counts.get_column("by_day").to_list(),
+                "maxDays": days - 1,  # type: ignore[operator]
+            }
+        )
+    forecast = frames.get("forecast")
+    if forecast is not None:
+        # In the chart's order (by scheduled start), labelled as the chart labels them.
+        labelled = forecast_labels(forecast, rows).join(
+            position, on="session_id", how="inner", maintain_order="left"
+        )
+        found["forecast"] = {
+            name: labelled.get_column(column).to_list()
+            for name, column in (
+                ("row", "row"),
+                ("label", "label"),
+                ("basis", "basis"),
+                ("soFar", "registrants_so_far"),
+                ("registrants", "forecast_registrants"),
+                ("registrantsLow", "registrants_low"),
+                ("registrantsHigh", "registrants_high"),
+                ("attendees", "forecast_attendees"),
+                ("attendeesLow", "attendees_low"),
+                ("attendeesHigh", "attendees_high"),
+            )
+        }
+    return found
 
 
 def _people_charts(

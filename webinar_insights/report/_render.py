@@ -234,8 +234,9 @@ def _audience_section(report: ReportData) -> str:
         '<section id="audience" aria-labelledby="audience-title">\n'
         '<h2 id="audience-title">Audience</h2>\n'
         '<p class="subtle">Who the sessions reach, where they come from, who comes back, and'
-        " what to expect of the upcoming sessions. These charts show every session of the"
-        " report: the filter bar does not change them yet.</p>\n"
+        " what to expect of the upcoming sessions. The filter bar picks the sessions these"
+        " charts count; the forecast always learns from every session of the report's data,"
+        " and its backtest below is over all of them.</p>\n"
         f"{figures}\n{method}{table}"
         "</section>"
     )

@@ -19,6 +19,7 @@ import altair as alt
 import polars as pl
 
 from webinar_insights import charts, metrics
+from webinar_insights.charts._audience import FORECAST_ROWS as _FORECAST_ROWS
 from webinar_insights.charts._base import no_data
 from webinar_insights.theme import apply_theme
 
@@ -54,7 +55,7 @@ PARTICIPANT_COLUMNS: Final = (
 )
 """What the audience metrics read of the participants (people told apart, joins linked)."""
 
-FORECAST_ROWS: Final = 60
+FORECAST_ROWS: Final = _FORECAST_ROWS
 """Upcoming sessions the forecast is made for at most: as many as ``charts.forecast_chart``
 draws (the first by scheduled start)."""
 

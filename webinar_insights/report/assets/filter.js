@@ -1246,10 +1246,267 @@
     return drawn;
   }
 
+  // ---- The Audience section (report._audience): per-session counts the file carries
+  // (_filter._audience), summed again for the sessions shown; new and returning people and
+  // the series cohorts from reach's attendee keys. The forecast learned from every session
+  // of the report: a filter picks which upcoming sessions it shows.
+  function audienceOf(key) { return (data.audience || {})[key]; }
+  function periodOfRange(range) { return fittingPeriod((range.hi - range.lo) / 1440)[0]; }
+  function sessionOrder(a, b) {  // metrics.session_moment, then session_id
+    var ma = C.minute[a], mb = C.minute[b];
+    if (ma === null || mb === null) return (ma === null) - (mb === null) || compare(C.id[a], C.id[b]);
+    return ma - mb || (C.second[a] || 0) - (C.second[b] || 0) || compare(C.id[a], C.id[b]);
+  }
+  function withData(drawn, column, values) {
+    drawn.datasets[datasetWith(drawn, column)] = values;
+    return drawn;
+  }
+
+  // charts.channel_chart of metrics.channel_summary: the Finished sessions' channels.
+  function channels(spec, rows) {
+    var K = audienceOf("channels");
+    if (K === false) return undefined;
+    if (!K || !datasetWith(spec, "channel")) return spec;
+    var at = atRows(K);
+    var sums = new Map();
+    rows.forEach(function (r) {
+      if (C.status[r] !== FINISHED) return;
+      (at.get(r) || []).forEach(function (i) {
+        var sum = sums.get(K.channel[i]) || [0, 0];
+        sum[0] += K.registered[i];
+        sum[1] += K.joined[i];
+        sums.set(K.channel[i], sum);
+      });
+    });
+    if (!sums.size) return null;
+    var registered = 0, joined = 0;
+    var list = Array.from(sums.entries()).map(function (e) {
+      registered += e[1][0];
+      joined += e[1][1];
+      return { channel: K.names[e[0]], registered: e[1][0], joined: e[1][1] };
+    }).sort(function (a, b) { return b.registered - a.registered || compare(a.channel, b.channel); });
+    var shown = list.slice(0, audienceOf("maxRows")).map(function (c, order) {
+      var few = c.registered < audienceOf("smallSample");
+      return {
+        order: order, channel: c.channel, registered: c.registered, joined: c.joined,
+        join_rate: embedded(c.joined / c.registered), small_sample: few,
+        text: grouped(c.joined) + " of " + grouped(c.registered) + (few ? " · few" : ""),
+        reliable: few ? "few" : "ok",
+      };
+    });
+    var overall = joined / registered;
+    var drawn = withData(JSON.parse(JSON.stringify(spec)), "channel", shown);
+    withData(drawn, "rate", [{ rate: embedded(overall) }]);
+    drawn.title.subtitle = ["Of the " + countOf(registered, "live registrant") + ", the share who" +
+      " joined, by channel; dashed: all channels (" + fixed(overall * 100, 0) + "%). Pale: fewer" +
+      " than " + audienceOf("smallSample") + " registrants. Walk-ins have no channel."];
+    return drawn;
+  }
+
+  // Sessions summed per calendar period of the filter's range (metrics.session_period).
+  function perPeriod(rows, range, add) {
+    var every = periodOfRange(range);
+    var periods = new Map();
+    rows.forEach(function (r) {
+      if (C.minute[r] === null) return;
+      var key = dateText(periodStart(rowWall(r), every));
+      if (!periods.has(key)) periods.set(key, add(null, r));
+      else add(periods.get(key), r);
+    });
+    return Array.from(periods.keys()).sort().map(function (key) { return [key, periods.get(key)]; });
+  }
+
+  // charts.on_demand_chart of metrics.on_demand per period: the Finished sessions'
+  // registrants after the session had ended, and their share of all.
+  function onDemand(spec, rows, range) {
+    var O = audienceOf("onDemand");
+    if (!O || !datasetWith(spec, "post_webinar_share")) return spec;
+    var at = atRows(O);
+    var counted = rows.filter(function (r) { return C.status[r] === FINISHED && at.has(r); });
+    var periods = perPeriod(counted, range, function (sum, r) {
+      sum = sum || [0, 0];
+      at.get(r).forEach(function (i) { sum[0] += O.live[i]; sum[1] += O.post[i]; });
+      return sum;
+    });
+    if (!periods.length) return null;
+    var live = 0, post = 0;
+    periods.forEach(function (p) { live += p[1][0]; post += p[1][1]; });
+    var values = periods.slice(0, audienceOf("maxRows")).map(function (p) {
+      var all = p[1][0] + p[1][1];
+      return {
+        period: p[0] + "T00:00:00Z", live_registrants: p[1][0], post_webinar_registrants: p[1][1],
+        post_webinar_share: all ? embedded(p[1][1] / all) : null, period_from: p[0],
+      };
+    });
+    var drawn = withData(JSON.parse(JSON.stringify(spec)), "post_webinar_share", values);
+    var everyone = live + post;
+    drawn.title.subtitle = ["Bars: people who registered after the session had ended (orange" +
+      " axis, left); line: their share of all registrants. " + grouped(post) + " of " +
+      grouped(everyone) + " (" + fixed((everyone ? post / everyone : 0) * 100, 1) + "%)."];
+    return drawn;
+  }
+
+  // Who attended each session shown, in session order: [row, [person, ...]] (-1: a person of
+  // their own), or false/undefined as reach has them.
+  function visitsOf(rows) {
+    var R = data.reach;
+    if (R === false) return undefined;
+    if (!R || !R.current) return false;
+    var at = atRows(R);
+    return rows.filter(function (r) { return at.has(r); }).sort(sessionOrder).map(function (r) {
+      var persons = at.get(r).map(function (i) { return R.person[i]; });
+      var people = Array.from(new Set(persons.filter(function (p) { return p >= 0; })));
+      persons.forEach(function (p) { if (p < 0) people.push(p); });
+      return [r, people];
+    });
+  }
+
+  // charts.returning_chart of metrics.new_vs_returning per period: new people are those
+  // whose first session among those shown is in the period.
+  function returning(spec, rows, range) {
+    var visits = visitsOf(rows);
+    if (visits === undefined) return undefined;
+    if (!visits || !datasetWith(spec, "kind")) return spec;
+    var seen = new Set();
+    var firstOf = new Map();  // row -> new people in it
+    visits.forEach(function (v) {
+      var fresh = 0;
+      v[1].forEach(function (p) { if (p < 0 || !seen.has(p)) { fresh++; seen.add(p); } });
+      firstOf.set(v[0], [v[1], fresh]);
+    });
+    var periods = perPeriod(visits.map(function (v) { return v[0]; }), range, function (sum, r) {
+      sum = sum || { people: new Set(), own: 0, fresh: 0 };
+      var entry = firstOf.get(r);
+      entry[0].forEach(function (p) { if (p < 0) sum.own++; else sum.people.add(p); });
+      sum.fresh += entry[1];
+      return sum;
+    }).filter(function (p) { return p[1].people.size + p[1].own > 0; });
+    if (!periods.length) return null;
+    var total = 0;
+    var counted = periods.map(function (p) {
+      var people = p[1].people.size + p[1].own;
+      total += people - p[1].fresh;
+      return [p[0], people, p[1].fresh];
+    });
+    var shown = counted.slice(0, audienceOf("maxRows"));
+    var values = [];
+    [["New", 1], ["Returning", 0]].forEach(function (kind) {
+      shown.forEach(function (p) {
+        values.push({ period: p[0] + "T00:00:00Z", people: p[1], kind: kind[0],
+                      count: kind[1] ? p[2] : p[1] - p[2], period_from: p[0], order: kind[1] });
+      });
+    });
+    var drawn = withData(JSON.parse(JSON.stringify(spec)), "kind", values);
+    drawn.title.subtitle = ["People who attended in each period; returning: attended an earlier" +
+      " session of these (" + grouped(total) + " in all)."];
+    return drawn;
+  }
+
+  // charts.series_cohort_chart of metrics.series_cohorts: a series is a webinar with two or
+  // more sessions shown, its parts numbered in session order; a later part counts if held.
+  function cohorts(spec, rows) {
+    var visits = visitsOf(rows);
+    if (visits === undefined) return undefined;
+    if (!visits || !datasetWith(spec, "later_part")) return spec;
+    var people = new Map();
+    visits.forEach(function (v) { people.set(v[0], v[1]); });
+    var series = new Map();
+    rows.slice().sort(sessionOrder).forEach(function (r) {
+      var id = webinarOf(r)[0];
+      if (id === "") return;
+      if (!series.has(id)) series.set(id, []);
+      series.get(id).push(r);
+    });
+    var cells = new Map();  // "first,later" -> [cohort, returned]
+    series.forEach(function (parts) {
+      if (parts.length < 2) return;
+      var cohort = [], firstPart = new Map(), returned = new Map();
+      parts.forEach(function (r, k) {
+        var part = k + 1;
+        (people.get(r) || []).forEach(function (p) {
+          if (p < 0 || !firstPart.has(p)) {
+            if (p >= 0) firstPart.set(p, part);
+            cohort[part] = (cohort[part] || 0) + 1;
+          } else if (firstPart.get(p) < part) {
+            var key = firstPart.get(p) + "," + part;
+            returned.set(key, (returned.get(key) || 0) + 1);
+          }
+        });
+      });
+      parts.forEach(function (later, k) {
+        if (C.status[later] !== FINISHED) return;
+        for (var first = 1; first <= k; first++) {
+          var key = first + "," + (k + 1);
+          var cell = cells.get(key) || [0, 0];
+          cell[0] += cohort[first] || 0;
+          cell[1] += returned.get(key) || 0;
+          cells.set(key, cell);
+        }
+      });
+    });
+    if (!cells.size) return null;
+    var values = Array.from(cells.keys()).map(function (key) {
+      var parts = key.split(",").map(Number), cell = cells.get(key);
+      var share = cell[0] ? cell[1] / cell[0] : null;
+      return {
+        first_part: parts[0], later_part: parts[1], cohort: cell[0], returned: cell[1],
+        share: share === null ? null : embedded(share), first: "First came to part " + parts[0],
+        later: "Part " + parts[1], text: share === null ? "–" : Number(fixed(share * 100, 0)) + "%",
+      };
+    }).sort(function (a, b) { return a.first_part - b.first_part || a.later_part - b.later_part; });
+    return withData(JSON.parse(JSON.stringify(spec)), "later_part", values.slice(0, audienceOf("maxRows")));
+  }
+
+  // charts.registration_curve_chart of metrics.registration_curve: the Finished sessions
+  // shown, the share of their final registrants signed up by each day before the start.
+  function registrationCurve(spec, rows) {
+    var P = audienceOf("progress");
+    if (P === false) return undefined;
+    if (!P || !datasetWith(spec, "median_share")) return spec;
+    var at = atRows(P);
+    var chosen = [];
+    rows.forEach(function (r) { (at.get(r) || []).forEach(function (i) { chosen.push(i); }); });
+    if (!chosen.length) return null;
+    var values = [];
+    for (var k = 0; k <= P.maxDays; k++) {
+      var sorted = Float64Array.from(chosen.map(function (i) { return P.byDay[i][k] / P.final[i]; })).sort();
+      values.push({ days_before: P.maxDays - k, sessions: chosen.length,
+                    median_share: embedded(quantile(sorted, 0.5)),
+                    p10_share: embedded(quantile(sorted, 0.1)), p90_share: embedded(quantile(sorted, 0.9)) });
+    }
+    var drawn = withData(JSON.parse(JSON.stringify(spec)), "median_share", values);
+    drawn.title.subtitle = ["Over " + countOf(chosen.length, "Finished session") + " with" +
+      " registrants: the median share of final registrants signed up by each day; band: 10th to" +
+      " 90th percentile."];
+    return drawn;
+  }
+
+  // charts.forecast_chart: the upcoming sessions shown, in the chart's order.
+  function forecast(spec, rows) {
+    var F = audienceOf("forecast");
+    if (!F || !spec.hconcat) return spec;
+    var shown = new Set(rows);
+    var chosen = [];
+    F.row.forEach(function (r, i) { if (shown.has(r)) chosen.push(i); });
+    if (!chosen.length) return null;
+    chosen = chosen.slice(0, audienceOf("forecastRows"));
+    var drawn = JSON.parse(JSON.stringify(spec));
+    [["registrants", 0], ["attendees", 1]].forEach(function (panel) {
+      var what = panel[0];
+      drawn.datasets[drawn.hconcat[panel[1]].data.name] = chosen.map(function (i, order) {
+        return { order: order, label: F.label[i] + " (" + order + ")", basis: F.basis[i],
+                 registrants_so_far: F.soFar[i], value: embedded(F[what][i]),
+                 low: embedded(F[what + "Low"][i]), high: embedded(F[what + "High"][i]) };
+      });
+    });
+    return drawn;
+  }
+
   var FOLLOWS = {
     "weekday-hour": weekdayHour, overrun: overrun, "start-delay": startDelay, "status-timeline": timeline,
     funnel: funnel, "lead-time": leadTime, retention: retention, "attendance-rate": attendanceRate,
-    explore: explore,
+    explore: explore, channels: channels, returning: returning, "series-cohorts": cohorts,
+    "on-demand": onDemand, "registration-curve": registrationCurve, forecast: forecast,
   };
   var chartState = {};  // key -> "built" or the filter state it was last drawn for
 
@@ -1261,8 +1518,7 @@
       var figure = target.closest("figure");
       var follow = FOLLOWS[key];
       if (!follow) {
-        // The Audience section says itself that it shows every session; dimmed, not listed.
-        if (detail.filtered && target.closest("#charts")) stale.push(target.getAttribute("data-title"));
+        if (detail.filtered) stale.push(target.getAttribute("data-title"));
         figure.classList.toggle("not-filtered", detail.filtered);
         return;
       }

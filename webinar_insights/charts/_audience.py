@@ -93,7 +93,7 @@ def channel_chart(channels: pl.DataFrame) -> alt.LayerChart | alt.Chart:
     )
     bars = base.mark_bar(color=PALETTE[0]).encode(
         opacity=alt.Opacity(
-            "reliable:N", scale=alt.Scale(domain=["ok", "few"], range=[1.0, 0.35]), legend=None
+            "reliable:O", scale=alt.Scale(domain=["ok", "few"], range=[1.0, 0.35]), legend=None
         )
     )
     labels = base.mark_text(align="left", dx=4, color="#222222").encode(text="text:N")

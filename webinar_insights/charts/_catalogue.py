@@ -236,7 +236,7 @@ AUDIENCE_CHARTS: Final[Mapping[str, ChartEntry]] = MappingProxyType(
                 "returning",
                 "New and returning attendees",
                 "People who attended in each period; returning: seen at an earlier session of"
-                " the report's range.",
+                " those counted.",
                 returning_chart,
                 "new_vs_returning",
             ),
@@ -259,7 +259,7 @@ AUDIENCE_CHARTS: Final[Mapping[str, ChartEntry]] = MappingProxyType(
                 "registration_curve",
                 "How registrations build up",
                 "The share of final registrants signed up by each day before the start, over"
-                " past sessions.",
+                " the Finished sessions counted.",
                 registration_curve_chart,
                 "registration_curve",
             ),

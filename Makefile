@@ -44,8 +44,10 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format webinar_insights tests $(wildcard bench)
 	$(BIN)/ruff check --fix webinar_insights tests $(wildcard bench)
 
+# The suite runs on every core, up to four workers; a file's tests stay on one worker, so a
+# module's fixtures (a demo store, a browser, a loopback server) are built once.
 test: lint chromium
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto --maxprocesses 4 --dist loadfile
 	$(BIN)/pytest --nbval notebooks/ --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -q -p no:cacheprovider
 	$(PY) -m bench --smoke
 

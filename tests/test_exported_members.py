@@ -85,6 +85,13 @@ EXPORTS: dict[str, list[str]] = {
         "RetryPolicy",
         "api_id",
     ],
+    "webinar_insights.doctor": [
+        "CLOCK_TOLERANCE",
+        "HEAVY_REQUESTS",
+        "Check",
+        "Diagnosis",
+        "diagnose",
+    ],
     "webinar_insights.errors": [
         "ApiError",
         "AuthenticationError",

@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from . import __version__
 from ._time import EARLIEST, LATEST
+from .doctor import HEAVY_REQUESTS
 from .errors import (
     ConfigurationError,
     RateLimitedError,
@@ -248,6 +249,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulated sessions, with --demo (default: %(default)s)",
     )
     sync_cmd.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the account, this machine's clock and a store against what syncs need",
+        description="Check, with the RC_* credentials (or a .env file), what a sync relies on:"
+        " the JWT's expiry, the sign-in (token lifetime, refresh tokens, scopes), the clock"
+        " against the server's, company-wide listing (the WebinarSettings permission) or your"
+        " own, participants of a session someone else hosts, the rate-limit budget and whether"
+        " another client is spending it, and with --store the store. One line each, with the"
+        f" fix. Sends 1 Auth request and at most {HEAVY_REQUESTS} Heavy ones. Exits 1 when a"
+        " check fails.",
+    )
+    doctor.add_argument(
+        "--server-url",
+        metavar="URL",
+        help="API server (default: $RC_SERVER_URL or https://platform.ringcentral.com)",
+    )
+    doctor.add_argument("--store", metavar="DIR", type=_folder, help="also check this store")
+    doctor.add_argument(
+        "--demo", action="store_true", help="check the built-in simulator instead of a server"
+    )
 
     simulator = commands.add_parser(
         "simulator",
@@ -558,6 +580,28 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from .client import Client
+
+    if args.demo and args.server_url:
+        raise ConfigurationError("--demo and --server-url exclude each other")
+    store = Store(args.store) if args.store else None
+    if args.demo:
+        client = Client.simulator(progress=False)
+    else:
+        options = {"server_url": args.server_url} if args.server_url else {}
+        client = Client.from_env(progress=False, **options)
+    print(
+        f"Checking {client.server_url} (1 Auth request, at most {HEAVY_REQUESTS} Heavy"
+        " requests) ...",
+        flush=True,
+    )
+    with client:
+        diagnosis = client.doctor(store=store)
+    print(diagnosis)
+    return 0 if diagnosis.ok else 1
+
+
 def _simulator(args: argparse.Namespace) -> int:
     sim = _simulator_from(args)
     if args.simulator_command == "summary":
@@ -824,6 +868,7 @@ def _run(args: argparse.Namespace) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "demo": _demo,
         "sync": _sync,
+        "doctor": _doctor,
         "simulator": _simulator,
         "report": _report,
     }

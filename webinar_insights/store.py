@@ -657,6 +657,10 @@ class Store:
             return [f"a sync is running: {what} not fetched yet (the oldest sessions come last)"]
         return [f"the last sync stopped early: {what} not fetched (the next sync fetches them)"]
 
+    def writer_active(self) -> bool:
+        """Whether a sync or rebuild is writing to the store now (it holds the lock)."""
+        return self.exists and self._being_written()
+
     def _being_written(self) -> bool:
         """Whether a writer (a sync, a rebuild) holds the store's lock now; a reader only looks
         and never queues behind it."""

@@ -5,11 +5,14 @@ Only one thread does token work at a time; the others wait for its result.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -67,6 +70,38 @@ class Credentials:
         return f"Credentials(client_id={self.client_id!r}, client_secret=***, jwt=***)"
 
 
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a token answer said, without its tokens: the access token's lifetime (s), whether
+    a refresh token came and its lifetime, the app's scopes and the user's id (None when not
+    sent)."""
+
+    lifetime: float
+    refresh_issued: bool
+    refresh_lifetime: float | None
+    scopes: tuple[str, ...] | None
+    owner_id: str | None
+
+
+def jwt_expiry(jwt: Secret) -> datetime | None:
+    """When ``jwt`` expires, from the ``exp`` claim of its payload (read here, not verified:
+    the server decides); None when it is not in a JWT's usual form. Nothing of the token
+    leaves this function."""
+    payload: str | None = None
+    claims: Any = None
+    try:
+        payload = jwt.reveal().split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        exp = claims["exp"] if isinstance(claims, dict) else None
+        if isinstance(exp, bool) or not isinstance(exp, int | float):
+            return None
+        return datetime.fromtimestamp(exp, UTC)
+    except (IndexError, ValueError, KeyError, TypeError, OverflowError, OSError):
+        return None
+    finally:
+        payload = claims = None
+
+
 def _margin(lifetime: float) -> float:
     """Renew this long before expiry: a minute, or less for short-lived tokens."""
     return min(60.0, lifetime / 2)
@@ -82,6 +117,7 @@ class TokenManager:
         self._refresh: Secret | None = None
         self._refresh_renew_at = 0.0
         self.exchanges = 0  # token requests made, for tests and provenance
+        self.last_grant: TokenGrant | None = None  # what the last token answer said (no token)
 
     def __repr__(self) -> str:
         return "TokenManager(<tokens hidden>)"
@@ -149,7 +185,14 @@ class TokenManager:
                 "Authentication failed: the token endpoint sent an unreadable answer",
                 status_code=response.status_code,
             )
-        access, lifetime, refresh, refresh_lifetime = fields
+        access, lifetime, refresh, refresh_lifetime, scope, owner = fields
+        self.last_grant = TokenGrant(
+            lifetime=lifetime,
+            refresh_issued=refresh is not None,
+            refresh_lifetime=refresh_lifetime if refresh is not None else None,
+            scopes=tuple(scope.split()) if scope is not None else None,
+            owner_id=owner,
+        )
         if not MIN_LIFETIME <= lifetime <= MAX_LIFETIME:  # 0, negative, NaN or absurd
             logger.info(
                 "The token endpoint said expires_in=%s; assuming %s s", lifetime, MIN_LIFETIME
@@ -166,7 +209,9 @@ class TokenManager:
         logger.debug("Obtained an access token valid for %.0f s", lifetime)
 
 
-def _token_fields(response: httpx.Response) -> tuple[Secret, float, Secret | None, float] | None:
+def _token_fields(
+    response: httpx.Response,
+) -> tuple[Secret, float, Secret | None, float, str | None, str | None] | None:
     """The tokens and lifetimes of a token answer, wrapped at once; None when unreadable.
 
     Nothing that holds a token outlives this function unwrapped, and it raises nothing, so no
@@ -182,10 +227,13 @@ def _token_fields(response: httpx.Response) -> tuple[Secret, float, Secret | Non
             refresh_lifetime = float(body.get("refresh_token_expires_in", 0) or 0)
         except (ValueError, TypeError):
             refresh_lifetime = 0.0
+        scope = body.get("scope") if isinstance(body.get("scope"), str) else None
+        owner = body.get("owner_id")
+        owner = str(owner) if isinstance(owner, str | int) and not isinstance(owner, bool) else None
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     finally:
         body = raw_refresh = None  # drop the parsed answer before anything else can happen
     if not access:
         return None
-    return access, lifetime, refresh, refresh_lifetime
+    return access, lifetime, refresh, refresh_lifetime, scope, owner

@@ -32,12 +32,14 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ._auth import Credentials, Secret, TokenForm, TokenManager
+from ._auth import Credentials, Secret, TokenForm, TokenGrant, TokenManager, jwt_expiry
 from ._errors import DEFAULT_RETRY_AFTER, MAX_RETRY_AFTER, error_for, retry_after
 from ._pacing import FilePacer, Pacer, SharedBudget
 
 if TYPE_CHECKING:
+    from ..doctor import Diagnosis
     from ..simulator import Simulator
+    from ..store import Store
 
 logger = logging.getLogger("webinar_insights")
 
@@ -183,6 +185,8 @@ class Client:
         self.rate_limited = 0
         self._answered = False  # the server has answered at least once
         self._clock_offset = timedelta(0)  # server's Date minus this machine's clock
+        # The last X-Rate-Limit-* headers of each group: group -> (limit, remaining, window s).
+        self.rate_limits: dict[str, tuple[int | None, int | None, float | None]] = {}
         if limiter_dir == "default":
             limiter_dir = default_limiter_dir()
         if limiter_dir is not None:
@@ -474,6 +478,30 @@ class Client:
             return self.simulator_instance.now()
         return datetime.now(UTC) + self._clock_offset
 
+    @property
+    def clock_offset(self) -> timedelta | None:
+        """The server's clock minus this machine's, from the last ``Date`` header (None before
+        any answer)."""
+        return self._clock_offset if self._answered else None
+
+    @property
+    def jwt_expiry(self) -> datetime | None:
+        """When the JWT expires by its own ``exp`` claim (None when it has none)."""
+        return jwt_expiry(self._credentials.jwt)
+
+    @property
+    def last_grant(self) -> TokenGrant | None:
+        """What the last token answer said (lifetimes, refresh token, scopes; no token)."""
+        return self._auth.last_grant
+
+    def doctor(self, *, store: Store | None = None) -> Diagnosis:
+        """Check this client's account against what webinar_insights needs, in plain lines
+        with a fix each (``webinar_insights.doctor.Diagnosis``). Sends one Auth request and at
+        most ``doctor.HEAVY_REQUESTS`` Heavy ones; ``store`` adds its state."""
+        from ..doctor import diagnose
+
+        return diagnose(self, store=store)
+
     def _read_clock(self, response: httpx.Response) -> None:
         value = response.headers.get("Date")
         if not value:
@@ -525,6 +553,11 @@ class Client:
         headers = response.headers
         if "X-Rate-Limit-Limit" not in headers:
             return
+        self.rate_limits[headers.get("X-Rate-Limit-Group") or group] = (
+            _int(headers.get("X-Rate-Limit-Limit")),
+            _int(headers.get("X-Rate-Limit-Remaining")),
+            _float(headers.get("X-Rate-Limit-Window")),
+        )
         self._pacer.observe(
             group,
             sent_at=sent_at,

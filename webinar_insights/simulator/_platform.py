@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ..client._auth import Secret, jwt_expiry
 from ._config import (
     JWT_GRANT,
     STATS_PATH,
@@ -240,6 +241,9 @@ class Simulator:
         config = self.config
         if grant == JWT_GRANT:
             if not secrets.compare_digest(form.get("assertion", ""), config.jwt):
+                raise oauth_error("invalid_grant", "OAU-140", "Invalid or expired JWT assertion")
+            expiry = jwt_expiry(Secret(config.jwt))  # as the platform, by the JWT's own exp
+            if expiry is not None and expiry <= self.now():
                 raise oauth_error("invalid_grant", "OAU-140", "Invalid or expired JWT assertion")
             session = self._new_session(client_id, form)
         elif grant == "refresh_token":

@@ -269,7 +269,11 @@ def _listing_checks(client: Client) -> tuple[list[Check], list[dict[str, Any]], 
         return found, [], 2
     sessions = _records(answer)
     found.append(
-        Check("own listing", "ok", f"allowed: the first page lists {_sessions_seen(sessions)} of yours")
+        Check(
+            "own listing",
+            "ok",
+            f"allowed: the first page lists {_sessions_seen(sessions)} of yours",
+        )
     )
     return found, sessions, 2
 

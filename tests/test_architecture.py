@@ -28,12 +28,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "webinar_insights._checks",
             "webinar_insights._files",
+            "webinar_insights._jwt",
             "webinar_insights._periods",
             "webinar_insights._time",
             "webinar_insights.schemas",
             "webinar_insights.theme",
         ),
     ),
+    # The API's documents (spec drift) and recorded answers (fixtures): for simulator and client.
+    ("openapi", ("webinar_insights.openapi", "webinar_insights.fixtures")),
     # Below the client: Client.simulator() builds one, the simulator knows no client.
     ("simulator", ("webinar_insights.simulator",)),
     ("client", ("webinar_insights.client",)),

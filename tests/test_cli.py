@@ -92,6 +92,8 @@ def test_secrets_never_reach_output_or_store(tmp_path: Path) -> None:
                  "--store", str(tmp_path / "s"), env=env)  # fmt: skip
         bad = run("sync", "--from", "2025-09-01", "--to", "2026-12-31", "--store", str(tmp_path / "b"),
                   env={**env, "RC_USER_JWT": JWT + "-wrong", "RC_APP_CLIENT_SECRET": SECRET + "-wrong"})  # fmt: skip
+        doctor = run("doctor", "--store", str(tmp_path / "s"), "--save-fixture",
+                     str(tmp_path / "fixture"), env=env)  # fmt: skip
     report = run("report", "--store", str(tmp_path / "s"), "-o", str(tmp_path / "r.html"),
                  "--export-data", str(tmp_path / "export"), env=env)  # fmt: skip
     assert report.returncode == 0, report.stderr
@@ -99,8 +101,11 @@ def test_secrets_never_reach_output_or_store(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert bad.returncode == 1
     assert "Authentication failed" in bad.stderr
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert (tmp_path / "fixture" / "answers.json").exists()
     tokens = [s.access_token for s in sim._oauth] + [s.refresh_token or "" for s in sim._oauth]
     texts = ok.stdout + ok.stderr + bad.stdout + bad.stderr + report.stdout + report.stderr
+    texts += doctor.stdout + doctor.stderr
     for path in tmp_path.rglob("*"):
         if path.is_file():
             data = path.read_bytes()

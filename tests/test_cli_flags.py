@@ -50,6 +50,24 @@ FLAG_TESTS: dict[tuple[str, ...], str] = {
     ("sync", "--seed"): "test_demo_seed_and_scale_pick_the_simulated_program",
     ("sync", "--scale"): "test_demo_seed_and_scale_pick_the_simulated_program",
     ("sync", "--no-progress"): "test_no_progress_keeps_stderr_empty",
+    (
+        "sync",
+        "--check-spec",
+    ): "test_save_fixture_spec_drift_check_spec_and_serve_fixture_work_from_the_command_line",
+    # doctor
+    ("doctor", "--demo"): "test_the_command_prints_the_checks_and_its_exit_says_whether_one_failed",
+    (
+        "doctor",
+        "--server-url",
+    ): "test_the_command_prints_the_checks_and_its_exit_says_whether_one_failed",
+    (
+        "doctor",
+        "--store",
+    ): "test_the_command_prints_the_checks_and_its_exit_says_whether_one_failed",
+    (
+        "doctor",
+        "--save-fixture",
+    ): "test_save_fixture_spec_drift_check_spec_and_serve_fixture_work_from_the_command_line",
     # simulator serve
     (
         "simulator",
@@ -109,6 +127,21 @@ FLAG_TESTS: dict[tuple[str, ...], str] = {
     ): "test_serve_never_ran_share_and_delete_after_listing",
     ("simulator", "serve", "--host-only-participants"): "test_serve_host_only_participants",
     ("simulator", "serve", "--max-oauth-sessions"): "test_serve_max_oauth_sessions",
+    (
+        "simulator",
+        "serve",
+        "--spec-drift",
+    ): "test_save_fixture_spec_drift_check_spec_and_serve_fixture_work_from_the_command_line",
+    (
+        "simulator",
+        "serve",
+        "--fixture",
+    ): "test_save_fixture_spec_drift_check_spec_and_serve_fixture_work_from_the_command_line",
+    (
+        "simulator",
+        "summary",
+        "--spec-drift",
+    ): "test_save_fixture_spec_drift_check_spec_and_serve_fixture_work_from_the_command_line",
     # simulator summary
     **{
         ("simulator", "summary", flag): "test_summary_shows_what_each_option_sets"

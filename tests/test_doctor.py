@@ -14,7 +14,7 @@ import pytest
 
 from webinar_insights import Client, Store, sync
 from webinar_insights.cli import main
-from webinar_insights.doctor import HEAVY_REQUESTS, Diagnosis
+from webinar_insights.client import HEAVY_REQUESTS, Diagnosis
 from webinar_insights.simulator import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -55,6 +55,7 @@ def test_a_healthy_account_passes_every_check_within_the_request_budget() -> Non
         "company listing": "ok",
         "participants": "ok",
         "rate limit": "ok",
+        "spec": "ok",
     }
     assert found.ok
     assert found.requests["Auth"] == 1 and 1 <= found.requests["Heavy"] <= HEAVY_REQUESTS
@@ -126,8 +127,11 @@ def test_wrong_app_credentials_fail_the_sign_in_with_their_fix() -> None:
 
 @pytest.fixture
 def served(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A simulator over loopback (config from the test's parameter), its URL."""
-    config = getattr(request, "param", {})
+    """A simulator over loopback (config from the test's parameter), its URL. An ``ahead``
+    parameter sets the simulator's clock that far ahead of this machine's, from now."""
+    config = dict(getattr(request, "param", {}))
+    if "ahead" in config:
+        config["now"] = datetime.now(UTC) + config.pop("ahead")
     with serve(Simulator(SimulatorConfig(scale=40, **config))) as server:
         yield server.url
 
@@ -143,9 +147,7 @@ def remote(url: str) -> Client:
     )
 
 
-@pytest.mark.parametrize(
-    "served", [{"now": datetime.now(UTC) + timedelta(minutes=10)}], indirect=True
-)
+@pytest.mark.parametrize("served", [{"ahead": timedelta(minutes=10)}], indirect=True)
 def test_a_clock_ten_minutes_behind_the_servers_is_a_warning(served: str) -> None:
     with remote(served) as client:
         found = client.doctor()
@@ -220,7 +222,9 @@ def test_the_readme_shows_what_a_run_against_the_simulator_prints(
     argv = ["--from", "2026-09-01", "--to", "2026-11-30", "--store", "webinar-data"]
     assert main(["sync", "--demo", *argv]) == 0
     capsys.readouterr()
-    assert main(["doctor", "--demo", "--store", "webinar-data"]) == 0
+    assert (
+        main(["doctor", "--demo", "--store", "webinar-data", "--save-fixture", "my-fixture"]) == 0
+    )
     printed = capsys.readouterr().out.splitlines()
 
     def outline(lines: list[str]) -> list[tuple[str, ...]]:

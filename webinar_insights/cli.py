@@ -21,7 +21,7 @@ from typing import NoReturn
 
 from . import __version__
 from ._time import EARLIEST, LATEST
-from .doctor import HEAVY_REQUESTS
+from .client import HEAVY_REQUESTS
 from .errors import (
     ConfigurationError,
     RateLimitedError,
@@ -249,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulated sessions, with --demo (default: %(default)s)",
     )
     sync_cmd.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    sync_cmd.add_argument(
+        "--check-spec",
+        action="store_true",
+        help="check every answer against the bundled API spec and list how they differ (a"
+        " field it does not list, a required one missing, a new enum value, another type);"
+        " never fatal",
+    )
 
     doctor = commands.add_parser(
         "doctor",
@@ -266,7 +273,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="API server (default: $RC_SERVER_URL or https://platform.ringcentral.com)",
     )
-    doctor.add_argument("--store", metavar="DIR", type=_folder, help="also check this store")
+    doctor.add_argument(
+        "--store", metavar="DIR", type=_folder, help="also check this store (default: none)"
+    )
+    doctor.add_argument(
+        "--save-fixture",
+        metavar="DIR",
+        type=_folder,
+        help="write the answers, anonymised (names, e-mails, ids, titles replaced; times"
+        " shifted), to DIR/answers.json: safe to attach to a bug report, and"
+        " 'simulator serve --fixture DIR' replays it (default: not written)",
+    )
     doctor.add_argument(
         "--demo", action="store_true", help="check the built-in simulator instead of a server"
     )
@@ -294,6 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_port,
         default=8787,
         help="port to listen on; 0 picks a free port (default: %(default)s)",
+    )
+    serve_cmd.add_argument(
+        "--fixture",
+        metavar="DIR",
+        type=_folder,
+        help="answer the Webinar requests from a fixture 'doctor --save-fixture DIR' wrote,"
+        " instead of the simulated program (default: the simulated program)",
     )
     _simulator_options(serve_cmd)
     summary = sim_commands.add_parser(
@@ -382,9 +406,19 @@ def _simulator_options(parser: argparse.ArgumentParser) -> None:
         help="OAuth sessions kept per user and app; a new login beyond it evicts the oldest"
         " (default: %(default)s)",
     )
+    parser.add_argument(
+        "--spec-drift",
+        action="store_true",
+        help="answer off the bundled API spec, as a later version of the beta API might:"
+        " session records carry a field the spec does not list and some recordings a status"
+        " its enum lacks",
+    )
 
 
 def _simulator_from(args: argparse.Namespace) -> Simulator:
+    from .fixtures import Fixture
+
+    fixture = Fixture.load(args.fixture) if getattr(args, "fixture", None) else None
     return Simulator(
         SimulatorConfig(
             seed=args.seed,
@@ -399,7 +433,9 @@ def _simulator_from(args: argparse.Namespace) -> Simulator:
             host_only_participants=args.host_only_participants,
             never_ran_share=args.never_ran_share,
             max_oauth_sessions=args.max_oauth_sessions,
-        )
+            spec_drift=args.spec_drift,
+        ),
+        fixture=fixture,
     )
 
 
@@ -443,6 +479,15 @@ def program_summary(sim: Simulator) -> str:
         )
     if config.host_only_participants:
         lines.append("  participants listed for the user's own sessions only (403 for others)")
+    if config.spec_drift:
+        lines.append(
+            "  spec drift   session records off the bundled API spec (a new field, a new value)"
+        )
+    if sim.replay is not None:
+        lines.append(
+            f"  fixture      {len(sim.replay.fixture.answers)} recorded answers replace the"
+            " program's in Webinar answers"
+        )
     lines.append(f"  logins       {config.max_oauth_sessions} OAuth sessions kept per user and app")
     return "\n".join(lines)
 
@@ -498,10 +543,14 @@ def _sync(args: argparse.Namespace) -> int:
     store = Store(args.store) if args.plan else _writable_store(args.store)
     progress = not args.no_progress and not args.plan
     if args.demo:
-        client = Client.simulator(seed=args.seed, scale=args.scale, progress=progress)
+        client = Client.simulator(
+            seed=args.seed, scale=args.scale, progress=progress, check_spec=args.check_spec
+        )
     else:
         options = {"server_url": args.server_url} if args.server_url else {}
-        client = Client.from_env(progress=progress, fail_fast=args.fail_fast, **options)
+        client = Client.from_env(
+            progress=progress, fail_fast=args.fail_fast, check_spec=args.check_spec, **options
+        )
     with client:
         if args.plan:
             print(
@@ -597,7 +646,7 @@ def _doctor(args: argparse.Namespace) -> int:
         flush=True,
     )
     with client:
-        diagnosis = client.doctor(store=store)
+        diagnosis = client.doctor(store=store, save_fixture=args.save_fixture)
     print(diagnosis)
     return 0 if diagnosis.ok else 1
 
@@ -641,6 +690,9 @@ def _serve_hints(sim: Simulator, url: str) -> str:
     now = sim.now()
     first = min((s.scheduled_start for s in sessions), default=now)
     last = max((s.scheduled_start for s in sessions), default=now) + timedelta(days=1)
+    span = sim.replay.span() if sim.replay is not None else None
+    if span is not None:  # a fixture: the sessions it recorded
+        first, last = span[0], span[1] + timedelta(days=1)
     reachable = url.replace("//0.0.0.0:", "//127.0.0.1:")  # a wildcard address is no destination
     command = [PROG, "sync", "--from", f"{first:%Y-%m-%d}", "--to", f"{last:%Y-%m-%d}"]
     if not config.webinar_settings_permission:

@@ -47,7 +47,7 @@ from filelock import FileLock, Timeout
 
 from . import frames
 from ._files import NO_SPACE, discard, no_space, write_file
-from .client import api_id
+from .client import Check, api_id
 from .errors import ConfigurationError, DataWarning, StoreError
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "Store",
     "Stretch",
     "TableKind",
+    "coverage_line",
     "default_store_path",
     "parse_time",
     "problem_lines",
@@ -656,6 +657,28 @@ class Store:
         if self._being_written():
             return [f"a sync is running: {what} not fetched yet (the oldest sessions come last)"]
         return [f"the last sync stopped early: {what} not fetched (the next sync fetches them)"]
+
+    def examine(self) -> Check:
+        """The store as the doctor reports it: path, size, what it covers, the last sync,
+        whether a writer holds it and what the last sync left to fetch."""
+        if not self.exists:
+            return Check(
+                "store",
+                "warn",
+                f"{self.path} holds no store yet",
+                f"run 'webinar-insights sync --store {self.path} --from ... --to ...'",
+            )
+        size = sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+        coverage = coverage_line(self.provenance(), self.synced_ranges())
+        detail = f"{self.path} ({size / 1e6:.1f} MB). {coverage}"
+        if self.writer_active():
+            detail += " A sync or rebuild is writing to it now."
+        left = self.incomplete()
+        if left:
+            return Check(
+                "store", "warn", f"{detail} {' '.join(left).capitalize()}.", "run sync again"
+            )
+        return Check("store", "ok", detail)
 
     def writer_active(self) -> bool:
         """Whether a sync or rebuild is writing to the store now (it holds the lock)."""
@@ -1485,3 +1508,54 @@ def _with_registration_counts(
         )
         .drop("_live", "_post")
     )
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _ranges(synced: Mapping[str, Sequence[tuple[datetime, datetime]]], depth: str) -> str:
+    return ", ".join(f"{first:%Y-%m-%d}..{last:%Y-%m-%d}" for first, last in synced.get(depth, ()))
+
+
+def coverage_line(
+    provenance: Mapping[str, Any] | None,
+    synced: Mapping[str, Sequence[tuple[datetime, datetime]]] | None,
+    *,
+    as_of: datetime | None = None,
+) -> str:
+    """The report header's one line on what the data covers (dates in UTC, as synced).
+
+    A last sync later than the report's clock ``as_of`` (a simulator's fixed clock, or a
+    report built with an earlier ``now``) is said to be by the wall clock, so that the two
+    times in the header do not seem to contradict each other.
+    """
+    if provenance is None or synced is None:
+        return (
+            "Data coverage: not known (built from frames passed in, not from a store), so"
+            " changes are shown wherever the previous period has sessions."
+        )
+    if not synced.get("sessions"):
+        return "Data coverage: the store records no finished sync."
+    groups: dict[str, list[str]] = {}
+    for depth in DEPTH_ORDER:
+        held = _ranges(synced, depth)
+        if held:
+            groups.setdefault(held, []).append(
+                {"sessions": "sessions", "registrants": "registrants"}.get(depth, "participants")
+            )
+    parts = []
+    for held, depths in groups.items():
+        names = depths[0] if len(depths) == 1 else ", ".join(depths[:-1]) + " and " + depths[-1]
+        parts.append(f"{names} {held}")
+    finished = [
+        moment
+        for sync in provenance.get("syncs") or []
+        if (moment := parse_time(sync.get("finished"))) is not None
+    ]
+    last = ""
+    if finished:
+        latest = max(finished)
+        last = f"; last sync finished {latest:%Y-%m-%d %H:%M} UTC"
+        if as_of is not None and latest > as_of:
+            last += f" by the wall clock, after the report's own clock ({as_of:%Y-%m-%d %H:%M} UTC)"
+    return f"Data coverage (UTC): {'; '.join(parts)}{last}."

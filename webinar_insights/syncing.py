@@ -39,6 +39,7 @@ import hashlib
 import logging
 import math
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,7 @@ from .errors import (
     BadRequestError,
     BadResponseError,
     ConfigurationError,
+    DataWarning,
     NotFoundError,
     PagingError,
     PermissionDeniedError,
@@ -167,6 +169,8 @@ class SyncSummary:
     problems: tuple[str, ...] = ()  # one line per session or list that could not be read
     problem_groups: tuple[str, ...] = ()  # the same, one line per kind of problem
     quarantined: tuple[str, ...] = ()  # what was read but not usable, one line per kind
+    spec_checked: int | None = None  # answers checked against the API spec (check_spec=True)
+    spec_drift: tuple[str, ...] = ()  # how they differ from it, one line per difference
 
     def __str__(self) -> str:
         skipped = (
@@ -201,6 +205,14 @@ class SyncSummary:
                 "  set aside  read but not usable as sent (Store.quarantine() lists each):"
             )
             lines += [f"    {line}" for line in self.quarantined]
+        if self.spec_checked is not None and not self.spec_drift:
+            lines.append(f"  spec       {self.spec_checked:,} answers checked: as documented")
+        if self.spec_drift:
+            lines.append(
+                f"  spec drift {self.spec_checked:,} answers checked; they differ from the API"
+                " spec (nothing failed because of it):"
+            )
+            lines += [f"    {line}" for line in self.spec_drift]
         if self.problems:
             count = len(self.problems)
             lines.append(f"  problems   {count:,} could not be read (Store.problems() lists each):")
@@ -322,6 +334,7 @@ def sync(
     """
     _check(depth, hosts, budget)
     first, last = time_range(start, end)
+    drift = client.spec_drift
     scope = _scope(company, hosts)
     started = time.monotonic()
     requests_before, limited_before = client.requests_sent, client.rate_limited
@@ -363,7 +376,11 @@ def sync(
                 problems=tuple(str(p) for p in run.problems),
                 problem_groups=tuple(problem_lines(run.problems)),
                 quarantined=tuple(quarantine_lines(store.quarantine())),
+                spec_checked=drift.answers_checked if drift else None,
+                spec_drift=tuple(drift.lines()) if drift else (),
             )
+            if drift is not None and summary.spec_drift:
+                warnings.warn(f"sync: {drift.summary()}", DataWarning, stacklevel=2)
             store.finish_sync(sync_id, requests=summary.requests, summary=asdict(summary))
     except KeyboardInterrupt:
         if sync_id:

@@ -141,7 +141,7 @@ def test_default_range_is_the_last_covered_days_with_their_previous_period(
 
 
 def test_a_last_sync_after_the_report_s_clock_is_said_to_be_by_the_wall_clock() -> None:
-    from webinar_insights.report._coverage import coverage_line
+    from webinar_insights.store import coverage_line
 
     provenance = {"syncs": [_sync("2025-09-01", "2026-04-01")], "windows": []}
     synced = synced_ranges(provenance["syncs"])

@@ -16,7 +16,7 @@ from webinar_insights.simulator import Simulator
 
 @pytest.fixture(scope="session")
 def spec() -> SpecChecker:
-    folder = resources.files("webinar_insights.simulator") / "spec"
+    folder = resources.files("webinar_insights.openapi")
     return SpecChecker(
         folder / "ringcentral-webinar-openapi.yaml", folder / "ringcentral-oauth-openapi.yaml"
     )

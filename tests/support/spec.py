@@ -117,9 +117,7 @@ ANNOTATIONS = {"example", "examples", "readOnly", "writeOnly", "deprecated", "di
 
 @cache
 def _document() -> dict[str, Any]:
-    spec = (
-        resources.files("webinar_insights.simulator") / "spec" / "ringcentral-webinar-openapi.yaml"
-    )
+    spec = resources.files("webinar_insights.openapi") / "ringcentral-webinar-openapi.yaml"
     return yaml.safe_load(spec.read_text())  # type: ignore[no-any-return]
 
 

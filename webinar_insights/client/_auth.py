@@ -5,18 +5,17 @@ Only one thread does token work at a time; the others wait for its result.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from .._jwt import jwt_expiry as read_expiry
 from ..errors import AuthenticationError
 from ._errors import error_details
 
@@ -84,22 +83,9 @@ class TokenGrant:
 
 
 def jwt_expiry(jwt: Secret) -> datetime | None:
-    """When ``jwt`` expires, from the ``exp`` claim of its payload (read here, not verified:
-    the server decides); None when it is not in a JWT's usual form. Nothing of the token
-    leaves this function."""
-    payload: str | None = None
-    claims: Any = None
-    try:
-        payload = jwt.reveal().split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        exp = claims["exp"] if isinstance(claims, dict) else None
-        if isinstance(exp, bool) or not isinstance(exp, int | float):
-            return None
-        return datetime.fromtimestamp(exp, UTC)
-    except (IndexError, ValueError, KeyError, TypeError, OverflowError, OSError):
-        return None
-    finally:
-        payload = claims = None
+    """When ``jwt`` expires (:func:`webinar_insights._jwt.jwt_expiry`), the secret revealed
+    only inside the call."""
+    return read_expiry(jwt.reveal())
 
 
 def _margin(lifetime: float) -> float:

@@ -11,7 +11,7 @@ import random
 import socket
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,13 +33,13 @@ from ..errors import (
     TransportError,
 )
 from ._auth import Credentials, Secret, TokenForm, TokenGrant, TokenManager, jwt_expiry
+from ._doctor import Diagnosis, Examinable, diagnose
 from ._errors import DEFAULT_RETRY_AFTER, MAX_RETRY_AFTER, error_for, retry_after
 from ._pacing import FilePacer, Pacer, SharedBudget
 
 if TYPE_CHECKING:
-    from ..doctor import Diagnosis
+    from ..openapi import SpecDrift
     from ..simulator import Simulator
-    from ..store import Store
 
 logger = logging.getLogger("webinar_insights")
 
@@ -128,6 +128,17 @@ class Client:
         syncs, any store) paces through one file in the user's cache directory
         (``default_limiter_dir()``); ``None`` paces this client alone. The simulator's in-process
         clients pace alone by default: each simulator is a platform of its own.
+    check_spec:
+        Check every answer against the bundled OpenAPI spec; ``spec_drift`` then tallies the
+        differences (never fatal) and a sync warns once with their summary.
+
+    Attributes
+    ----------
+    on_answer:
+        Callables given each usable answer (an ``httpx.Response`` whose request shows method,
+        path and query), in order: the spec check and the doctor's fixture recorder use it.
+    spec_drift:
+        The differences from the spec seen so far (``check_spec=True``), else None.
 
     Examples
     --------
@@ -149,6 +160,7 @@ class Client:
         fail_fast: bool = False,
         progress: bool = True,
         limiter_dir: str | os.PathLike[str] | Literal["default"] | None = "default",
+        check_spec: bool = False,
     ) -> None:
         # From here on only redacted wrappers: a traceback that prints locals shows no secret.
         self._credentials = Credentials(client_id, Secret(client_secret), Secret(jwt))
@@ -187,6 +199,13 @@ class Client:
         self._clock_offset = timedelta(0)  # server's Date minus this machine's clock
         # The last X-Rate-Limit-* headers of each group: group -> (limit, remaining, window s).
         self.rate_limits: dict[str, tuple[int | None, int | None, float | None]] = {}
+        self.on_answer: list[Callable[[httpx.Response], None]] = []
+        self.spec_drift: SpecDrift | None = None
+        if check_spec:
+            from ..openapi import SpecDrift
+
+            self.spec_drift = SpecDrift()
+            self.on_answer.append(self.spec_drift.observe)
         if limiter_dir == "default":
             limiter_dir = default_limiter_dir()
         if limiter_dir is not None:
@@ -450,6 +469,8 @@ class Client:
                 else:
                     problem = _json_problem(response)
                     if problem is None:
+                        for hook in self.on_answer:
+                            hook(response)
                         return response
                     failures.append(problem)
             delay = max(self.retry.backoff(len(failures)), server_delay)
@@ -494,13 +515,18 @@ class Client:
         """What the last token answer said (lifetimes, refresh token, scopes; no token)."""
         return self._auth.last_grant
 
-    def doctor(self, *, store: Store | None = None) -> Diagnosis:
+    def doctor(
+        self,
+        *,
+        store: Examinable | None = None,
+        save_fixture: str | os.PathLike[str] | None = None,
+    ) -> Diagnosis:
         """Check this client's account against what webinar_insights needs, in plain lines
-        with a fix each (``webinar_insights.doctor.Diagnosis``). Sends one Auth request and at
-        most ``doctor.HEAVY_REQUESTS`` Heavy ones; ``store`` adds its state."""
-        from ..doctor import diagnose
-
-        return diagnose(self, store=store)
+        with a fix each (``webinar_insights.client.Diagnosis``). Sends one Auth request and at
+        most :data:`HEAVY_REQUESTS` Heavy ones, and checks their answers against the API spec;
+        ``store`` adds its state; ``save_fixture`` writes the answers, anonymised, to that
+        directory (``webinar_insights.fixtures``)."""
+        return diagnose(self, store=store, save_fixture=save_fixture)
 
     def _read_clock(self, response: httpx.Response) -> None:
         value = response.headers.get("Date")

@@ -9,9 +9,9 @@ value is reported the same way on either path (tests hold the two paths to the s
 
 The package's modules: ``_spec`` (what a frame reads), ``_reader`` (pages to raw columns),
 ``_typed`` (raw columns to typed ones), ``_problems`` (bad-data collection, ``BadRecord``),
-``_build`` (the pipeline from pages to a frame), and one module per entity (``_sessions``,
-``_participants``, ``_registrants``, ``_webinars``, ``_recordings``) mapping typed API fields
-to the columns of METRICS.md.
+``_build`` (the pipeline from pages to a frame), ``_concat`` (frames built apart, stacked),
+and one module per entity (``_sessions``, ``_participants``, ``_registrants``, ``_webinars``,
+``_recordings``) mapping typed API fields to the columns of METRICS.md.
 
 Bad data is raised (``on_bad_data="raise"``), loaded as null with one warning
 (``on_bad_data="null"``), or, for stored pages, *quarantined* (``quarantine=[]``, what the store
@@ -26,12 +26,21 @@ The quarantine rule (what the store's tables follow):
   longer than 64 characters or holding ``/``), or a session without a usable ``webinar.id``;
 * a page that is not JSON, or not an object with a ``records`` list, is left out whole and
   listed (its other pages are read);
-* values outside the API's documented set of an enum (the Webinar API is beta) and a leave
-  before the join stay as they are without a quarantine: null with one ``DataWarning``.
+* an enum value the API spec does not list (the Webinar API is beta and may add some) is not
+  bad data: it is kept as it is, after the declared categories of the column's ``pl.Enum``
+  (new values sorted; ``role`` and ``original_role`` share theirs), with one ``DataWarning``
+  and no quarantine entry, whatever ``on_bad_data``; a leave before the join has a null
+  ``time_in_session``, with one ``DataWarning`` and no quarantine entry either.
+
+A frame's dtypes are those of ``webinar_insights.schemas`` but for such an extended enum; the
+declared one is the contract of the known values. Frames built apart may differ in such an
+enum, which ``pl.concat`` refuses; ``concat_frames`` stacks them under one enum holding every
+category (declared first, then the new ones sorted).
 """
 
 from __future__ import annotations
 
+from ._concat import concat_frames
 from ._participants import (
     participants_frame,
     participants_frame_from_pages,
@@ -50,6 +59,7 @@ from ._webinars import webinars_frame, webinars_frame_from_pages
 __all__ = [
     "BadRecord",
     "OnBadData",
+    "concat_frames",
     "participants_frame",
     "participants_frame_from_pages",
     "participants_frame_from_session_pages",

@@ -14,7 +14,7 @@ from webinar_insights.errors import ConfigurationError
 from ._problems import MISSING, BadRecord, Issue, OnBadData, Problems, bad_records
 from ._reader import read
 from ._spec import PAGE, Spec
-from ._typed import type_columns
+from ._typed import type_columns, with_enums
 
 Build: TypeAlias = Callable[[pl.DataFrame, Problems], pl.DataFrame]
 """An entity's mapping: typed API fields to the frame's columns (notes go to the problems)."""
@@ -34,11 +34,12 @@ def build_frame(
     if quarantine is not None and not isinstance(quarantine, list):
         raise ConfigurationError("quarantine must be a list, which receives the bad records.")
     problems = Problems(spec.what, on_bad_data, issues=None if quarantine is None else [])
-    typed = type_columns(read(pages, spec, problems), spec, problems)
+    typed, enums = type_columns(read(pages, spec, problems), spec, problems)
     if problems.issues is not None:
         typed = _placed(typed, spec, problems)
+    # The declared schema, but with an enum that values the API spec does not list extend.
     frame = build(typed, problems).select(
-        pl.col(name).cast(dtype) for name, dtype in spec.schema.items()
+        pl.col(name).cast(dtype) for name, dtype in with_enums(spec.schema, enums).items()
     )
     if quarantine is not None and problems.issues:
         quarantine += bad_records(problems.issues)

@@ -1,5 +1,6 @@
 """Bad data found while building one frame: raised at once, collected and warned about once
-(``on_bad_data="null"``), or listed one ``BadRecord`` each (quarantine)."""
+(``on_bad_data="null"``), or listed one ``BadRecord`` each (quarantine). Enum values the API
+spec does not list are not bad data: they are kept, and warned about once in every mode."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ class Problems:
     on_bad_data: OnBadData
     bad: dict[str, _Example] = field(default_factory=dict)
     skipped: _Example | None = None
-    unknown: dict[str, dict[str, int]] = field(default_factory=dict)
+    unknown: dict[str, dict[str, int]] = field(default_factory=dict)  # new enum values, counted
     notes: list[str] = field(default_factory=list)
     # Quarantine mode: every problem, one entry each, instead of raising or warning.
     issues: list[Issue] | None = None
@@ -154,22 +155,32 @@ class Problems:
                 stacklevel=stacklevel + 1,
             )
         if self.unknown:
-            unknown = "; ".join(
-                f"{path!r}: "
-                + ", ".join(
-                    f"{show(value)} ({count} row(s))"
-                    for value, count in list(counts.items())[:_MAX_EXAMPLES]
-                )
+            paths = [repr(path) for path in self.unknown]
+            fields = paths[0] if len(paths) == 1 else f"{', '.join(paths[:-1])} and {paths[-1]}"
+            values = "; ".join(
+                (f"{path!r}: " if len(paths) > 1 else "") + _counted(counts)
                 for path, counts in self.unknown.items()
             )
             warnings.warn(
-                f"{self.what} records: values outside the API's documented set were loaded as"
-                f" null (the Webinar API is beta; the rows are kept): {unknown}.",
+                f"{self.what} records: {fields} {'has' if len(paths) == 1 else 'have'} values"
+                f" the API spec does not list, kept as they are: {values}. The Webinar API is"
+                " beta; such values come after the declared ones in the column's categories.",
                 DataWarning,
                 stacklevel=stacklevel + 1,
             )
         for note in self.notes:
             warnings.warn(f"{self.what} records: {note}", DataWarning, stacklevel=stacklevel + 1)
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    """Values and how many records hold each, the most frequent first, at most a few."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = ", ".join(
+        f"{show(value)} ({count} record{'' if count == 1 else 's'})"
+        for value, count in ordered[:_MAX_EXAMPLES]
+    )
+    more = len(ordered) - _MAX_EXAMPLES
+    return shown + (f" and {more} more value(s)" if more > 0 else "")
 
 
 def show(value: object) -> str:

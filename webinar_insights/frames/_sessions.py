@@ -101,8 +101,8 @@ def sessions_frame(records: Iterable[Record], *, on_bad_data: OnBadData = "raise
     Warns
     -----
     DataWarning
-        Once per kind of problem: unknown enum values (the rows are kept, the value is null) and,
-        with ``on_bad_data="null"``, unusable values.
+        Once per kind of problem: enum values the API spec does not list (kept as they are,
+        after the declared categories) and, with ``on_bad_data="null"``, unusable values.
 
     Examples
     --------

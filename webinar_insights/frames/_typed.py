@@ -1,6 +1,13 @@
-"""Raw columns to typed ones; a value that turns null here was bad data or an unknown enum value."""
+"""Raw columns to typed ones; a value that turns null here was bad data.
+
+An enum value the API spec does not list (the Webinar API is beta and may add some) is kept as
+it is: the column's ``pl.Enum`` gets it as a category after the declared ones, and it is
+warned about. Fields of one declared enum (``role`` and ``originalRole``) share the extended one.
+"""
 
 from __future__ import annotations
+
+from typing import TypeAlias
 
 import polars as pl
 import pyarrow as pa
@@ -17,20 +24,24 @@ _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
 _DATETIME_HEAD = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
 
 
-def type_columns(raw: pl.DataFrame, spec: Spec, problems: Problems) -> pl.DataFrame:
-    """Each raw column of ``spec`` typed by its kind, every value turned null reported."""
+Enums: TypeAlias = dict[pl.Enum, pl.Enum]
+"""A declared enum to the one a frame has: its categories, then the new values sorted."""
+
+
+def type_columns(raw: pl.DataFrame, spec: Spec, problems: Problems) -> tuple[pl.DataFrame, Enums]:
+    """Each raw column of ``spec`` typed by its kind, every value turned null reported; and the
+    declared enums that values the API spec does not list extend (reported too)."""
+    enums = _extended_enums(raw, spec, problems)
     typed = raw.select(
-        pl.col(ROW), pl.col(PAGE), *(_typed_column(raw, f).alias(f.path) for f in spec.fields)
+        pl.col(ROW),
+        pl.col(PAGE),
+        *(_typed_column(raw, f, enums).alias(f.path) for f in spec.fields),
     )
     for f in spec.fields:
         before, after = raw.get_column(f.path), typed.get_column(f.path)
         if before.null_count() == after.null_count():
             continue
         rejected = raw.filter(before.is_not_null() & after.is_null())
-        if f.kind == "enum":
-            counts = rejected.get_column(f.path).value_counts(sort=True)
-            problems.unknown_values(f.path, dict(counts.iter_rows()))
-            continue
         if problems.issues is not None:
             problem = f"is not {EXPECTED[f.kind]}"
             for page, index, record_id, value in zip(
@@ -50,10 +61,41 @@ def type_columns(raw: pl.DataFrame, spec: Spec, problems: Problems) -> pl.DataFr
             EXPECTED[f.kind],
             count=rejected.height,
         )
-    return typed
+    return typed, enums
 
 
-def _typed_column(raw: pl.DataFrame, f: Field) -> pl.Expr | pl.Series:
+def with_enums(schema: pl.Schema, enums: Enums) -> pl.Schema:
+    """``schema`` with each declared enum as ``enums`` extends it."""
+    return pl.Schema(
+        {
+            name: enums.get(dtype, dtype) if isinstance(dtype, pl.Enum) else dtype
+            for name, dtype in schema.items()
+        }
+    )
+
+
+def _extended_enums(raw: pl.DataFrame, spec: Spec, problems: Problems) -> Enums:
+    """The declared enums that the raw values extend, each with every new value of all its
+    fields; the new values of each field counted to ``problems``."""
+    new: dict[pl.Enum, set[str]] = {}
+    for f in spec.fields:
+        if f.kind != "enum":
+            continue
+        assert f.enum is not None
+        values = raw.get_column(f.path)
+        unknown = values.filter(values.is_not_null() & ~values.is_in(f.enum.categories.implode()))
+        if not unknown.len():
+            continue
+        counts = unknown.value_counts()
+        problems.unknown_values(f.path, dict(counts.iter_rows()))
+        new.setdefault(f.enum, set()).update(counts.get_column(f.path))
+    return {
+        declared: pl.Enum([*declared.categories, *sorted(values)])
+        for declared, values in new.items()
+    }
+
+
+def _typed_column(raw: pl.DataFrame, f: Field, enums: Enums) -> pl.Expr | pl.Series:
     value = pl.col(f.path)
     if f.kind == "integer":
         return _whole(value, 2**53).cast(pl.Int64)
@@ -64,9 +106,9 @@ def _typed_column(raw: pl.DataFrame, f: Field) -> pl.Expr | pl.Series:
         return _datetimes(raw.get_column(f.path))
     if f.kind == "enum":
         assert f.enum is not None
-        # Unknown values are found (null here, non-null in raw) and warned about by `type_columns`
-        # before this cast, which would otherwise turn them into null without a word.
-        return pl.when(value.is_in(f.enum.categories.implode())).then(value).cast(f.enum)
+        # Every value is a category of the extended enum (`_extended_enums`), so the cast is
+        # strict: it cannot turn a value into null without a word.
+        return value.cast(enums.get(f.enum, f.enum), strict=True)
     return value
 
 

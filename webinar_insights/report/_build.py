@@ -20,10 +20,10 @@ from webinar_insights._time import TimeLike, to_utc
 from webinar_insights.charts import explore_period
 from webinar_insights.errors import ConfigurationError
 from webinar_insights.metrics import host_label
-from webinar_insights.store import NEVER_RAN_GRACE, Store, synced_ranges
+from webinar_insights.store import NEVER_RAN_GRACE, Store, coverage_line, synced_ranges
 
 from ._audience import audience
-from ._coverage import coverage_line, default_range, withheld_changes
+from ._coverage import default_range, withheld_changes
 from ._filter import filter_data
 from ._model import FRAME_NAMES, ReportChart
 from ._pages import page_session_ids, session_pages

@@ -15,14 +15,13 @@ from typing import Any, Final
 
 from webinar_insights._time import zone
 from webinar_insights.metrics import KPIS
-from webinar_insights.store import DEPTH_ORDER, parse_time, synced_ranges
+from webinar_insights.store import DEPTH_ORDER, synced_ranges
 
 from ._range import local_midnight
 
 __all__ = [
     "DEFAULT_DAYS",
     "TOLERANCE",
-    "coverage_line",
     "default_range",
     "uncovered",
     "withheld_changes",
@@ -102,54 +101,6 @@ def withheld_reason(
         if missing > TOLERANCE:
             return f"{what}; {name} {_days(first, last, time_zone)} is {_share(missing, last - first)} uncovered"
     return None
-
-
-def _ranges(synced: Mapping[str, Ranges], depth: str) -> str:
-    return ", ".join(f"{first:%Y-%m-%d}..{last:%Y-%m-%d}" for first, last in synced.get(depth, ()))
-
-
-def coverage_line(
-    provenance: Mapping[str, Any] | None,
-    synced: Mapping[str, Ranges] | None,
-    *,
-    as_of: datetime | None = None,
-) -> str:
-    """The report header's one line on what the data covers (dates in UTC, as synced).
-
-    A last sync later than the report's clock ``as_of`` (a simulator's fixed clock, or a
-    report built with an earlier ``now``) is said to be by the wall clock, so that the two
-    times in the header do not seem to contradict each other.
-    """
-    if provenance is None or synced is None:
-        return (
-            "Data coverage: not known (built from frames passed in, not from a store), so"
-            " changes are shown wherever the previous period has sessions."
-        )
-    if not synced.get("sessions"):
-        return "Data coverage: the store records no finished sync."
-    groups: dict[str, list[str]] = {}
-    for depth in DEPTH_ORDER:
-        held = _ranges(synced, depth)
-        if held:
-            groups.setdefault(held, []).append(
-                {"sessions": "sessions", "registrants": "registrants"}.get(depth, "participants")
-            )
-    parts = []
-    for held, depths in groups.items():
-        names = depths[0] if len(depths) == 1 else ", ".join(depths[:-1]) + " and " + depths[-1]
-        parts.append(f"{names} {held}")
-    finished = [
-        moment
-        for sync in provenance.get("syncs") or []
-        if (moment := parse_time(sync.get("finished"))) is not None
-    ]
-    last = ""
-    if finished:
-        latest = max(finished)
-        last = f"; last sync finished {latest:%Y-%m-%d %H:%M} UTC"
-        if as_of is not None and latest > as_of:
-            last += f" by the wall clock, after the report's own clock ({as_of:%Y-%m-%d %H:%M} UTC)"
-    return f"Data coverage (UTC): {'; '.join(parts)}{last}."
 
 
 def default_range(

@@ -58,6 +58,10 @@ class SimulatorConfig:
     ``max_oauth_sessions``
         OAuth sessions kept per (user, app); a new JWT exchange beyond it evicts the oldest,
         whose tokens then answer 401 (access) and ``invalid_grant`` (refresh).
+    ``spec_drift``
+        Answer as a later version of the beta API might, off the bundled spec: history session
+        records carry ``captionLanguage``, a field the spec does not list, and a seventh of
+        the recordings they show have the status ``Archived``, a value its enum lacks.
     """
 
     seed: int = 42
@@ -83,6 +87,7 @@ class SimulatorConfig:
     host_only_participants: bool = False
     never_ran_share: float = 0.0
     max_oauth_sessions: int = 5
+    spec_drift: bool = False
 
     def __post_init__(self) -> None:
         for name in ("delete_after_listing", "never_ran_share"):

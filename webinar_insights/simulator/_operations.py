@@ -88,9 +88,20 @@ def _history_sessions(ctx: Ctx, *, company: bool) -> dict[str, Any]:
     program, now = ctx.program, ctx.now
     return ctx.page(
         chosen,
-        lambda s: render.history_session(program, s, now, list_item=True),
+        lambda s: _drifted(ctx, s, render.history_session(program, s, now, list_item=True)),
         shown=lambda page: ctx.sim._listed(page, now),
     )
+
+
+def _drifted(ctx: Ctx, session: SessionPlan, record: dict[str, Any]) -> dict[str, Any]:
+    """A history session record as ``spec_drift`` sends it (unchanged when it is off)."""
+    if not ctx.sim.config.spec_drift:
+        return record
+    record["captionLanguage"] = record.get("localeCode", "en-US")
+    recording = record.get("recording")
+    if isinstance(recording, dict) and session.index % 7 == 3:
+        recording["status"] = "Archived"
+    return record
 
 
 @_route("GET", HISTORY + "/sessions", "rcwHistoryListAllSessions")
@@ -119,7 +130,10 @@ def _get_history_webinar(ctx: Ctx) -> dict[str, Any]:
 
 @_route("GET", HISTORY + "/webinars/{webinarId}/sessions/{sessionId}", "rcwHistoryGetSession")
 def _get_history_session(ctx: Ctx) -> dict[str, Any]:
-    return render.history_session(ctx.program, ctx.session(), ctx.now, list_item=False)
+    session = ctx.session()
+    return _drifted(
+        ctx, session, render.history_session(ctx.program, session, ctx.now, list_item=False)
+    )
 
 
 def _role_filter(ctx: Ctx, people: list[Participant]) -> list[Participant]:

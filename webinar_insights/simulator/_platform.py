@@ -24,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..client._auth import Secret, jwt_expiry
+from .._jwt import jwt_expiry
+from ..fixtures import Fixture
 from ._config import (
     JWT_GRANT,
     STATS_PATH,
@@ -39,6 +40,7 @@ from ._faults import early_fault, late_fault
 from ._limits import SlidingWindowLimiter, limit_headers
 from ._operations import ROUTES
 from ._program import Host, NeverRanSession, Program, ProgramConfig, SessionPlan
+from ._replay import Replay
 from ._routing import Caller, Ctx, match
 from ._transport import SimulatorTransport
 
@@ -59,13 +61,19 @@ class _OAuthSession:
 class Simulator:
     """The simulated platform. Thread-safe: the loopback server calls it from many threads.
 
+    With a ``fixture`` (:mod:`webinar_insights.fixtures`), the Webinar operations answer what
+    it recorded instead of the simulated program (see ``_replay``).
+
     >>> sim = Simulator(SimulatorConfig(scale=20, now=datetime(2026, 11, 1, tzinfo=UTC)))
     >>> sim.handle(SimRequest("GET", "/webinar/history/v1/sessions")).status
     401
     """
 
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
+    def __init__(
+        self, config: SimulatorConfig | None = None, *, fixture: Fixture | None = None
+    ) -> None:
         self.config = config or SimulatorConfig()
+        self.replay = Replay(fixture) if fixture is not None else None
         self._started_at = datetime.now(UTC).replace(second=0, microsecond=0)
         self._clock_offset = timedelta(0)
         self._program: Program | None = None
@@ -242,7 +250,7 @@ class Simulator:
         if grant == JWT_GRANT:
             if not secrets.compare_digest(form.get("assertion", ""), config.jwt):
                 raise oauth_error("invalid_grant", "OAU-140", "Invalid or expired JWT assertion")
-            expiry = jwt_expiry(Secret(config.jwt))  # as the platform, by the JWT's own exp
+            expiry = jwt_expiry(config.jwt)  # as the platform, by the JWT's own exp
             if expiry is not None and expiry <= self.now():
                 raise oauth_error("invalid_grant", "OAU-140", "Invalid or expired JWT assertion")
             session = self._new_session(client_id, form)
@@ -388,7 +396,10 @@ class Simulator:
             query.setdefault(key, []).append(value)
         ctx = Ctx(self, caller, self.now(), params, query)
         try:
-            body = route.handler(ctx)
+            if self.replay is not None:
+                body = self.replay.answer(route.operation_id, ctx)
+            else:
+                body = route.handler(ctx)
         except HttpError as error:
             error.headers.extend(headers)
             raise

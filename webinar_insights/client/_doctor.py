@@ -6,7 +6,9 @@ The checks, in order: the JWT's own expiry date (read locally, never sent anywhe
 the clock against the server's ``Date``; a company-wide listing (the WebinarSettings
 permission), else the user's own; the participants of a session someone else hosts (a
 host-only interface refuses them); the rate-limit group and budget the server announces and
-whether another client of the credential is spending it; the store when one is given.
+whether another client of the credential is spending it; whether the answers match the
+bundled API spec (:class:`~webinar_insights.openapi.SpecDrift`); the store when one is given;
+and, asked to, the answers written anonymised as a fixture the simulator can replay.
 
 It sends one Auth request and at most :data:`HEAVY_REQUESTS` Heavy ones: the listing (twice
 when the company-wide one is refused) and one participants page. Nothing it reads or prints
@@ -15,25 +17,35 @@ holds a secret: the JWT's expiry is read from its payload inside :mod:`client._a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
-from ._time import api_time
-from .errors import (
+from .._time import api_time
+from ..errors import (
     ApiError,
     AuthenticationError,
     ConfigurationError,
     PermissionDeniedError,
     TransportError,
 )
+from ..fixtures import FixtureRecorder, anonymise
+from ..openapi import SpecDrift
 
 if TYPE_CHECKING:
-    from .client import Client
-    from .store import Store
+    from ._client import Client
 
-__all__ = ["CLOCK_TOLERANCE", "HEAVY_REQUESTS", "Check", "Diagnosis", "diagnose"]
+
+class Examinable(Protocol):
+    """What the doctor can be given to check besides the account: a store examines itself."""
+
+    def examine(self) -> Check: ...
+
+
+__all__ = ["CLOCK_TOLERANCE", "HEAVY_REQUESTS", "Check", "Diagnosis", "Examinable", "diagnose"]
 
 HEAVY_REQUESTS: Final = 3
 """Heavy requests the doctor sends at most (the real API allows 10 a minute)."""
@@ -82,7 +94,9 @@ class Diagnosis:
         width = max(len(check.name) for check in self.checks)
         out = []
         for check in self.checks:
-            out.append(f"{check.status:<4}  {check.name:<{width}}  {check.detail}")
+            first, *more = check.detail.splitlines()
+            out.append(f"{check.status:<4}  {check.name:<{width}}  {first}")
+            out += [f"{'':<4}  {'':<{width}}  {line}" for line in more]
             if check.fix:
                 out.append(f"{'':<4}  {'':<{width}}  fix: {check.fix}")
         sent = ", ".join(f"{n} {group}" for group, n in self.requests.items() if n)
@@ -93,9 +107,34 @@ class Diagnosis:
         return "\n".join(self.lines())
 
 
-def diagnose(client: Client, *, store: Store | None = None) -> Diagnosis:
-    """Run every check with ``client`` (and on ``store``): see the module's docstring."""
-    checks: list[Check] = [_jwt_check(client)]
+def diagnose(
+    client: Client,
+    *,
+    store: Examinable | None = None,
+    save_fixture: str | os.PathLike[str] | None = None,
+) -> Diagnosis:
+    """Run every check with ``client`` (and on ``store``): see the module's docstring. With
+    ``save_fixture``, the answers are anonymised and written to that directory."""
+    drift = SpecDrift()
+    recorder = FixtureRecorder() if save_fixture is not None else None
+    hooks = [drift.observe] + ([recorder.observe] if recorder is not None else [])
+    client.on_answer.extend(hooks)
+    try:
+        checks, heavy = _account_checks(client)
+    finally:
+        for hook in hooks:
+            client.on_answer.remove(hook)
+    checks.append(_spec_check(drift))
+    if store is not None:
+        checks.append(store.examine())
+    if recorder is not None and save_fixture is not None:
+        checks.append(_save(recorder, Path(save_fixture)))
+    return Diagnosis(tuple(checks), {"Auth": client.token_requests, "Heavy": heavy})
+
+
+def _account_checks(client: Client) -> tuple[list[Check], int]:
+    """The checks that ask the server, and the Heavy requests they sent."""
+    checks = [_jwt_check(client)]
     heavy = 0
     try:
         client.authenticate()
@@ -119,9 +158,7 @@ def diagnose(client: Client, *, store: Store | None = None) -> Diagnosis:
         checks.append(participants)
         heavy += sent
         checks.append(_rate_limit_check(client, heavy))
-    if store is not None:
-        checks.append(_store_check(store))
-    return Diagnosis(tuple(checks), {"Auth": client.token_requests, "Heavy": heavy})
+    return checks, heavy
 
 
 # --------------------------------------------------------------------------- the checks
@@ -294,7 +331,7 @@ def _participants_check(client: Client, sessions: list[dict[str, Any]]) -> tuple
     whose = "for a session someone else hosts" if others else "for a session you host"
     path = f"{_HISTORY}/webinars/{webinar_id}/sessions/{session_id}/participants"
     try:
-        client.get_json(path, params=[("perPage", "1")], what="doctor")
+        client.get_json(path, params=[("perPage", "100")], what="doctor")
     except PermissionDeniedError as refused:
         return (
             Check(
@@ -330,27 +367,33 @@ def _rate_limit_check(client: Client, sent: int) -> Check:
     return Check("rate limit", "ok", f"{detail} (this doctor sent {sent})")
 
 
-def _store_check(store: Store) -> Check:
-    from .report._coverage import coverage_line
+def _spec_check(drift: SpecDrift) -> Check:
+    if not drift.answers_checked:
+        return Check("spec", "skip", "no answer to check against the API spec")
+    if not drift.differences:
+        return Check("spec", "ok", drift.summary())
+    return Check(
+        "spec",
+        "warn",
+        drift.summary(),
+        "nothing fails because of it (new values are kept as text); please report it with"
+        " 'doctor --save-fixture DIR' attached, so that the simulator learns the new shape",
+    )
 
-    if not store.exists:
-        return Check(
-            "store",
-            "warn",
-            f"{store.path} holds no store yet",
-            f"run 'webinar-insights sync --store {store.path} --from ... --to ...'",
-        )
-    size = sum(p.stat().st_size for p in store.path.rglob("*") if p.is_file())
-    provenance = store.provenance()
-    coverage = coverage_line(provenance, store.synced_ranges())
-    detail = f"{store.path} ({size / 1e6:.1f} MB). {coverage}"
-    busy = store.writer_active()
-    left = store.incomplete()
-    if busy:
-        detail += " A sync or rebuild is writing to it now."
-    if left:
-        return Check("store", "warn", f"{detail} {' '.join(left).capitalize()}.", "run sync again")
-    return Check("store", "ok", detail)
+
+def _save(recorder: FixtureRecorder, directory: Path) -> Check:
+    recorded = recorder.fixture()
+    try:
+        written = anonymise(recorded).save(directory)
+    except ConfigurationError as refused:
+        return Check("fixture", "fail", str(refused), "choose a directory you can write to")
+    n = len(recorded.answers)
+    return Check(
+        "fixture",
+        "ok",
+        f"{n} answer{'' if n == 1 else 's'} anonymised into {written}: names, e-mails, ids,"
+        " titles and links replaced, times shifted by whole weeks; safe to attach to a report",
+    )
 
 
 # --------------------------------------------------------------------------- helpers

@@ -62,6 +62,17 @@ def test_status_timeline_chart(sessions: pl.DataFrame) -> None:
     assert legend["bind"] == "legend" and legend["select"]["fields"] == ["status"]
 
 
+def test_status_timeline_labels_live_sessions_only_when_one_is_active(
+    sessions: pl.DataFrame,
+) -> None:
+    """Without an Active session the "live" label layer is left out: on no rows it has no x
+    extent and Vega warns of one in the console."""
+    finished = sessions.filter(pl.col("status") != "Active")
+    views = layers_by_mark(charts.status_timeline_chart(finished, now=NOW).to_dict())
+    assert not [v for v in views.get("text", []) if v["encoding"]["text"] == {"value": "live"}]
+    assert len(views["point"]) == 1 and len(views["bar"]) == 2
+
+
 def test_status_timeline_follows_the_late_start_threshold(sessions: pl.DataFrame) -> None:
     spec = charts.status_timeline_chart(sessions, now=NOW, late_after=timedelta(minutes=1))
     dots = layers_by_mark(spec.to_dict())["point"][0]

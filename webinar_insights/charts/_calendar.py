@@ -241,7 +241,10 @@ def status_timeline_chart(
     if grouped:
         shown.append(f"The {grouped:,} webinars furthest from now share the last row.")
     # The now rule under the dots: an Active session's dot sits on it and must take the click.
-    chart = layer(scheduled, live, now_rule, dots, live_now).properties(
+    # The "live" label only when a session is Active: on no data its layer has no x extent,
+    # which Vega warns about in the browser's console.
+    labels = [live_now] if points.get_column("active").any() else []
+    chart = layer(scheduled, live, now_rule, dots, *labels).properties(
         width=WIDTH + 120,
         height=alt.Step(22),
         title=heading(

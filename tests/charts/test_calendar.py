@@ -55,22 +55,27 @@ def test_status_timeline_chart(sessions: pl.DataFrame) -> None:
     assert points["s1"]["live_end"] == "2024-05-06T09:07:00Z"
     assert {sid for sid, row in points.items() if row["late"]} == {"s2", "s4"}  # 12, 6 > 5 min
     assert "datum.active" in json.dumps(dots["encoding"]["size"])
-    assert [v for v in views["text"] if v["encoding"]["text"] == {"value": "live"}]
+    (label,) = [v for v in views["text"] if "datum.active" in json.dumps(v["encoding"]["text"])]
+    assert label["encoding"]["text"]["condition"]["value"] == "live"
     now = view_with(spec, "rule")
     assert data_of(spec, now)[0]["now"] == "2024-05-10T09:00:00Z"
     legend = params(spec)[charts.STATUS_PARAM]
     assert legend["bind"] == "legend" and legend["select"]["fields"] == ["status"]
 
 
-def test_status_timeline_labels_live_sessions_only_when_one_is_active(
+def test_status_timeline_labels_live_sessions_without_an_empty_layer(
     sessions: pl.DataFrame,
 ) -> None:
-    """Without an Active session the "live" label layer is left out: on no rows it has no x
-    extent and Vega warns of one in the console."""
+    """The "live" label layer draws every point (blank but for Active ones) and filters none
+    out: a layer left with no rows has no x extent, and Vega warns of it in the console."""
     finished = sessions.filter(pl.col("status") != "Active")
-    views = layers_by_mark(charts.status_timeline_chart(finished, now=NOW).to_dict())
-    assert not [v for v in views.get("text", []) if v["encoding"]["text"] == {"value": "live"}]
-    assert len(views["point"]) == 1 and len(views["bar"]) == 2
+    spec = charts.status_timeline_chart(finished, now=NOW).to_dict()
+    for view in layers_by_mark(spec)["text"]:
+        assert "transform" not in view
+    (label,) = [
+        v for v in layers_by_mark(spec)["text"] if "datum.active" in json.dumps(v["encoding"])
+    ]
+    assert {row["active"] for row in data_of(spec, label)} == {False}
 
 
 def test_status_timeline_follows_the_late_start_threshold(sessions: pl.DataFrame) -> None:

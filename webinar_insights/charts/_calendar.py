@@ -208,11 +208,11 @@ def status_timeline_chart(
         )
         .add_params(status)
     )
-    live_now = (
-        base.transform_filter("datum.active")
-        .mark_text(align="left", dx=9, fontWeight="bold", color=STATUS_COLORS["Active"])
-        .encode(x=alt.X("at:T"), text=alt.value("live"))
-    )
+    # "live" beside an Active session's dot: drawn for every point, blank but for those, so
+    # that the layer never has no rows (Vega warns of an infinite extent on none).
+    live_now = base.mark_text(
+        align="left", dx=9, fontWeight="bold", color=STATUS_COLORS["Active"]
+    ).encode(x=alt.X("at:T"), text=alt.condition("datum.active", alt.value("live"), alt.value("")))
     now_label = f"now ({moment.astimezone(local):%Y-%m-%d %H:%M})"
     now_data = inline(
         [
@@ -241,10 +241,7 @@ def status_timeline_chart(
     if grouped:
         shown.append(f"The {grouped:,} webinars furthest from now share the last row.")
     # The now rule under the dots: an Active session's dot sits on it and must take the click.
-    # The "live" label only when a session is Active: on no data its layer has no x extent,
-    # which Vega warns about in the browser's console.
-    labels = [live_now] if points.get_column("active").any() else []
-    chart = layer(scheduled, live, now_rule, dots, *labels).properties(
+    chart = layer(scheduled, live, now_rule, dots, live_now).properties(
         width=WIDTH + 120,
         height=alt.Step(22),
         title=heading(

@@ -193,6 +193,7 @@ EXPORTS: dict[str, list[str]] = {
         "attendance_frequency",
         "attendance_rate",
         "attendee_keys",
+        "audience_frames",
         "backtest_summary",
         "channel_summary",
         "forecast_backtest",
@@ -224,6 +225,7 @@ EXPORTS: dict[str, list[str]] = {
         "session_moment",
         "start_delay",
         "top_attendees",
+        "upcoming_forecast",
         "webinar_summary",
     ],
     "webinar_insights.notebook": [

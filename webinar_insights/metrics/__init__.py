@@ -27,7 +27,8 @@ Modules: ``_expressions`` (expression builders), ``_derived`` (per-session and p
 columns), ``_summaries`` (per webinar, host, period), ``_kpis`` (key figures and their
 catalogue), ``_people`` (retention, concurrency, lead time, funnel, reach), ``_forecast`` (registration pacing, the forecast and its backtest), ``_audience``
 (channels, new and returning people, series cohorts, attendance frequency, top attendees,
-on-demand sign-ups), ``_distributions`` (percentile bands), ``_anomalies``; ``_columns`` holds
+on-demand sign-ups), ``_audience_frames`` (those of a set of sessions, for the report's
+section and the dashboard's tab), ``_distributions`` (percentile bands), ``_anomalies``; ``_columns`` holds
 the added columns and the frame check.
 """
 
@@ -54,6 +55,7 @@ from ._audience import (
     series_cohorts,
     top_attendees,
 )
+from ._audience_frames import audience_frames, upcoming_forecast
 from ._columns import PARTICIPANT_METRICS_COLUMNS, SESSION_METRICS_COLUMNS
 from ._derived import participant_metrics, session_metrics
 from ._distributions import BandBy, BandValue, percentile_bands
@@ -157,6 +159,7 @@ __all__ = [
     "attendance_frequency",
     "attendance_rate",
     "attendee_keys",
+    "audience_frames",
     "backtest_summary",
     "channel_summary",
     "forecast_backtest",
@@ -188,5 +191,6 @@ __all__ = [
     "session_moment",
     "start_delay",
     "top_attendees",
+    "upcoming_forecast",
     "webinar_summary",
 ]

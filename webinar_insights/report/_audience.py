@@ -49,34 +49,34 @@ def audience(
     ones in range); ``registered`` and ``people`` are the registrants and participants of
     ``current``.
     """
-    frames: dict[str, pl.DataFrame] = {}
+    given = registrants is not None and not registrants.is_empty()
+    forecast = None
+    if given:
+        assert registrants is not None
+        upcoming = current.filter(pl.col("status") != "Finished").get_column("session_id")
+        forecast = metrics.upcoming_forecast(every, registrants, upcoming.to_list(), now=as_of)
+    # The same frames as the dashboard's Audience tab; what only a report ships follows.
+    frames = metrics.audience_frames(
+        current,
+        registrants=registrants,
+        participants=people,
+        forecast=forecast,
+        every_unit=every_unit,
+        time_zone=time_zone,
+    )
     per_session: dict[str, pl.DataFrame] = {}
     notes: list[str] = []
     finished = current.filter(pl.col("status") == "Finished")
     if registered is not None:
         joined = people if people is not None else pl.DataFrame()
-        frames["channel_summary"] = metrics.channel_summary(finished, registered, joined)
         per_session["channels"] = metrics.channel_summary(
             finished, registered, joined, by="session"
         )
-        # Finished sessions only: an upcoming session has no on-demand sign-ups yet.
-        frames["on_demand"] = metrics.on_demand(
-            finished, registered, every=every_unit, time_zone=time_zone
-        )
         per_session["on_demand"] = metrics.on_demand(finished, registered)
-    if people is not None:
-        frames["new_vs_returning"] = metrics.new_vs_returning(
-            current, people, every=every_unit, time_zone=time_zone
-        )
-        frames["series_cohorts"] = metrics.series_cohorts(current, people)
-    if registrants is not None and not registrants.is_empty():
-        # The sessions of the range, as the other charts (the forecast learns from them all).
-        frames["registration_curve"] = metrics.registration_curve(current, registrants)
+    if given:
+        assert registrants is not None and forecast is not None
         per_session["progress"] = metrics.registration_progress(current, registrants)
-        forecast = metrics.attendance_forecast(every, registrants, now=as_of)
-        ids = current.get_column("session_id").implode()
-        frames["attendance_forecast"] = forecast.filter(pl.col("session_id").is_in(ids))
-        per_session["forecast"] = frames["attendance_forecast"]
+        per_session["forecast"] = forecast
         frames["backtest"] = metrics.backtest_summary(metrics.forecast_backtest(every, registrants))
     else:
         notes.append(

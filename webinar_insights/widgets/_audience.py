@@ -1,10 +1,5 @@
 """The dashboard's Audience tab: the charts of ``charts.AUDIENCE_CHARTS`` of the sessions shown,
-one under the other, as the report's Audience section computes their frames.
-
-Channels and on-demand sign-ups read the Finished sessions shown; new and returning people and
-series cohorts all sessions shown; the registration curve the Finished sessions shown. The
-forecast learns from every session of the data, not only those shown (the more past sessions,
-the better it knows the program), and is shown for the upcoming sessions among those shown. A
+one under the other, from ``metrics.audience_frames`` (as the report's Audience section). A
 chart whose people were not synced is left out; with neither registrants nor participants the
 tab says so.
 """
@@ -30,10 +25,8 @@ __all__ = [
     "NO_PEOPLE",
     "PARTICIPANT_COLUMNS",
     "audience_chart",
-    "audience_frames",
     "audience_period",
     "forecast_targets",
-    "upcoming_forecast",
 ]
 
 AUDIENCE: Final = "audience"
@@ -61,8 +54,6 @@ draws (the first by scheduled start)."""
 
 # What a participants frame needs for new and returning people and cohorts (attendee_keys), and
 # for the channels' join rule (funnel_registrants).
-_PEOPLE_KEYS: Final = ("session_id", "role", "unique_user_hash")
-_JOIN_KEYS: Final = ("session_id", "participant_id", "registrant_id")
 # What ``theme.apply_theme`` sets on a chart: only a top-level chart may carry it.
 _TOP_LEVEL: Final = ("config", "background", "padding", "usermeta")
 
@@ -82,10 +73,6 @@ def audience_period(sessions: pl.DataFrame, lower: datetime | None, upper: datet
     return every
 
 
-def _has(frame: pl.DataFrame | None, columns: tuple[str, ...]) -> bool:
-    return frame is not None and set(columns) <= set(frame.columns)
-
-
 def forecast_targets(sessions: pl.DataFrame, now: datetime) -> tuple[str, ...]:
     """The upcoming sessions (not Finished, scheduled after ``now``) the tab forecasts: the
     first :data:`FORECAST_ROWS` shown by scheduled start, as ``charts.forecast_chart`` draws them
@@ -99,72 +86,8 @@ def forecast_targets(sessions: pl.DataFrame, now: datetime) -> tuple[str, ...]:
     return tuple(upcoming.get_column("session_id").cast(pl.String).to_list())
 
 
-def upcoming_forecast(
-    every: pl.DataFrame, registrants: pl.DataFrame, targets: tuple[str, ...], now: datetime
-) -> pl.DataFrame:
-    """``metrics.attendance_forecast`` of the sessions ``targets``, learning from every past
-    session of the data (``every``), not only those shown: what it would forecast for them
-    given all of ``every`` (it learns from Finished sessions only, so the other upcoming ones
-    are left out)."""
-    wanted = pl.Series(targets, dtype=pl.String).implode()
-    learning = every.filter((pl.col("status") == "Finished") | pl.col("session_id").is_in(wanted))
-    return metrics.attendance_forecast(learning, registrants, now=now)
-
-
-def audience_frames(
-    sessions: pl.DataFrame,
-    *,
-    registrants: pl.DataFrame | None,
-    participants: pl.DataFrame | None,
-    forecast: pl.DataFrame | None,
-    every_unit: str,
-    time_zone: str,
-) -> dict[str, pl.DataFrame]:
-    """The frame of each audience chart the data allows, by its ``metrics`` function's name
-    (``charts.AUDIENCE_CHARTS``' sources), as the report's Audience section computes them.
-
-    Parameters
-    ----------
-    sessions:
-        The sessions shown (a frame from ``session_metrics``).
-    registrants:
-        Every registrant of the data (None: not synced); other sessions' are ignored.
-    participants:
-        The participants of ``sessions`` (None: not synced; empty: synced, none of these).
-    forecast:
-        :func:`upcoming_forecast` of the sessions shown (None: no registrants).
-    every_unit, time_zone:
-        The periods of new and returning people and of on-demand sign-ups.
-    """
-    frames: dict[str, pl.DataFrame] = {}
-    finished = sessions.filter(pl.col("status") == "Finished")
-    if registrants is not None and not registrants.is_empty():
-        shown = sessions.get_column("session_id").implode()
-        registered = registrants.filter(pl.col("session_id").is_in(shown))
-        # Without the participants' links the funnel's rule reads the registrants' own.
-        visits = (
-            participants
-            if participants is not None and _has(participants, _JOIN_KEYS)
-            else pl.DataFrame()
-        )
-        frames["channel_summary"] = metrics.channel_summary(finished, registered, visits)
-        # Finished sessions only: an upcoming session has no on-demand sign-ups yet.
-        frames["on_demand"] = metrics.on_demand(
-            finished, registered, every=every_unit, time_zone=time_zone
-        )
-        frames["registration_curve"] = metrics.registration_curve(sessions, registered)
-        if forecast is not None:
-            frames["attendance_forecast"] = forecast
-    if participants is not None and _has(participants, _PEOPLE_KEYS):
-        frames["new_vs_returning"] = metrics.new_vs_returning(
-            sessions, participants, every=every_unit, time_zone=time_zone
-        )
-        frames["series_cohorts"] = metrics.series_cohorts(sessions, participants)
-    return frames
-
-
 def audience_chart(sessions: pl.DataFrame, frames: Mapping[str, pl.DataFrame]) -> charts.AnyChart:
-    """The Audience tab: the chart of each of ``frames`` (:func:`audience_frames` of
+    """The Audience tab: the chart of each of ``frames`` (``metrics.audience_frames`` of
     ``sessions``), in the order of ``charts.AUDIENCE_CHARTS``, one under the other; with no
     frame at all (no registrants, no participants), a chart that says what to sync."""
     if not frames:

@@ -42,10 +42,8 @@ from ._audience import (
     AUDIENCE,
     PARTICIPANT_COLUMNS,
     audience_chart,
-    audience_frames,
     audience_period,
     forecast_targets,
-    upcoming_forecast,
 )
 from ._charts import CHART_NAMES, TAB_TITLES, ChartName, build_chart, chart_params, display_data
 from ._controls import make_controls, picker_labels
@@ -550,7 +548,7 @@ class Dashboard:
         filters, shown = self._filters, self.filtered()
         registrants = self._data.registrants
         now = self._now or datetime.now(UTC)
-        frames = audience_frames(
+        frames = metrics.audience_frames(
             shown,
             registrants=registrants,
             participants=self._audience_people(shown),
@@ -568,7 +566,8 @@ class Dashboard:
         targets = forecast_targets(shown, now)
         key = (self._data.version, targets, now)
         if self._forecasted is None or self._forecasted[0] != key:
-            self._forecasted = (key, upcoming_forecast(self._data.base, registrants, targets, now))
+            forecast = metrics.upcoming_forecast(self._data.base, registrants, targets, now=now)
+            self._forecasted = (key, forecast)
         return self._forecasted[1]
 
     def _audience_people(self, sessions: pl.DataFrame) -> pl.DataFrame | None:

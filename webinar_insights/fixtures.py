@@ -261,8 +261,9 @@ def anonymise(
 
     - Times (ISO-8601 date-times and dates) move by ``shift``, each keeping its own format.
     - Kept as they are: booleans, numbers (but ids), nulls, empty strings, the values of fields
-      the Webinar spec declares with an ``enum`` (even a value the spec does not list), and the
-      paging and enum parameters of a query.
+      the Webinar spec declares with an ``enum`` (even a value the spec does not list), time
+      zones and locale codes (settings shared by many, which the frames read), and the paging
+      and enum parameters of a query.
     - Replaced: e-mail addresses (``user-<hex>@example.com``), URLs
       (``https://example.invalid/<hex>``), ids and path parameters (an opaque token; digits of
       the same length for a numeric id), page tokens (``pageToken-<hex>``) and every other

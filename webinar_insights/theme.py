@@ -23,7 +23,7 @@ network.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
@@ -211,6 +211,18 @@ def apply_theme(chart: _Chart) -> _Chart:
     )
 
 
-def status_scale() -> alt.Scale:
-    """A colour scale mapping each session status to its :data:`STATUS_COLORS` colour."""
-    return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
+# Colours of statuses the API spec does not list (kept as text by the frames), in turn: those
+# of the palette no declared status uses.
+_OTHER_STATUS_COLORS: Final = tuple(c for c in PALETTE if c not in STATUS_COLORS.values())
+
+
+def status_scale(statuses: Iterable[str | None] = ()) -> alt.Scale:
+    """A colour scale mapping each session status to its :data:`STATUS_COLORS` colour.
+
+    ``statuses`` are those the chart shows: any that :data:`STATUS_COLORS` does not name (a
+    value a later API sends, or ``"(unknown)"``) gets a palette colour of its own, after the
+    declared ones, instead of one that Vega would reuse.
+    """
+    extra = sorted({s for s in statuses if s is not None and s not in STATUS_COLORS})
+    colours = [_OTHER_STATUS_COLORS[i % len(_OTHER_STATUS_COLORS)] for i in range(len(extra))]
+    return alt.Scale(domain=[*STATUS_COLORS, *extra], range=[*STATUS_COLORS.values(), *colours])

@@ -172,7 +172,13 @@ def status_timeline_chart(
     )
     colour = (
         alt.when(status)
-        .then(alt.Color("status:N", title="Status", scale=status_scale()))
+        .then(
+            alt.Color(
+                "status:N",
+                title="Status",
+                scale=status_scale(points.get_column("status").unique().to_list()),
+            )
+        )
         .otherwise(alt.value("#dddddd"))
     )
     tooltip = [

@@ -154,7 +154,11 @@ def explore_chart(
             x=x,
             x2=alt.X2("end:T"),
             y=alt.Y("sum(n):Q", title="Sessions (count)", stack=True),
-            color=alt.Color("status:N", title="Status", scale=status_scale()),
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=status_scale(data.get_column("status").unique().to_list()),
+            ),
             opacity=alt.when(status).then(alt.value(1.0)).otherwise(alt.value(0.25)),
             tooltip=[
                 alt.Tooltip("period:N", title=f"{unit.capitalize()} from"),

@@ -33,7 +33,7 @@ from ._tables import ANOMALY_ROWS, MIN_REGISTRANTS, SEVERITY_ORDER, WEBINAR_ROWS
 
 __all__ = ["ANOMALIES_SHIPPED", "PEOPLE_VALUES_SHIPPED", "STATUSES", "filter_data"]
 
-STATUSES: Final = tuple(schemas.SESSION_STATUS.categories)  # the status filter's choices
+STATUSES: Final = tuple(schemas.SESSION_STATUS.categories)  # the status filter's first choices
 ANOMALIES_SHIPPED: Final = 3_000
 """Anomalies the file carries for its table under a filter (most severe and recent first);
 the kinds' counts cover all of them."""
@@ -116,6 +116,9 @@ def filter_data(
     finished = pl.col("status") == "Finished"
     overrun_known = finished & pl.col("overrun").is_not_null()
     has_no_show_rate = pl.col("no_show_rate").is_not_null()
+    # The declared statuses, then any other the sessions have (a value a later API sends).
+    seen = rows.get_column("status").cast(pl.String).drop_nulls().unique().sort().to_list()
+    statuses = [*STATUSES, *(s for s in seen if s not in STATUSES)]
     webinars = rows.select(
         pl.col("webinar_id").fill_null(""), pl.col("webinar_title").fill_null("")
     ).unique("webinar_id", keep="first", maintain_order=True)
@@ -128,9 +131,9 @@ def filter_data(
         webinar=pl.col("webinar_id")
         .fill_null("")
         .replace_strict(webinar_ids, pl.Series(range(webinar_ids.len())), return_dtype=pl.Int64),
-        status=pl.col("status").replace_strict(
-            list(STATUSES), list(range(len(STATUSES))), default=None, return_dtype=pl.Int8
-        ),
+        status=pl.col("status")
+        .cast(pl.String)
+        .replace_strict(statuses, list(range(len(statuses))), default=None, return_dtype=pl.Int8),
         registrants=pl.col("registrant_count"),
         attendees=pl.col("unique_attendee_count"),
         rated=pl.col("attendance_rate").is_not_null().cast(pl.Int8),
@@ -166,7 +169,7 @@ def filter_data(
         "midnights": _midnights(origin, end, zone),
         "start": int((start - origin).total_seconds() // 60),
         "end": int((end - origin).total_seconds() // 60),
-        "statuses": list(STATUSES),
+        "statuses": statuses,
         "webinars": webinars.rows(),
         "hosts": hosts,
         "titles": titles,

@@ -20,6 +20,7 @@ BENCHMARKS: tuple[str, ...] = (
     "report_memory",
     "dashboard",
     "forecast",
+    "spec_check",
 )
 
 __all__ = ["BENCHMARKS"]

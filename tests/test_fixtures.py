@@ -36,7 +36,7 @@ ENUM_KEYS = {
     "attendeeAuthentication",
 }
 # Shared settings the frames read, kept like enum values (a replaced zone would be no zone).
-SETTING_KEYS = {"timeZone", "localeCode"}
+SETTING_KEYS = {"timeZone", "localeCode", "errorCode"}
 NAME_KEYS = {"firstName", "lastName", "name", "displayName", "title", "description"}
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
@@ -106,7 +106,7 @@ def recorded() -> Recorded:
             creationTimeFrom="2020-01-01T00:00:00.000Z",
             creationTimeTo="2027-01-01T00:00:00.000+01:00",
         )
-        # Not recorded: an error answer (the token POST above is not either).
+        # Recorded last: a refusal (404); the token POST above is not recorded.
         assert http.get(f"{base}/sessions/999999999").status_code == 404
     return Recorded(
         recorder.fixture(), index, (index[f"list{page + 1}"], number), webinar_id, session_id, sent
@@ -189,9 +189,9 @@ def pairs(before: Fixture, after: Fixture) -> Iterator[tuple[Any, Any, Any, Any]
 
 def test_the_recorder_keeps_only_webinar_gets_with_json(recorded: Recorded) -> None:
     answers = recorded.fixture.answers
-    assert len(answers) == recorded.answers_sent  # not the token POST, not the 404
+    assert len(answers) == recorded.answers_sent + 1  # not the token POST; the 404 too
     assert all(a.method == "GET" and a.path.startswith("/webinar/") for a in answers)
-    assert all(a.status == 200 for a in answers)
+    assert [a.status for a in answers] == [200] * recorded.answers_sent + [404]
     assert answers[recorded.index["list1"]].query == (
         ("perPage", "20"),
         ("endTimeFrom", WINDOW["endTimeFrom"]),
@@ -201,6 +201,8 @@ def test_the_recorder_keeps_only_webinar_gets_with_json(recorded: Recorded) -> N
     url = f"{BASE}/webinar/history/v1/sessions"
     recorder.observe(httpx.Response(200, content=b"<html>", request=httpx.Request("GET", url)))
     recorder.observe(httpx.Response(500, json={}, request=httpx.Request("GET", url)))
+    recorder.observe(httpx.Response(401, json={}, request=httpx.Request("GET", url)))
+    recorder.observe(httpx.Response(429, json={}, request=httpx.Request("GET", url)))
     recorder.observe(httpx.Response(200, json={}, request=httpx.Request("POST", url)))
     recorder.observe(
         httpx.Response(200, json={}, request=httpx.Request("GET", f"{BASE}/restapi/v1.0/x"))

@@ -241,6 +241,29 @@ def test_the_shipped_fixture_round_trips_and_replays(tmp_path: Path) -> None:
     assert kinds(drift.lines()) == DRIFT_LINES
 
 
+def test_a_refusal_is_recorded_and_replayed_as_the_user_met_it() -> None:
+    """A user without WebinarSettings: the company listing's 403 travels in the fixture (its
+    error code kept, its message replaced) and the replay refuses it the same way."""
+    recorder = FixtureRecorder()
+    refused = simulator(webinar_settings_permission=False)
+    with Client.simulator(simulator=refused, progress=False) as client:
+        client.on_answer.append(recorder.observe)
+        met = client.doctor()
+    recorded = recorder.fixture()
+    assert [a.status for a in recorded.answers][:2] == [403, 200]
+    shared = anonymise(recorded)
+    (error,) = shared.answers[0].body["errors"]
+    assert error["errorCode"] == recorded.answers[0].body["errors"][0]["errorCode"]
+    assert error["message"] != recorded.answers[0].body["errors"][0]["message"]
+    sim = Simulator(SimulatorConfig(rate_limit_window=0.05), fixture=shared)
+    with Client.simulator(simulator=sim, progress=False) as client:
+        replayed = client.doctor()
+    for name in ("company listing", "own listing"):
+        assert replayed.check(name).status == met.check(name).status, name
+    assert replayed.check("company listing").status == "warn"
+    assert "WebinarSettings" in replayed.check("company listing").detail
+
+
 # --------------------------------------------------------------------------- the flags
 
 

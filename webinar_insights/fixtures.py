@@ -55,9 +55,18 @@ _URL = re.compile(r"https?://\S*", re.IGNORECASE)
 _ENUM_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./+-]{0,63}")
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _KEPT_QUERY = frozenset({"page", "perPage"})
+
+
+def _kept_refusal(status: int) -> bool:
+    """A refusal worth replaying (403 no permission, 404 gone, ...): not a 401 or 429, which
+    say something of a token or of the pace, not of the account."""
+    return 400 <= status < 500 and status not in (401, 429)
+
+
 # Settings shared by many people, which say nothing of anyone and which the frames read (a
-# replaced time zone would be one no calendar knows): kept like enum values.
-_SETTINGS = frozenset({"timeZone", "localeCode", "language", "countryCode"})
+# replaced time zone would be one no calendar knows), and the platform's error codes (what a
+# refusal means): kept like enum values.
+_SETTINGS = frozenset({"timeZone", "localeCode", "language", "countryCode", "errorCode"})
 _ATTEMPTS = 64
 
 
@@ -206,8 +215,10 @@ class FixtureRecorder:
     """Collects answers from a Client: pass ``recorder.observe`` as a callback.
 
     Only what a fixture needs is kept: GET answers of the Webinar API (paths under
-    ``/webinar/``) with a 2xx status and a JSON body. Headers are never kept, so neither is a
-    token; the OAuth endpoint's answers are not under ``/webinar/`` and are ignored.
+    ``/webinar/``) with a JSON body and a 2xx status, or a 4xx refusal other than 401 and 429
+    (a 403 for a missing permission, a 404 for a deleted session). Headers are never kept, so
+    neither is a token; the OAuth endpoint's answers are not under ``/webinar/`` and are
+    ignored.
 
     Examples
     --------
@@ -235,7 +246,7 @@ class FixtureRecorder:
         url = request.url
         if request.method != "GET" or not url.path.startswith("/webinar/"):
             return
-        if not 200 <= response.status_code < 300:
+        if not 200 <= response.status_code < 300 and not _kept_refusal(response.status_code):
             return
         try:
             body = json.loads(response.read())

@@ -135,8 +135,9 @@ class Client:
     Attributes
     ----------
     on_answer:
-        Callables given each usable answer (an ``httpx.Response`` whose request shows method,
-        path and query), in order: the spec check and the doctor's fixture recorder use it.
+        Callables given each final answer (an ``httpx.Response`` whose request shows method,
+        path and query): a usable one, or the 4xx refusal a request ends with (not the answers
+        it retries). The spec check and the doctor's fixture recorder use it.
     spec_drift:
         The differences from the spec seen so far (``check_spec=True``), else None.
 
@@ -465,12 +466,12 @@ class Client:
                 elif basic:
                     return response  # the token manager reads OAuth answers itself
                 elif status >= 400:
+                    self._tell(response)  # a refusal is an answer too (a fixture keeps it)
                     raise error_for(response, what=what)
                 else:
                     problem = _json_problem(response)
                     if problem is None:
-                        for hook in self.on_answer:
-                            hook(response)
+                        self._tell(response)
                         return response
                     failures.append(problem)
             delay = max(self.retry.backoff(len(failures)), server_delay)
@@ -490,6 +491,12 @@ class Client:
                 )
             logger.info("%s: %s; retrying in %.2f s", what, failures[-1], delay)
             time.sleep(delay)
+
+    def _tell(self, response: httpx.Response) -> None:
+        """Hand a final answer (a usable one, or a refusal the request ends with) to each
+        :attr:`on_answer` callable."""
+        for hook in self.on_answer:
+            hook(response)
 
     def server_now(self) -> datetime:
         """The server's clock as its last ``Date`` header showed it (this machine's clock

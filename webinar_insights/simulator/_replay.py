@@ -7,7 +7,8 @@ the client, the store and the frames as it did on the real API. An operation ans
 
 - with the recorded body when the fixture holds an answer to it for the same path parameters
   (a listing: the records of every recorded page, those inside the query's time window, paged
-  anew by the simulator's paging);
+  anew by the simulator's paging), or with the refusal it recorded (a 403 for a permission
+  the user lacked, a 404);
 - otherwise a listing answers no records and a single resource 404, as the platform answers
   for something that is not there.
 """
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..fixtures import Fixture
 from ..openapi import operation_for, operations
-from ._errors import not_found
+from ._errors import HttpError, not_found
 
 if TYPE_CHECKING:
     from ._routing import Ctx
@@ -38,13 +39,22 @@ class Replay:
     def __init__(self, fixture: Fixture) -> None:
         self.fixture = fixture
         self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], list[Any]] = defaultdict(list)
+        self._refusals: dict[
+            tuple[str, tuple[tuple[str, str], ...]], tuple[int, dict[str, Any]]
+        ] = {}
         self._lists = {op.operation_id for op in operations() if op.lists}
         for answer in fixture.answers:
             operation = operation_for(answer.method, answer.path)
-            if operation is None or not 200 <= answer.status < 300:
+            if operation is None:
                 continue
-            params = tuple(sorted(operation.path_parameters(answer.path).items()))
-            self._answers[(operation.operation_id, params)].append(answer.body)
+            key = (
+                operation.operation_id,
+                tuple(sorted(operation.path_parameters(answer.path).items())),
+            )
+            if 200 <= answer.status < 300:
+                self._answers[key].append(answer.body)
+            elif isinstance(answer.body, dict):
+                self._refusals[key] = (answer.status, answer.body)
 
     def __repr__(self) -> str:
         return f"Replay({len(self.fixture.answers)} answers)"
@@ -65,7 +75,11 @@ class Replay:
 
     def answer(self, operation_id: str, ctx: Ctx) -> dict[str, Any]:
         """What the fixture answers to ``operation_id`` asked with ``ctx``."""
-        bodies = self._answers.get((operation_id, tuple(sorted(ctx.params.items()))), [])
+        key = (operation_id, tuple(sorted(ctx.params.items())))
+        bodies = self._answers.get(key, [])
+        if not bodies and key in self._refusals:
+            status, refusal = self._refusals[key]
+            raise HttpError(status, refusal)
         if operation_id not in self._lists:
             if not bodies or not isinstance(bodies[-1], dict):
                 raise not_found(ctx.params.get("sessionId") or ctx.params.get("webinarId") or "")
@@ -74,11 +88,11 @@ class Replay:
         seen: set[str] = set()
         for body in bodies:
             for record in body.get("records", []) if isinstance(body, dict) else []:
-                key = record.get("id") if isinstance(record, dict) else None
-                if isinstance(key, str):
-                    if key in seen:
+                record_id = record.get("id") if isinstance(record, dict) else None
+                if isinstance(record_id, str):
+                    if record_id in seen:
                         continue
-                    seen.add(key)
+                    seen.add(record_id)
                 if _inside(record, ctx):
                     records.append(record)
         page = ctx.page(records, lambda record: record)

@@ -79,7 +79,7 @@ class SpecDrift:
 
     def __init__(self) -> None:
         self.answers_checked = 0
-        self._answers = 0
+        # (resource, kind, field, detail) -> the (answer, record) places it was seen at.
         self._seen: dict[tuple[str, Kind, str, str], set[tuple[int, int]]] = defaultdict(set)
 
     def __repr__(self) -> str:
@@ -104,14 +104,14 @@ class SpecDrift:
             return
         if _strict_schema(operation.operation_id, status) is None:
             return
-        self.answers_checked += 1
-        self._answers += 1
+        self.answers_checked += 1  # also numbers this answer in the tally
         for error in _validator(operation.operation_id, status).iter_errors(body):
             for kind, field, detail in _differences(error):
                 place = list(error.absolute_path)
                 record = place[1] if len(place) > 1 and place[0] == "records" else -1
                 key = (operation.resource, kind, field, detail)
-                self._seen[key].add((self._answers, record if isinstance(record, int) else -1))
+                where = (self.answers_checked, record if isinstance(record, int) else -1)
+                self._seen[key].add(where)
 
     @property
     def differences(self) -> list[Difference]:

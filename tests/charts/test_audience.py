@@ -45,6 +45,10 @@ def test_channel_chart_marks_small_samples_and_the_overall_rate() -> None:
     assert [r["reliable"] for r in rows] == ["ok", "ok", "few"]
     assert overall == [{"rate": pytest.approx(155 / 310)}]
     assert "310 live registrants" in text(found) and "(50%)" in text(found)
+    # Drawn in this order: bars, the dashed overall line, then the labels over it.
+    marks = [view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
+             for view in found["layer"]]  # fmt: skip
+    assert marks == ["bar", "rule", "text"]
 
 
 def test_returning_chart_stacks_new_and_returning() -> None:

@@ -97,10 +97,11 @@ def channel_chart(channels: pl.DataFrame) -> alt.LayerChart | alt.Chart:
         )
     )
     labels = base.mark_text(align="left", dx=4, color="#222222").encode(text="text:N")
-    parts: list[alt.Chart | alt.LayerChart] = [bars, labels]
+    parts: list[alt.Chart | alt.LayerChart] = [bars]
     if overall is not None:
         mean = alt.Chart(embed(pl.DataFrame({"rate": [overall]}))).encode(x="rate:Q")
         parts.append(mean.mark_rule(color=ACCENT, strokeDash=[5, 3], strokeWidth=2))
+    parts.append(labels)  # over the dashed line, which would otherwise cross a label out
     chart = layer(*parts).properties(
         width=WIDTH,
         height=alt.Step(28),

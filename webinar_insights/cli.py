@@ -264,9 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
         " the JWT's expiry, the sign-in (token lifetime, refresh tokens, scopes), the clock"
         " against the server's, company-wide listing (the WebinarSettings permission) or your"
         " own, participants of a session someone else hosts, the rate-limit budget and whether"
-        " another client is spending it, and with --store the store. One line each, with the"
-        f" fix. Sends 1 Auth request and at most {HEAVY_REQUESTS} Heavy ones. Exits 1 when a"
-        " check fails.",
+        " another client is spending it, whether the answers match the bundled API spec, and"
+        " with --store the store. One line each, with the fix. Sends 1 Auth request and at"
+        f" most {HEAVY_REQUESTS} Heavy ones. Exits 1 when a check fails.",
     )
     doctor.add_argument(
         "--server-url",

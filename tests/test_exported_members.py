@@ -107,6 +107,7 @@ EXPORTS: dict[str, list[str]] = {
         "document",
         "operation_for",
         "operations",
+        "path_pattern",
     ],
     "webinar_insights.errors": [
         "ApiError",

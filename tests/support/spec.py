@@ -12,20 +12,18 @@ type, and annotations that JSON Schema does not know are dropped.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from functools import cache
-from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
 import httpx
 import jsonschema
-import yaml
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
+
+from webinar_insights.openapi import OAUTH_SPEC, WEBINAR_SPEC, document, operation_for
 
 BASE = "https://platform.ringcentral.com"
 API_ERROR = {
@@ -52,25 +50,16 @@ FORBIDDEN = {
 class SpecChecker:
     def __init__(self, webinar: Traversable, oauth: Traversable) -> None:
         self.checked: Counter[tuple[str, int]] = Counter()
-        self._apis = []
-        for file in (webinar, oauth):
-            text = file.read_text()
-            document = yaml.safe_load(text)
-            validator = OpenAPI.from_file_path(str(file))
-            for template, item in document["paths"].items():
-                regex = re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", template) + "$")
-                for method, operation in item.items():
-                    if method == "parameters":
-                        continue
-                    self._apis.append((regex, method.upper(), operation, validator))
-        # Most specific first, so .../participants/self beats .../participants/{id}-like templates.
-        self._apis.sort(key=lambda entry: entry[0].pattern.count("[^/]+"))
+        self._validators = {
+            WEBINAR_SPEC: OpenAPI.from_file_path(str(webinar)),
+            OAUTH_SPEC: OpenAPI.from_file_path(str(oauth)),
+        }
 
     def operation(self, method: str, path: str) -> tuple[dict[str, Any], OpenAPI]:
-        for regex, op_method, operation, validator in self._apis:
-            if op_method == method and regex.match(path):
-                return operation, validator
-        raise AssertionError(f"{method} {path} is not an operation of the spec")
+        found = operation_for(method, path)
+        if found is None:
+            raise AssertionError(f"{method} {path} is not an operation of the spec")
+        return found.definition, self._validators[found.spec]
 
     def check(self, response: httpx.Response) -> None:
         request = response.request
@@ -115,15 +104,9 @@ def _response(response: httpx.Response) -> WerkzeugOpenAPIResponse:
 ANNOTATIONS = {"example", "examples", "readOnly", "writeOnly", "deprecated", "discriminator", "xml"}
 
 
-@cache
-def _document() -> dict[str, Any]:
-    spec = resources.files("webinar_insights.openapi") / "ringcentral-webinar-openapi.yaml"
-    return yaml.safe_load(spec.read_text())  # type: ignore[no-any-return]
-
-
 def json_schema(component: str) -> dict[str, Any]:
     """The named component schema as plain JSON Schema."""
-    return _convert(_document()["components"]["schemas"][component])
+    return _convert(document()["components"]["schemas"][component])
 
 
 def _convert(node: Any) -> Any:
@@ -133,7 +116,7 @@ def _convert(node: Any) -> Any:
         return node
     if "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[1]
-        return _convert(_document()["components"]["schemas"][name])
+        return _convert(document()["components"]["schemas"][name])
     out = {
         key: _convert(value)
         for key, value in node.items()

@@ -13,6 +13,7 @@ from ._spec import (
     document,
     operation_for,
     operations,
+    path_pattern,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "document",
     "operation_for",
     "operations",
+    "path_pattern",
 ]

@@ -23,6 +23,7 @@ class Operation:
     operation_id: str
     definition: dict[str, Any]
     pattern: re.Pattern[str]
+    spec: str  # the bundled document it is in (WEBINAR_SPEC or OAUTH_SPEC)
 
     def path_parameters(self, path: str) -> dict[str, str]:
         """The values of the template's ``{parameters}`` in ``path`` (which it must match)."""
@@ -46,6 +47,11 @@ class Operation:
         return literal[-1] if literal else self.template
 
 
+def path_pattern(template: str) -> re.Pattern[str]:
+    """A path template as a pattern matching its paths, each ``{name}`` a named group."""
+    return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
+
+
 @cache
 def document(name: str = WEBINAR_SPEC) -> dict[str, Any]:
     """A bundled OpenAPI document, parsed (once per process)."""
@@ -61,7 +67,7 @@ def operations() -> tuple[Operation, ...]:
     found = []
     for name in (WEBINAR_SPEC, OAUTH_SPEC):
         for template, item in document(name)["paths"].items():
-            regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$"
+            pattern = path_pattern(template)
             for method, definition in item.items():
                 if method == "parameters" or not isinstance(definition, dict):
                     continue
@@ -71,7 +77,8 @@ def operations() -> tuple[Operation, ...]:
                         template,
                         str(definition.get("operationId", f"{method} {template}")),
                         definition,
-                        re.compile(regex),
+                        pattern,
+                        name,
                     )
                 )
     found.sort(key=lambda op: op.template.count("{"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..openapi import path_pattern
 from ._config import SimRequest
 from ._errors import FORBIDDEN_COMPANY, api_error, invalid, missing, not_found
 from ._program import Program, SessionPlan
@@ -188,8 +189,7 @@ class Route:
     @classmethod
     def of(cls, method: str, path: str, operation_id: str, handler: Handler) -> Route:
         """The route of ``path``, whose ``{name}`` segments become path parameters."""
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
-        return cls(method, re.compile(f"^{regex}$"), operation_id, handler)
+        return cls(method, path_pattern(path), operation_id, handler)
 
 
 def match(routes: Sequence[Route], request: SimRequest) -> tuple[Route, dict[str, str]]:

@@ -84,6 +84,10 @@ class Replay:
             if not bodies or not isinstance(bodies[-1], dict):
                 raise not_found(ctx.params.get("sessionId") or ctx.params.get("webinarId") or "")
             return dict(bodies[-1])
+        windows = [
+            (field, _parsed(ctx.one(low) or ""), _parsed(ctx.one(high) or ""))
+            for low, high, field in _WINDOWS
+        ]
         records: list[Any] = []
         seen: set[str] = set()
         for body in bodies:
@@ -93,25 +97,25 @@ class Replay:
                     if record_id in seen:
                         continue
                     seen.add(record_id)
-                if _inside(record, ctx):
+                if _inside(record, windows):
                     records.append(record)
         page = ctx.page(records, lambda record: record)
         first = bodies[0] if bodies and isinstance(bodies[0], dict) else {}
         return {**first, **page}
 
 
-def _inside(record: Any, ctx: Ctx) -> bool:
-    """Whether ``record`` falls inside the time window the query asks for (if it asks)."""
+def _inside(record: Any, windows: list[tuple[str, datetime | None, datetime | None]]) -> bool:
+    """Whether ``record`` falls inside the query's time windows (field, first, last; a bound
+    the query does not give is None)."""
     if not isinstance(record, dict):
         return True
-    for low, high, field in _WINDOWS:
+    for field, first, last in windows:
         value = record.get(field)
         if not isinstance(value, str):
             continue
         moment = _parsed(value)
         if moment is None:
             continue
-        first, last = _parsed(ctx.one(low) or ""), _parsed(ctx.one(high) or "")
         if (first is not None and moment < first) or (last is not None and moment > last):
             return False
     return True

@@ -268,6 +268,7 @@ EXPORTS: dict[str, list[str]] = {
         "SESSION_STATUS",
         "TIMESTAMP",
         "WEBINARS",
+        "with_new_values",
     ],
     "webinar_insights.simulator": [
         "DEMO_CLIENT_ID",

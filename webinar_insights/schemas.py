@@ -6,6 +6,8 @@ code downstream can rely on them and a frame never depends on which keys the fir
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import polars as pl
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "SESSION_STATUS",
     "TIMESTAMP",
     "WEBINARS",
+    "with_new_values",
 ]
 
 TIMESTAMP = pl.Datetime("us", "UTC")
@@ -35,6 +38,19 @@ RUNTIME_STATUS = pl.Enum(["Idle", "Practice", "GoingLive", "Live", "Break", "Deb
 ROLE = pl.Enum(["Panelist", "CoHost", "Host", "Attendee"])
 PARTICIPANT_TYPE = pl.Enum(["User", "Room"])
 RECORDING_STATUS = pl.Enum(["Processing", "Available", "Failed", "Purged"])
+
+
+def with_new_values(declared: Sequence[str], values: Iterable[str | None]) -> list[str]:
+    """The categories of an enum that the API sent values for beyond the declared ones: the
+    ``declared`` in their order, then every other of ``values`` (nulls aside), sorted. Frames,
+    chart colours and the report's filter all order a new value so.
+
+    >>> with_new_values(["Scheduled", "Finished"], ["Finished", "Cancelled", None, "Archived"])
+    ['Scheduled', 'Finished', 'Archived', 'Cancelled']
+    """
+    known = set(declared)
+    return [*declared, *sorted({v for v in values if v is not None and v not in known})]
+
 
 SESSIONS = pl.Schema(
     {

@@ -29,6 +29,8 @@ from typing import Any, Final, TypeVar
 
 import altair as alt
 
+from .schemas import with_new_values
+
 __all__ = [
     "ACCENT",
     "FONT",
@@ -223,6 +225,7 @@ def status_scale(statuses: Iterable[str | None] = ()) -> alt.Scale:
     value a later API sends, or ``"(unknown)"``) gets a palette colour of its own, after the
     declared ones, instead of one that Vega would reuse.
     """
-    extra = sorted({s for s in statuses if s is not None and s not in STATUS_COLORS})
-    colours = [_OTHER_STATUS_COLORS[i % len(_OTHER_STATUS_COLORS)] for i in range(len(extra))]
-    return alt.Scale(domain=[*STATUS_COLORS, *extra], range=[*STATUS_COLORS.values(), *colours])
+    domain = with_new_values(list(STATUS_COLORS), statuses)
+    extra = len(domain) - len(STATUS_COLORS)
+    colours = [_OTHER_STATUS_COLORS[i % len(_OTHER_STATUS_COLORS)] for i in range(extra)]
+    return alt.Scale(domain=domain, range=[*STATUS_COLORS.values(), *colours])

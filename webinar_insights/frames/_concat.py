@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from webinar_insights import schemas
 from webinar_insights.errors import ConfigurationError
 
 
@@ -74,5 +75,4 @@ def _merged(lists: list[list[str]]) -> list[str]:
         while same < len(shared) and categories[same] == shared[same]:
             same += 1
         shared = shared[:same]
-    others = {value for categories in lists for value in categories} - set(shared)
-    return [*shared, *sorted(others)]
+    return schemas.with_new_values(shared, (value for values in lists for value in values))

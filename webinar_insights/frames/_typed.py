@@ -90,7 +90,7 @@ def _extended_enums(raw: pl.DataFrame, spec: Spec, problems: Problems) -> Enums:
         problems.unknown_values(f.path, dict(counts.iter_rows()))
         new.setdefault(f.enum, set()).update(counts.get_column(f.path))
     return {
-        declared: pl.Enum([*declared.categories, *sorted(values)])
+        declared: pl.Enum(schemas.with_new_values(declared.categories.to_list(), values))
         for declared, values in new.items()
     }
 

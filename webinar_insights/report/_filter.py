@@ -117,8 +117,7 @@ def filter_data(
     overrun_known = finished & pl.col("overrun").is_not_null()
     has_no_show_rate = pl.col("no_show_rate").is_not_null()
     # The declared statuses, then any other the sessions have (a value a later API sends).
-    seen = rows.get_column("status").cast(pl.String).drop_nulls().unique().sort().to_list()
-    statuses = [*STATUSES, *(s for s in seen if s not in STATUSES)]
+    statuses = schemas.with_new_values(STATUSES, rows.get_column("status").cast(pl.String).unique())
     webinars = rows.select(
         pl.col("webinar_id").fill_null(""), pl.col("webinar_title").fill_null("")
     ).unique("webinar_id", keep="first", maintain_order=True)

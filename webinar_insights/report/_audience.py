@@ -49,21 +49,6 @@ def audience(
     ones in range); ``registered`` and ``people`` are the registrants and participants of
     ``current``.
     """
-    given = registrants is not None and not registrants.is_empty()
-    forecast = None
-    if given:
-        assert registrants is not None
-        upcoming = current.filter(pl.col("status") != "Finished").get_column("session_id")
-        forecast = metrics.upcoming_forecast(every, registrants, upcoming.to_list(), now=as_of)
-    # The same frames as the dashboard's Audience tab; what only a report ships follows.
-    frames = metrics.audience_frames(
-        current,
-        registrants=registrants,
-        participants=people,
-        forecast=forecast,
-        every_unit=every_unit,
-        time_zone=time_zone,
-    )
     per_session: dict[str, pl.DataFrame] = {}
     notes: list[str] = []
     finished = current.filter(pl.col("status") == "Finished")
@@ -73,16 +58,29 @@ def audience(
             finished, registered, joined, by="session"
         )
         per_session["on_demand"] = metrics.on_demand(finished, registered)
-    if given:
-        assert registrants is not None and forecast is not None
+    forecast = backtest = None
+    if registrants is not None and not registrants.is_empty():
+        upcoming = current.filter(pl.col("status") != "Finished").get_column("session_id")
+        forecast = metrics.upcoming_forecast(every, registrants, upcoming.to_list(), now=as_of)
+        backtest = metrics.backtest_summary(metrics.forecast_backtest(every, registrants))
         per_session["progress"] = metrics.registration_progress(current, registrants)
         per_session["forecast"] = forecast
-        frames["backtest"] = metrics.backtest_summary(metrics.forecast_backtest(every, registrants))
     else:
         notes.append(
             "Registrants were not given: no channels, on-demand sign-ups or forecast in the"
             " Audience section."
         )
+    # The same frames as the dashboard's Audience tab; the backtest only a report shows.
+    frames = metrics.audience_frames(
+        current,
+        registrants=registrants,
+        participants=people,
+        forecast=forecast,
+        every_unit=every_unit,
+        time_zone=time_zone,
+    )
+    if backtest is not None:
+        frames["backtest"] = backtest
     built = []
     for entry in charts.AUDIENCE_CHARTS.values():
         if entry.source not in frames:

@@ -52,8 +52,6 @@ FORECAST_ROWS: Final = _FORECAST_ROWS
 """Upcoming sessions the forecast is made for at most: as many as ``charts.forecast_chart``
 draws (the first by scheduled start)."""
 
-# What a participants frame needs for new and returning people and cohorts (attendee_keys), and
-# for the channels' join rule (funnel_registrants).
 # What ``theme.apply_theme`` sets on a chart: only a top-level chart may carry it.
 _TOP_LEVEL: Final = ("config", "background", "padding", "usermeta")
 

@@ -32,10 +32,10 @@ from ..errors import (
     PermissionDeniedError,
     TransportError,
 )
-from ..fixtures import FixtureRecorder, anonymise
-from ..openapi import SpecDrift
 
 if TYPE_CHECKING:
+    from ..fixtures import FixtureRecorder
+    from ..openapi import SpecDrift
     from ._client import Client
 
 
@@ -115,6 +115,11 @@ def diagnose(
 ) -> Diagnosis:
     """Run every check with ``client`` (and on ``store``): see the module's docstring. With
     ``save_fixture``, the answers are anonymised and written to that directory."""
+    # Here, not at the top: the spec (YAML) and the anonymiser are the doctor's alone, and a
+    # client that never sees a doctor should not pay their import.
+    from ..fixtures import FixtureRecorder
+    from ..openapi import SpecDrift
+
     drift = SpecDrift()
     recorder = FixtureRecorder() if save_fixture is not None else None
     hooks = [drift.observe] + ([recorder.observe] if recorder is not None else [])
@@ -382,6 +387,8 @@ def _spec_check(drift: SpecDrift) -> Check:
 
 
 def _save(recorder: FixtureRecorder, directory: Path) -> Check:
+    from ..fixtures import anonymise
+
     recorded = recorder.fixture()
     try:
         written = anonymise(recorded).save(directory)
